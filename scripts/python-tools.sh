@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Creates .venv (gitignored) with the Python tools the test suite shells out to.
+# Idempotent: a venv that already has the pinned versions is left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+req=scripts/requirements-dev.txt
+stamp=.venv/.requirements-installed
+if [ -f "$stamp" ] && cmp -s "$req" "$stamp"; then
+  exit 0
+fi
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -r "$req"
+cp "$req" "$stamp"
+.venv/bin/cfn-lint --version
