@@ -1,5 +1,4 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './key-options';
+export * from './service-exemption';
+export * from './tenant-key';
+export * from './shared-tenant-key';

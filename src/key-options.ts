@@ -1,0 +1,54 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/**
+ * The options every key in this library shares. Their defaults are the safe ones;
+ * each opt-out is explicit.
+ */
+export interface SafeKeyOptions {
+  /**
+   * A description of the key, shown in the KMS console.
+   * @default - a description naming the construct and its purpose
+   */
+  readonly description?: string;
+
+  /**
+   * Principals that administer the key: they may change its policy, rotation,
+   * state, aliases and tags, and schedule its deletion, but may not encrypt,
+   * decrypt or generate data keys with it.
+   * @default - no administrators besides the account, through IAM
+   */
+  readonly admins?: iam.IPrincipal[];
+
+  /**
+   * How often KMS rotates the key material automatically, between 90 and 2560 days.
+   * Rotation is always on: the Control Tower control CT.KMS.PR.1 refuses keys without it.
+   * @default Duration.days(365)
+   */
+  readonly rotationPeriod?: Duration;
+
+  /**
+   * How long KMS waits before deleting the key after deletion is scheduled,
+   * between 7 and 30 days. The longest window gives the most time to notice a
+   * mistaken deletion before the data encrypted under the key is lost for good.
+   * @default Duration.days(30)
+   */
+  readonly pendingWindow?: Duration;
+
+  /**
+   * What happens to the key when it leaves the stack. Deleting a key makes every
+   * ciphertext under it unreadable, so keys are retained unless you say otherwise.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Deny `kms:CreateGrant` unless the grant is for an AWS resource
+   * (`kms:GrantIsForAWSResource`) or comes from an AWS service
+   * (`aws:PrincipalIsAWSService`), as the Control Tower control CT.KMS.PR.3 requires.
+   * A grant outlives the key policy that allowed it; turn this off only when a
+   * principal of yours must create grants itself.
+   * @default true
+   */
+  readonly restrictGrantsToAwsServices?: boolean;
+}

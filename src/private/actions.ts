@@ -1,0 +1,78 @@
+/**
+ * KMS action groups, named once so that every policy in the library agrees on them.
+ *
+ * Allows list exact action names (no wildcards): least privilege, and cdk-nag's
+ * wildcard rules stay quiet. Denies use wildcards on purpose: a future
+ * `kms:GenerateDataKey...` or `kms:ReEncrypt...` variant is denied without a release.
+ */
+
+/** Everything a key administrator needs, and nothing that touches plaintext or ciphertext. */
+export const ADMIN_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:RevokeGrant',
+  'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+];
+
+/** Produce ciphertext under the key. */
+export const ENCRYPT_ACTIONS = [
+  'kms:Encrypt',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+];
+
+/** Turn ciphertext under the key back into plaintext. */
+export const DECRYPT_ACTIONS = [
+  'kms:Decrypt',
+  'kms:ReEncryptFrom',
+];
+
+/** Envelope encryption: data keys only. */
+export const GENERATE_DATA_KEY_ACTIONS = [
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+];
+
+/** All cryptographic use of a symmetric key, for key users. */
+export const CRYPTO_ACTIONS = [
+  ...ENCRYPT_ACTIONS,
+  ...DECRYPT_ACTIONS,
+  'kms:GenerateDataKeyPair',
+  'kms:GenerateDataKeyPairWithoutPlaintext',
+  'kms:DescribeKey',
+];
+
+/**
+ * What the isolation Denies cover: every operation that takes an encryption context.
+ * `kms:DescribeKey` and `kms:CreateGrant` take none and are deliberately absent.
+ */
+export const CONTEXT_BOUND_ACTIONS = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+];
+
+/** The union of two action lists, without duplicates, in first-seen order. */
+export function unionOf(...lists: string[][]): string[] {
+  return [...new Set(lists.flat())];
+}

@@ -1,0 +1,240 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { ADMIN_ACTIONS, CONTEXT_BOUND_ACTIONS, CRYPTO_ACTIONS } from './actions';
+import { invalidProp } from './validate';
+import { ServiceExemption } from '../service-exemption';
+
+/** What every key policy in the library starts from. */
+export interface KeyPolicyBuilderProps {
+  /** Principals that administer the key and cannot use it. */
+  readonly admins?: iam.IPrincipal[];
+  /** Add the CT.KMS.PR.3 Deny: grants only for AWS resources or by AWS services. */
+  readonly restrictGrantsToAwsServices: boolean;
+}
+
+/** Who counts as a tenant's principal for a Deny, evaluated when the policy renders. */
+export interface TenantPrincipals {
+  /** Principal ARNs granted through the construct; read at render time. */
+  readonly arns: () => string[];
+  /** Principals tagged `key=value` count too. */
+  readonly tag?: { readonly key: string; readonly value: string };
+}
+
+/**
+ * The one key-policy builder. It starts every policy with the account-root
+ * delegation (so IAM can always manage the key and it can never be locked out),
+ * key administrators without cryptographic use, and the CreateGrant guard rail.
+ * Constructs then say what is special about them through intention-named methods;
+ * no construct writes a statement by hand.
+ *
+ * A render-time check keeps the two invariants for every statement in the document,
+ * including ones other code adds with `key.addToResourcePolicy`: no Allow of `kms:*`
+ * except to the account root, and no Allow to a `*` principal without a condition.
+ */
+export class KeyPolicyBuilder {
+  public readonly document = new iam.PolicyDocument();
+  private readonly stack: Stack;
+  private readonly rootPrincipal = new iam.AccountRootPrincipal();
+  private readonly deferred: DeferredStatement[] = [];
+
+  constructor(private readonly scope: IConstruct, props: KeyPolicyBuilderProps) {
+    this.stack = Stack.of(scope);
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'AllowAccountRootDelegation',
+      principals: [this.rootPrincipal],
+      actions: ['kms:*'],
+      resources: ['*'],
+    }));
+    if (props.admins && props.admins.length > 0) {
+      this.document.addStatements(new iam.PolicyStatement({
+        sid: 'AllowKeyAdministrationOnly',
+        principals: props.admins,
+        actions: ADMIN_ACTIONS,
+        resources: ['*'],
+      }));
+    }
+    if (props.restrictGrantsToAwsServices) {
+      // AWS Control Tower CT.KMS.PR.3: a grant is a side door into the key that the
+      // key policy never sees again, so only AWS services integrating with KMS get one.
+      this.document.addStatements(new iam.PolicyStatement({
+        sid: 'DenyCreateGrantExceptForAwsResources',
+        effect: iam.Effect.DENY,
+        principals: [new iam.StarPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          BoolIfExists: {
+            'kms:GrantIsForAWSResource': 'false',
+            'aws:PrincipalIsAWSService': 'false',
+          },
+        },
+      }));
+    }
+  }
+
+  /** Key users: cryptographic actions only, never administration. */
+  public allowUse(principals: iam.IPrincipal[]): void {
+    if (principals.length === 0) {
+      return;
+    }
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'AllowKeyUseOnly',
+      principals,
+      actions: CRYPTO_ACTIONS,
+      resources: ['*'],
+    }));
+  }
+
+  /**
+   * Deny context-bound operations unless the request's encryption context has
+   * `contextKey` = `expectedValue` (a literal or a policy variable such as
+   * `${aws:PrincipalTag/tenantId}`). Calls through an exempt service are let through
+   * this Deny, but only with that service's own context key present.
+   */
+  public requireEncryptionContext(contextKey: string, expectedValue: string, exemptions: ServiceExemption[] = []): void {
+    const viaServices = exemptions.map(e => e.viaServiceIn(this.stack.region));
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'DenyOutsideTenantEncryptionContext',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: CONTEXT_BOUND_ACTIONS,
+      resources: ['*'],
+      conditions: {
+        StringNotEquals: {
+          [`kms:EncryptionContext:${contextKey}`]: expectedValue,
+          ...(viaServices.length > 0 ? { 'kms:ViaService': viaServices } : {}),
+        },
+      },
+    }));
+    for (const exemption of exemptions) {
+      if (!exemption.contextKey) {
+        continue;
+      }
+      this.document.addStatements(new iam.PolicyStatement({
+        sid: `DenyVia${sidSafe(exemption.servicePrefix)}WithoutItsEncryptionContext`,
+        effect: iam.Effect.DENY,
+        principals: [new iam.StarPrincipal()],
+        actions: CONTEXT_BOUND_ACTIONS,
+        resources: ['*'],
+        conditions: {
+          'StringEquals': { 'kms:ViaService': exemption.viaServiceIn(this.stack.region) },
+          'Null': { [`kms:EncryptionContext:${exemption.contextKey}`]: 'true' },
+        },
+      }));
+    }
+  }
+
+  /** Deny context-bound operations to any principal that lacks the tag `tagKey`. */
+  public requirePrincipalTag(tagKey: string): void {
+    // A Deny of its own: in one statement the conditions are ANDed, and a missing
+    // tag makes a `${aws:PrincipalTag/...}` comparison quietly fail to apply.
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'DenyPrincipalsWithoutTenantTag',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: CONTEXT_BOUND_ACTIONS,
+      resources: ['*'],
+      conditions: { Null: { [`aws:PrincipalTag/${tagKey}`]: 'true' } },
+    }));
+  }
+
+  /**
+   * Deny context-bound operations to every principal that is not one of the tenant's.
+   * The principal list is read when the policy renders, so grants made after the
+   * construct (the usual order) are included. With no principal yet, nobody may use the key.
+   */
+  public requireTenantPrincipal(principals: TenantPrincipals): void {
+    const statement = new DeferredStatement({
+      sid: 'DenyNonTenantPrincipals',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: CONTEXT_BOUND_ACTIONS,
+      resources: ['*'],
+    }, s => {
+      const arns = principals.arns();
+      if (arns.length > 0) {
+        s.addCondition('ArnNotEquals', { 'aws:PrincipalArn': arns });
+      }
+      if (principals.tag) {
+        s.addCondition('StringNotEquals', { [`aws:PrincipalTag/${principals.tag.key}`]: principals.tag.value });
+      }
+    });
+    this.deferred.push(statement);
+    this.document.addStatements(statement);
+  }
+
+  /** True once the policy has rendered; later changes to deferred parts would be lost. */
+  public get rendered(): boolean {
+    return this.deferred.some(s => s.finalized);
+  }
+
+  /** The invariants, checked over the whole document at synth. */
+  public validate(): string[] {
+    const rendered = this.stack.resolve(this.document.toJSON()) as { Statement?: any[] } | undefined;
+    const root = JSON.stringify(this.stack.resolve(this.rootPrincipal.arn));
+    const errors: string[] = [];
+    for (const s of rendered?.Statement ?? []) {
+      if (s.Effect !== 'Allow') {
+        continue;
+      }
+      const actions: string[] = [].concat(s.Action ?? []);
+      const isRoot = JSON.stringify(s.Principal?.AWS) === root;
+      if (actions.some(a => a === 'kms:*' || a === '*') && !isRoot) {
+        errors.push(`key policy statement ${s.Sid ?? ''} allows kms:* to ${JSON.stringify(s.Principal)}; only the account root may hold kms:*`);
+      }
+      if (isStarPrincipal(s.Principal) && !s.Condition) {
+        errors.push(`key policy statement ${s.Sid ?? ''} allows a * principal without a condition`);
+      }
+    }
+    return errors;
+  }
+}
+
+/**
+ * The ARNs a principal is known by in `aws:PrincipalArn`. Only IAM principals
+ * (roles, users) qualify; services, federated and account principals cannot be a
+ * tenant's principal.
+ */
+export function principalArnsOf(scope: IConstruct, prop: string, principal: iam.IPrincipal): string[] {
+  const fragment = principal.policyFragment.principalJson;
+  const arns = fragment.AWS ?? [];
+  const others = Object.keys(fragment).filter(k => k !== 'AWS');
+  if (arns.length === 0 || others.length > 0) {
+    invalidProp(scope, prop, JSON.stringify(fragment), 'must be an IAM role or user (its ARN is what the key policy admits)');
+  }
+  return arns;
+}
+
+function isStarPrincipal(principal: unknown): boolean {
+  if (principal === '*') {
+    return true;
+  }
+  const aws = (principal as { AWS?: unknown } | undefined)?.AWS;
+  return aws === '*' || (Array.isArray(aws) && aws.includes('*'));
+}
+
+function sidSafe(s: string): string {
+  return s.replace(/[^A-Za-z0-9]/g, '').replace(/^./, c => c.toUpperCase());
+}
+
+/**
+ * A statement that completes itself just before the policy document freezes it
+ * (`PolicyDocument.resolve` freezes every statement first), so it can reflect
+ * everything added to the construct tree after the key was created.
+ */
+class DeferredStatement extends iam.PolicyStatement {
+  public finalized = false;
+
+  constructor(props: iam.PolicyStatementProps, private readonly complete: (s: iam.PolicyStatement) => void) {
+    super(props);
+  }
+
+  public freeze(): iam.PolicyStatement {
+    if (!this.finalized) {
+      this.finalized = true;
+      this.complete(this);
+    }
+    return super.freeze();
+  }
+}

@@ -1,0 +1,69 @@
+import { Duration, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { KeyPolicyBuilder } from './key-policy';
+import { MAX_ALIAS_LENGTH, invalidProp, validateDays, validateNoReservedPrefix, validatePattern } from './validate';
+import { SafeKeyOptions } from '../key-options';
+
+/** Bounds KMS puts on the safe-default props. */
+export const ROTATION_DAYS = { min: 90, max: 2560, default: 365 };
+export const PENDING_WINDOW_DAYS = { min: 7, max: 30, default: 30 };
+
+/** What a construct asks of the key factory besides the shared options. */
+export interface SecureKeyProps extends SafeKeyOptions {
+  /** Full alias name, `alias/` included. */
+  readonly aliasName: string;
+  /** Used when the user gave no description. */
+  readonly defaultDescription: string;
+  /** Tags applied to the key. */
+  readonly tags?: Record<string, string>;
+  /** Create a multi-Region primary key. */
+  readonly multiRegion?: boolean;
+}
+
+/** A key made by the factory, with the builder its construct refines. */
+export interface SecureKey {
+  readonly key: kms.Key;
+  readonly alias: kms.Alias;
+  readonly policy: KeyPolicyBuilder;
+}
+
+/**
+ * The one place a KMS key is created. It validates and applies the safe defaults
+ * (rotation on, 30-day pending window, RETAIN, the safe policy, the CreateGrant
+ * guard rail, alias, tags), so a fix to them is one edit here.
+ */
+export function createSecureKey(scope: Construct, props: SecureKeyProps): SecureKey {
+  validateDays(scope, 'rotationPeriod', props.rotationPeriod, ROTATION_DAYS.min, ROTATION_DAYS.max);
+  validateDays(scope, 'pendingWindow', props.pendingWindow, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max);
+  validateAliasName(scope, 'aliasName', props.aliasName);
+
+  const policy = new KeyPolicyBuilder(scope, {
+    admins: props.admins,
+    restrictGrantsToAwsServices: props.restrictGrantsToAwsServices ?? true,
+  });
+  const key = new kms.Key(scope, 'Key', {
+    description: props.description ?? props.defaultDescription,
+    enableKeyRotation: true,
+    rotationPeriod: props.rotationPeriod ?? Duration.days(ROTATION_DAYS.default),
+    pendingWindow: props.pendingWindow ?? Duration.days(PENDING_WINDOW_DAYS.default),
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    multiRegion: props.multiRegion,
+    policy: policy.document,
+  });
+  key.node.addValidation({ validate: () => policy.validate() });
+  const alias = new kms.Alias(scope, 'Alias', { aliasName: props.aliasName, targetKey: key });
+  for (const [k, v] of Object.entries(props.tags ?? {})) {
+    Tags.of(key).add(k, v);
+  }
+  return { key, alias, policy };
+}
+
+/** An alias name with `alias/`, outside the reserved `alias/aws/` space, within KMS's length. */
+export function validateAliasName(scope: Construct, prop: string, aliasName: string): void {
+  validatePattern(scope, prop, aliasName, /^alias\/[A-Za-z0-9/_-]+$/, '"alias/" followed by letters, digits, "/", "_" or "-"');
+  validateNoReservedPrefix(scope, prop, aliasName, ['alias/aws/']);
+  if (!Token.isUnresolved(aliasName) && aliasName.length > MAX_ALIAS_LENGTH) {
+    invalidProp(scope, prop, aliasName, `must be at most ${MAX_ALIAS_LENGTH} characters including "alias/" (is ${aliasName.length})`);
+  }
+}

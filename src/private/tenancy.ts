@@ -1,0 +1,27 @@
+import { IConstruct } from 'constructs';
+import { PATTERNS, REGION_PATTERN, validateNoReservedPrefix, validatePattern, validateUnique } from './validate';
+import { ServiceExemption } from '../service-exemption';
+
+/** Validation of the tenancy props TenantKey and SharedTenantKey share. */
+
+export const DEFAULT_CONTEXT_KEY = 'tenantId';
+
+/** An encryption-context key or principal-tag key: not reserved by AWS, allowed characters. */
+export function validateConditionKeySuffix(scope: IConstruct, prop: string, value: string | undefined): void {
+  validatePattern(scope, prop, value, PATTERNS.conditionKeySuffix, '1-128 characters of letters, digits and _ . : / = + @ -');
+  validateNoReservedPrefix(scope, prop, value, ['aws:']);
+}
+
+/** Each exemption names a plausible endpoint and context key, with no service twice. */
+export function validateServiceExemptions(scope: IConstruct, exemptions: ServiceExemption[]): void {
+  exemptions.forEach((e, i) => {
+    const prop = `serviceExemptions[${i}]`;
+    validatePattern(scope, `${prop}.servicePrefix`, e.servicePrefix, /^[a-z0-9-]{2,63}$/, 'an endpoint prefix of lowercase letters, digits and "-" (e.g. "s3")');
+    if (e.contextKey !== undefined) {
+      validatePattern(scope, `${prop}.contextKey`, e.contextKey, PATTERNS.conditionKeySuffix, '1-128 characters of letters, digits and _ . : / = + @ -');
+    }
+    validatePattern(scope, `${prop}.region`, e.region, REGION_PATTERN, 'a Region name such as "eu-west-1"');
+  });
+  validateUnique(scope, 'serviceExemptions', exemptions.map(e => `${e.servicePrefix}.${e.region ?? '<key Region>'}`));
+}
+

@@ -1,0 +1,74 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * Prop validation shared by every construct. Each helper skips unresolved tokens
+ * (their value is only known at deploy time) and throws an error that names the
+ * construct path, the prop, the value received and what is allowed.
+ */
+
+/** Throws the library's validation error. */
+export function invalidProp(scope: IConstruct, prop: string, value: unknown, allowed: string): never {
+  throw new Error(`${scope.node.path}: \`${prop}\` ${allowed}, got ${describe(value)}`);
+}
+
+/** A whole number of days within [min, max]. */
+export function validateDays(scope: IConstruct, prop: string, value: Duration | undefined, min: number, max: number): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const days = value.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < min || days > max) {
+    invalidProp(scope, prop, `${value.toHumanString()}`, `must be a whole number of days between ${min} and ${max}`);
+  }
+}
+
+/** A string matching `pattern`; `allowed` describes the pattern in words. */
+export function validatePattern(scope: IConstruct, prop: string, value: string | undefined, pattern: RegExp, allowed: string): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!pattern.test(value)) {
+    invalidProp(scope, prop, value, `must be ${allowed}`);
+  }
+}
+
+/** A string that must not start with any of `prefixes` (case-insensitive). */
+export function validateNoReservedPrefix(scope: IConstruct, prop: string, value: string | undefined, prefixes: string[]): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  const hit = prefixes.find(p => value.toLowerCase().startsWith(p.toLowerCase()));
+  if (hit) {
+    invalidProp(scope, prop, value, `must not start with the reserved prefix "${hit}"`);
+  }
+}
+
+/** A list whose entries are distinct. */
+export function validateUnique(scope: IConstruct, prop: string, values: string[]): void {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (!Token.isUnresolved(v) && seen.has(v)) {
+      invalidProp(scope, prop, values, `must not contain duplicates ("${v}" appears more than once)`);
+    }
+    seen.add(v);
+  }
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+}
+
+/** Patterns shared by several constructs. */
+export const PATTERNS = {
+  /** Tag keys and encryption-context keys: ASCII subset of what IAM/KMS accept, 1–128. */
+  conditionKeySuffix: /^[A-Za-z0-9_.:/=+@-]{1,128}$/,
+  /** Alias names after `alias/`: letters, digits, `/`, `_`, `-`. */
+  aliasBody: /^[A-Za-z0-9/_-]+$/,
+};
+
+/** KMS: an alias name, `alias/` included, is at most 256 characters. */
+export const MAX_ALIAS_LENGTH = 256;
+
+/** Region names such as `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;

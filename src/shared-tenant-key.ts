@@ -1,0 +1,110 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { SafeKeyOptions } from './key-options';
+import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, unionOf } from './private/actions';
+import { createSecureKey } from './private/secure-key';
+import { DEFAULT_CONTEXT_KEY, validateConditionKeySuffix, validateServiceExemptions } from './private/tenancy';
+import { ServiceExemption } from './service-exemption';
+
+/** Properties for a `SharedTenantKey`. */
+export interface SharedTenantKeyProps extends SafeKeyOptions {
+  /**
+   * The key's alias, with or without the `alias/` prefix (e.g. `shared/tenants`).
+   */
+  readonly alias: string;
+
+  /**
+   * The principal tag that names a principal's tenant. A principal may use the key
+   * only when the encryption context carries its own tag value; principals without
+   * the tag are denied.
+   * @default 'tenantId'
+   */
+  readonly tenantTagKey?: string;
+
+  /**
+   * The encryption-context key whose value must equal the caller's tenant tag.
+   * @default 'tenantId'
+   */
+  readonly encryptionContextKey?: string;
+
+  /**
+   * AWS services that set their own encryption context and may call the key
+   * without the tenant's context, when the call comes through them and carries
+   * their own context key. The caller must still carry the tenant tag.
+   * @default - no exemptions: every call must carry the caller's tenant context
+   */
+  readonly serviceExemptions?: ServiceExemption[];
+}
+
+/**
+ * One customer-managed key for any number of tenants, isolated by principal tag.
+ *
+ * A principal may use the key only when the encryption context value equals its own
+ * tenant tag (`kms:EncryptionContext:tenantId` = `${aws:PrincipalTag/tenantId}`), and
+ * a principal without the tag is denied outright. The key policy is the same size for
+ * one tenant or a hundred thousand. Isolation is as strong as your control of the tag.
+ *
+ * @example
+ * const shared = new SharedTenantKey(this, 'Shared', { alias: 'shared/tenants' });
+ * shared.grantTenantAccess(tenantRole); // the role carries the tag tenantId=<tenant>
+ */
+export class SharedTenantKey extends Construct {
+  /** The KMS key. */
+  public readonly key: kms.IKey;
+  /** The key's alias. */
+  public readonly alias: kms.IAlias;
+  /** The ARN of the key. */
+  public readonly keyArn: string;
+  /** The ID of the key. */
+  public readonly keyId: string;
+  /** The alias name, `alias/` included. */
+  public readonly aliasName: string;
+  /** The principal tag that names a principal's tenant. */
+  public readonly tenantTagKey: string;
+  /** The encryption-context key that must equal the caller's tenant tag. */
+  public readonly encryptionContextKey: string;
+
+  constructor(scope: Construct, id: string, props: SharedTenantKeyProps) {
+    super(scope, id);
+    this.tenantTagKey = props.tenantTagKey ?? DEFAULT_CONTEXT_KEY;
+    this.encryptionContextKey = props.encryptionContextKey ?? DEFAULT_CONTEXT_KEY;
+    validateConditionKeySuffix(this, 'tenantTagKey', this.tenantTagKey);
+    validateConditionKeySuffix(this, 'encryptionContextKey', this.encryptionContextKey);
+    const exemptions = props.serviceExemptions ?? [];
+    validateServiceExemptions(this, exemptions);
+
+    const made = createSecureKey(this, {
+      ...props,
+      aliasName: props.alias.startsWith('alias/') ? props.alias : `alias/${props.alias}`,
+      defaultDescription: `Customer-managed key shared by tenants, isolated by the principal tag ${this.tenantTagKey} (${this.node.path})`,
+    });
+    made.policy.requirePrincipalTag(this.tenantTagKey);
+    made.policy.requireEncryptionContext(this.encryptionContextKey, this.tenantContextVariable, exemptions);
+
+    this.key = made.key;
+    this.alias = made.alias;
+    this.keyArn = made.key.keyArn;
+    this.keyId = made.key.keyId;
+    this.aliasName = made.alias.aliasName;
+  }
+
+  /**
+   * Let `grantee` encrypt, decrypt and generate data keys for its own tenant: the
+   * IAM statement requires the encryption context to equal the grantee's tenant tag.
+   * The grantee must carry the tag `<tenantTagKey>=<its tenant>`.
+   */
+  public grantTenantAccess(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: unionOf(ENCRYPT_ACTIONS, DECRYPT_ACTIONS),
+      resourceArns: [this.keyArn],
+      conditions: { StringEquals: { [`kms:EncryptionContext:${this.encryptionContextKey}`]: this.tenantContextVariable } },
+    });
+  }
+
+  /** The IAM policy variable resolving to the caller's tenant. */
+  private get tenantContextVariable(): string {
+    return `\${aws:PrincipalTag/${this.tenantTagKey}}`;
+  }
+}

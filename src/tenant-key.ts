@@ -1,0 +1,160 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { SafeKeyOptions } from './key-options';
+import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, GENERATE_DATA_KEY_ACTIONS, unionOf } from './private/actions';
+import { KeyPolicyBuilder, principalArnsOf } from './private/key-policy';
+import { createSecureKey } from './private/secure-key';
+import { DEFAULT_CONTEXT_KEY, validateConditionKeySuffix, validateServiceExemptions } from './private/tenancy';
+import { invalidProp, validatePattern } from './private/validate';
+import { ServiceExemption } from './service-exemption';
+
+/** Properties for a `TenantKey`. */
+export interface TenantKeyProps extends SafeKeyOptions {
+  /**
+   * The tenant this key belongs to: 1-64 letters, digits, `-` or `_`. It becomes
+   * the alias suffix, the `tenant` tag and the required encryption-context value.
+   */
+  readonly tenantId: string;
+
+  /**
+   * The alias is `alias/<aliasPrefix>/<tenantId>`.
+   * @default 'tenant'
+   */
+  readonly aliasPrefix?: string;
+
+  /**
+   * The encryption-context key whose value must equal `tenantId` on every
+   * cryptographic request.
+   * @default 'tenantId'
+   */
+  readonly encryptionContextKey?: string;
+
+  /**
+   * When set, principals tagged `<tenantTagKey>=<tenantId>` count as the tenant's
+   * principals too, besides those granted through this construct. Only as strong as
+   * your control of the tag: see the README's SCP example.
+   * @default - only principals granted through this construct are the tenant's
+   */
+  readonly tenantTagKey?: string;
+
+  /**
+   * AWS services that set their own encryption context (S3, Secrets Manager, SQS)
+   * and may therefore call the key without the tenant's context, when the call
+   * comes through them and carries their own context key. Isolation of those calls
+   * then rests on the service's own access control. The caller must still be one of
+   * the tenant's principals.
+   * @default - no exemptions: every call must carry the tenant's context
+   */
+  readonly serviceExemptions?: ServiceExemption[];
+}
+
+/**
+ * A customer-managed key dedicated to one tenant.
+ *
+ * Only the tenant's principals may use it, and only under the tenant's encryption
+ * context. The key policy enforces both with explicit Denies, so an IAM policy that
+ * allows `kms:*` on every key, anywhere in the account, still cannot use it.
+ *
+ * @example
+ * const key = new TenantKey(this, 'AcmeKey', { tenantId: 'acme' });
+ * key.grantEncryptDecrypt(acmeRole);
+ */
+export class TenantKey extends Construct {
+  /** The KMS key. Grant through this construct: grants made on the key directly are denied by its policy. */
+  public readonly key: kms.IKey;
+  /** The key's alias, `alias/<aliasPrefix>/<tenantId>`. */
+  public readonly alias: kms.IAlias;
+  /** The ARN of the key. */
+  public readonly keyArn: string;
+  /** The ID of the key. */
+  public readonly keyId: string;
+  /** The alias name, `alias/<aliasPrefix>/<tenantId>`. */
+  public readonly aliasName: string;
+  /** The tenant this key belongs to. */
+  public readonly tenantId: string;
+  /** The encryption-context key that must carry `tenantId`. */
+  public readonly encryptionContextKey: string;
+
+  private readonly policy: KeyPolicyBuilder;
+  private readonly tenantPrincipalArns: string[] = [];
+
+  constructor(scope: Construct, id: string, props: TenantKeyProps) {
+    super(scope, id);
+    validatePattern(this, 'tenantId', props.tenantId, /^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, "-" or "_"');
+    const aliasPrefix = props.aliasPrefix ?? 'tenant';
+    validatePattern(this, 'aliasPrefix', aliasPrefix, /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/,
+      'letters, digits, "_" or "-", in "/"-separated segments, without "alias/" and without a leading or trailing "/"');
+    if (aliasPrefix.toLowerCase() === 'aws' || aliasPrefix.toLowerCase().startsWith('aws/')) {
+      invalidProp(this, 'aliasPrefix', aliasPrefix, 'must not start with "aws": alias/aws/ is reserved for AWS managed keys');
+    }
+    const contextKey = props.encryptionContextKey ?? DEFAULT_CONTEXT_KEY;
+    validateConditionKeySuffix(this, 'encryptionContextKey', contextKey);
+    validateConditionKeySuffix(this, 'tenantTagKey', props.tenantTagKey);
+    const exemptions = props.serviceExemptions ?? [];
+    validateServiceExemptions(this, exemptions);
+
+    this.tenantId = props.tenantId;
+    this.encryptionContextKey = contextKey;
+    const made = createSecureKey(this, {
+      ...props,
+      aliasName: `alias/${aliasPrefix}/${props.tenantId}`,
+      defaultDescription: `Customer-managed key of tenant ${props.tenantId} (${this.node.path})`,
+      tags: { tenant: props.tenantId },
+    });
+    this.policy = made.policy;
+    this.policy.requireTenantPrincipal({
+      arns: () => [...this.tenantPrincipalArns],
+      tag: props.tenantTagKey ? { key: props.tenantTagKey, value: props.tenantId } : undefined,
+    });
+    this.policy.requireEncryptionContext(contextKey, props.tenantId, exemptions);
+
+    this.key = made.key;
+    this.alias = made.alias;
+    this.keyArn = made.key.keyArn;
+    this.keyId = made.key.keyId;
+    this.aliasName = made.alias.aliasName;
+  }
+
+  /** Let `grantee` encrypt and generate data keys under the tenant's encryption context. */
+  public grantEncrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grantTenant(grantee, ENCRYPT_ACTIONS);
+  }
+
+  /** Let `grantee` decrypt under the tenant's encryption context. */
+  public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grantTenant(grantee, DECRYPT_ACTIONS);
+  }
+
+  /** Let `grantee` encrypt and decrypt under the tenant's encryption context. */
+  public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grantTenant(grantee, unionOf(ENCRYPT_ACTIONS, DECRYPT_ACTIONS));
+  }
+
+  /** Let `grantee` generate data keys under the tenant's encryption context. */
+  public grantGenerateDataKey(grantee: iam.IGrantable): iam.Grant {
+    return this.grantTenant(grantee, GENERATE_DATA_KEY_ACTIONS);
+  }
+
+  /**
+   * Makes `grantee` one of the tenant's principals in the key policy and gives it an
+   * IAM statement bound to the tenant's encryption context.
+   */
+  private grantTenant(grantee: iam.IGrantable, actions: string[]): iam.Grant {
+    if (this.policy.rendered) {
+      invalidProp(this, 'grantee', grantee.grantPrincipal.toString(),
+        'cannot be granted after the key policy has been synthesized; make all grants before synthesis');
+    }
+    for (const arn of principalArnsOf(this, 'grantee', grantee.grantPrincipal)) {
+      if (!this.tenantPrincipalArns.includes(arn)) {
+        this.tenantPrincipalArns.push(arn);
+      }
+    }
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.keyArn],
+      conditions: { StringEquals: { [`kms:EncryptionContext:${this.encryptionContextKey}`]: this.tenantId } },
+    });
+  }
+}
