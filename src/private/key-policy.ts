@@ -38,7 +38,7 @@ export class KeyPolicyBuilder {
   private readonly rootPrincipal = new iam.AccountRootPrincipal();
   private readonly deferred: DeferredStatement[] = [];
 
-  constructor(private readonly scope: IConstruct, props: KeyPolicyBuilderProps) {
+  constructor(scope: IConstruct, props: KeyPolicyBuilderProps) {
     this.stack = Stack.of(scope);
     this.document.addStatements(new iam.PolicyStatement({
       sid: 'AllowAccountRootDelegation',
