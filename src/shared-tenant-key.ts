@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { SafeKeyOptions } from './key-options';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, unionOf } from './private/actions';
 import { createSecureKey } from './private/secure-key';
-import { DEFAULT_CONTEXT_KEY, validateConditionKeySuffix, validateServiceExemptions } from './private/tenancy';
+import { DEFAULT_CONTEXT_KEY, grantUnderTenantContext, validateConditionKeySuffix, validateServiceExemptions } from './private/tenancy';
 import { ServiceExemption } from './service-exemption';
 
 /** Properties for a `SharedTenantKey`. */
@@ -65,6 +65,8 @@ export class SharedTenantKey extends Construct {
   /** The encryption-context key that must equal the caller's tenant tag. */
   public readonly encryptionContextKey: string;
 
+  private readonly serviceExemptions: ServiceExemption[];
+
   constructor(scope: Construct, id: string, props: SharedTenantKeyProps) {
     super(scope, id);
     this.tenantTagKey = props.tenantTagKey ?? DEFAULT_CONTEXT_KEY;
@@ -73,6 +75,7 @@ export class SharedTenantKey extends Construct {
     validateConditionKeySuffix(this, 'encryptionContextKey', this.encryptionContextKey);
     const exemptions = props.serviceExemptions ?? [];
     validateServiceExemptions(this, exemptions);
+    this.serviceExemptions = exemptions;
 
     const made = createSecureKey(this, {
       ...props,
@@ -95,11 +98,11 @@ export class SharedTenantKey extends Construct {
    * The grantee must carry the tag `<tenantTagKey>=<its tenant>`.
    */
   public grantTenantAccess(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: unionOf(ENCRYPT_ACTIONS, DECRYPT_ACTIONS),
-      resourceArns: [this.keyArn],
-      conditions: { StringEquals: { [`kms:EncryptionContext:${this.encryptionContextKey}`]: this.tenantContextVariable } },
+    return grantUnderTenantContext(this, grantee, unionOf(ENCRYPT_ACTIONS, DECRYPT_ACTIONS), {
+      keyArn: this.keyArn,
+      contextKey: this.encryptionContextKey,
+      contextValue: this.tenantContextVariable,
+      exemptions: this.serviceExemptions,
     });
   }
 

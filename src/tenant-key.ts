@@ -5,7 +5,7 @@ import { SafeKeyOptions } from './key-options';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, GENERATE_DATA_KEY_ACTIONS, unionOf } from './private/actions';
 import { KeyPolicyBuilder, principalArnsOf } from './private/key-policy';
 import { createSecureKey } from './private/secure-key';
-import { DEFAULT_CONTEXT_KEY, validateConditionKeySuffix, validateServiceExemptions } from './private/tenancy';
+import { DEFAULT_CONTEXT_KEY, grantUnderTenantContext, validateConditionKeySuffix, validateServiceExemptions } from './private/tenancy';
 import { invalidProp, validatePattern } from './private/validate';
 import { ServiceExemption } from './service-exemption';
 
@@ -78,6 +78,7 @@ export class TenantKey extends Construct {
 
   private readonly policy: KeyPolicyBuilder;
   private readonly tenantPrincipalArns: string[] = [];
+  private readonly serviceExemptions: ServiceExemption[];
 
   constructor(scope: Construct, id: string, props: TenantKeyProps) {
     super(scope, id);
@@ -96,6 +97,7 @@ export class TenantKey extends Construct {
 
     this.tenantId = props.tenantId;
     this.encryptionContextKey = contextKey;
+    this.serviceExemptions = exemptions;
     const made = createSecureKey(this, {
       ...props,
       aliasName: `alias/${aliasPrefix}/${props.tenantId}`,
@@ -150,11 +152,11 @@ export class TenantKey extends Construct {
         this.tenantPrincipalArns.push(arn);
       }
     }
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions,
-      resourceArns: [this.keyArn],
-      conditions: { StringEquals: { [`kms:EncryptionContext:${this.encryptionContextKey}`]: this.tenantId } },
+    return grantUnderTenantContext(this, grantee, actions, {
+      keyArn: this.keyArn,
+      contextKey: this.encryptionContextKey,
+      contextValue: this.tenantId,
+      exemptions: this.serviceExemptions,
     });
   }
 }

@@ -1,3 +1,5 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { PATTERNS, REGION_PATTERN, validateNoReservedPrefix, validatePattern, validateUnique } from './validate';
 import { ServiceExemption } from '../service-exemption';
@@ -25,3 +27,35 @@ export function validateServiceExemptions(scope: IConstruct, exemptions: Service
   validateUnique(scope, 'serviceExemptions', exemptions.map(e => `${e.servicePrefix}.${e.region ?? '<key Region>'}`));
 }
 
+
+/** What an IAM grant on a tenant key is bound to. */
+export interface TenantGrantScope {
+  readonly keyArn: string;
+  readonly contextKey: string;
+  /** A literal tenant ID, or a policy variable such as `${aws:PrincipalTag/tenantId}`. */
+  readonly contextValue: string;
+  readonly exemptions: ServiceExemption[];
+}
+
+/**
+ * An IAM grant that mirrors the key policy: the tenant's encryption context, or,
+ * through an exempted service, that service's own context key.
+ */
+export function grantUnderTenantContext(scope: IConstruct, grantee: iam.IGrantable, actions: string[], on: TenantGrantScope): iam.Grant {
+  const grant = iam.Grant.addToPrincipal({
+    grantee,
+    actions,
+    resourceArns: [on.keyArn],
+    conditions: { StringEquals: { [`kms:EncryptionContext:${on.contextKey}`]: on.contextValue } },
+  });
+  const region = Stack.of(scope).region;
+  return on.exemptions.reduce((combined, exemption) => combined.combine(iam.Grant.addToPrincipal({
+    grantee,
+    actions,
+    resourceArns: [on.keyArn],
+    conditions: {
+      StringEquals: { 'kms:ViaService': exemption.viaServiceIn(region) },
+      ...(exemption.contextKey ? { Null: { [`kms:EncryptionContext:${exemption.contextKey}`]: 'false' } } : {}),
+    },
+  })), grant);
+}

@@ -1,0 +1,110 @@
+// Every app in examples/ builds, synthesizes, and contains what its README promises.
+// cdk-nag and other template checks of the examples go through the same seam:
+// `synthesizeExamples(outdir)` in test/helpers/examples.ts.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { SynthesizedExample, exampleNames, loadExample, synthesizeExamples } from './helpers/examples';
+
+const TMP_DIR = path.resolve(__dirname, '..', '.tmp');
+
+/** Facts specific to one example, checked against each of its stacks. */
+const EXPECTATIONS: Record<string, (template: Template, synthesized: SynthesizedExample) => void> = {
+  'tenant-keys': (template) => {
+    // Two TenantKeys and one SharedTenantKey: one key and one alias each.
+    template.resourceCountIs('AWS::KMS::Key', 3);
+    template.resourceCountIs('AWS::KMS::Alias', 3);
+    expect(Object.values(template.findResources('AWS::KMS::Alias')).map(a => a.Properties.AliasName).sort())
+      .toEqual(['alias/shared/tenants', 'alias/tenant/acme', 'alias/tenant/globex']);
+    // Key admin, a workload role per tenant, a tagged role per tenant on the shared key.
+    template.resourceCountIs('AWS::IAM::Role', 5);
+    template.resourceCountIs('AWS::IAM::Policy', 4);
+
+    // The library's safe defaults, untouched by the example.
+    for (const key of Object.values(template.findResources('AWS::KMS::Key'))) {
+      expect(key.DeletionPolicy).toBe('Retain');
+      expect(key.Properties.PendingWindowInDays).toBe(30);
+      expect(key.Properties.RotationPeriodInDays).toBe(365);
+      const sids = key.Properties.KeyPolicy.Statement.map((s: { Sid?: string }) => s.Sid);
+      expect(sids).toEqual(expect.arrayContaining(['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyOutsideTenantEncryptionContext']));
+    }
+
+    // Each tenant key is bound to its own tenant's context and workload role.
+    for (const tenant of ['acme', 'globex']) {
+      const keys = template.findResources('AWS::KMS::Key', { Properties: { Tags: [{ Key: 'tenant', Value: tenant }] } });
+      expect(Object.keys(keys)).toHaveLength(1);
+      const statements: any[] = Object.values(keys)[0].Properties.KeyPolicy.Statement;
+      const byContext = statements.find(s => s.Sid === 'DenyOutsideTenantEncryptionContext');
+      expect(byContext.Condition.StringNotEquals['kms:EncryptionContext:tenantId']).toBe(tenant);
+      const byPrincipal = statements.find(s => s.Sid === 'DenyNonTenantPrincipals');
+      const roleLogicalIds = byPrincipal.Condition.ArnNotEquals['aws:PrincipalArn'].map((a: any) => a['Fn::GetAtt'][0]);
+      expect(roleLogicalIds).toHaveLength(1);
+      expect(roleLogicalIds[0]).toMatch(new RegExp(`^${tenant[0].toUpperCase()}${tenant.slice(1)}WorkloadRole`));
+    }
+
+    // The shared key's roles carry the tenant tag the key policy keys on.
+    for (const tenant of ['acme', 'globex']) {
+      template.hasResourceProperties('AWS::IAM::Role', { Tags: [{ Key: 'tenantId', Value: tenant }] });
+    }
+  },
+};
+
+describe('examples', () => {
+  const names = exampleNames();
+  let outdir: string;
+  let synthesized: SynthesizedExample[];
+
+  beforeAll(() => {
+    fs.mkdirSync(TMP_DIR, { recursive: true });
+    outdir = fs.mkdtempSync(path.join(TMP_DIR, 'examples-test-'));
+    synthesized = synthesizeExamples(outdir);
+  });
+
+  afterAll(() => {
+    if (outdir) {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('there are examples', () => {
+    expect(names.length).toBeGreaterThan(0);
+  });
+
+  test.each(names)('%s: build() returns an App without synthesizing it', (name) => {
+    const dir = path.join(outdir, 'unsynthesized', name);
+    loadExample(name).build(dir);
+    expect(fs.existsSync(path.join(dir, 'manifest.json'))).toBe(false);
+  });
+
+  test.each(names)('%s: synthesizes at least one stack into its outdir', (name) => {
+    const stacks = synthesized.filter(s => s.example === name);
+    expect(stacks.length).toBeGreaterThan(0);
+    for (const s of stacks) {
+      expect(s.templatePath.startsWith(path.join(outdir, name) + path.sep)).toBe(true);
+      expect(fs.existsSync(s.templatePath)).toBe(true);
+    }
+  });
+
+  test.each(names)('%s: every KMS key rotates', (name) => {
+    for (const s of synthesized.filter(x => x.example === name)) {
+      const keys = Template.fromJSON(readTemplate(s)).findResources('AWS::KMS::Key');
+      for (const [logicalId, key] of Object.entries(keys)) {
+        expect({ logicalId, rotation: key.Properties.EnableKeyRotation }).toEqual({ logicalId, rotation: true });
+      }
+    }
+  });
+
+  test.each(names)('%s: has the expected resources', (name) => {
+    const check = EXPECTATIONS[name];
+    if (!check) {
+      throw new Error(`examples/${name}.ts has no entry in EXPECTATIONS in test/examples.test.ts; add one`);
+    }
+    for (const s of synthesized.filter(x => x.example === name)) {
+      check(Template.fromJSON(readTemplate(s)), s);
+    }
+  });
+});
+
+function readTemplate(s: SynthesizedExample): Record<string, any> {
+  return JSON.parse(fs.readFileSync(s.templatePath, 'utf-8'));
+}
