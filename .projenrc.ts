@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { JsonFile, awscdk, javascript } from 'projen';
 
 // The minimum aws-cdk-lib this library supports. cdk-nag 3 needs >= 2.257.0, and
 // integ-runner 2.197.x reads this version's cloud assembly schema offline.
@@ -61,6 +61,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'integ', 'examples', 'scripts', 'bench'],
   },
 });
+
+// What ships in the npm package is lib/ and the jsii assembly, not the dev tooling.
+for (const dir of ['/.venv/', '/.tmp/', '/integ/', '/examples/', '/scripts/', '/bench/', '/docs/', '/cdk.out/', '/.ci/']) {
+  project.addPackageIgnore(dir);
+}
+// Integ snapshots are generated; keep them out of diffs and language statistics.
+project.gitattributes.addAttributes('/integ/**/*.snapshot/**', 'linguist-generated');
+// eslint's project service needs a tsconfig beside the dev-only folders.
+for (const dir of ['integ', 'examples', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, { obj: { extends: '../test/tsconfig.json' } });
+}
 
 // `npm ci` on a fresh clone fails on a mismatched optional native binary unless pinned.
 project.package.addField('overrides', { 'unrs-resolver': '1.13.0' });

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -10,7 +11,8 @@ import { ServiceExemption } from './service-exemption';
 /** Properties for a `SharedTenantKey`. */
 export interface SharedTenantKeyProps extends SafeKeyOptions {
   /**
-   * The key's alias, with or without the `alias/` prefix (e.g. `shared/tenants`).
+   * The key's alias, with or without the `alias/` prefix (e.g. `shared/tenants`);
+   * a token must include `alias/`.
    */
   readonly alias: string;
 
@@ -79,7 +81,9 @@ export class SharedTenantKey extends Construct {
 
     const made = createSecureKey(this, {
       ...props,
-      aliasName: props.alias.startsWith('alias/') ? props.alias : `alias/${props.alias}`,
+      // A token alias passes through as given: it must then include `alias/` itself.
+      aliasName: props.alias.startsWith('alias/') || Token.isUnresolved(props.alias) ? props.alias : `alias/${props.alias}`,
+      aliasSource: { prop: 'alias', value: props.alias },
       defaultDescription: `Customer-managed key shared by tenants, isolated by the principal tag ${this.tenantTagKey} (${this.node.path})`,
     });
     made.policy.requirePrincipalTag(this.tenantTagKey);

@@ -86,8 +86,9 @@ export class TenantKey extends Construct {
     const aliasPrefix = props.aliasPrefix ?? 'tenant';
     validatePattern(this, 'aliasPrefix', aliasPrefix, /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/,
       'letters, digits, "_" or "-", in "/"-separated segments, without "alias/" and without a leading or trailing "/"');
-    if (aliasPrefix.toLowerCase() === 'aws' || aliasPrefix.toLowerCase().startsWith('aws/')) {
-      invalidProp(this, 'aliasPrefix', aliasPrefix, 'must not start with "aws": alias/aws/ is reserved for AWS managed keys');
+    const firstSegment = aliasPrefix.split('/')[0].toLowerCase();
+    if (firstSegment === 'aws' || firstSegment === 'alias') {
+      invalidProp(this, 'aliasPrefix', aliasPrefix, `must not start with the segment "${firstSegment}": the construct adds "alias/", and "alias/aws/" is reserved for AWS managed keys`);
     }
     const contextKey = props.encryptionContextKey ?? DEFAULT_CONTEXT_KEY;
     validateConditionKeySuffix(this, 'encryptionContextKey', contextKey);
@@ -101,6 +102,7 @@ export class TenantKey extends Construct {
     const made = createSecureKey(this, {
       ...props,
       aliasName: `alias/${aliasPrefix}/${props.tenantId}`,
+      aliasSource: { prop: 'aliasPrefix', value: aliasPrefix },
       defaultDescription: `Customer-managed key of tenant ${props.tenantId} (${this.node.path})`,
       tags: { tenant: props.tenantId },
     });

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { ADMIN_ACTIONS, CONTEXT_BOUND_ACTIONS, CRYPTO_ACTIONS } from './actions';
@@ -112,7 +112,7 @@ export class KeyPolicyBuilder {
         continue;
       }
       this.document.addStatements(new iam.PolicyStatement({
-        sid: `DenyVia${sidSafe(exemption.servicePrefix)}WithoutItsEncryptionContext`,
+        sid: `DenyVia${sidSafe(exemption.servicePrefix)}${sidSafe(exemption.region ?? '')}WithoutItsEncryptionContext`,
         effect: iam.Effect.DENY,
         principals: [new iam.StarPrincipal()],
         actions: CONTEXT_BOUND_ACTIONS,
@@ -178,13 +178,15 @@ export class KeyPolicyBuilder {
       if (s.Effect !== 'Allow') {
         continue;
       }
-      const actions: string[] = [].concat(s.Action ?? []);
+      const label = s.Sid ? `key policy statement ${s.Sid}` : 'a key policy statement without Sid';
+      const actions: string[] = [].concat(s.Action ?? []).map((a: string) => a.toLowerCase());
       const isRoot = JSON.stringify(s.Principal?.AWS) === root;
-      if (actions.some(a => a === 'kms:*' || a === '*') && !isRoot) {
-        errors.push(`key policy statement ${s.Sid ?? ''} allows kms:* to ${JSON.stringify(s.Principal)}; only the account root may hold kms:*`);
+      // NotAction in an Allow grants every other action, kms:* included.
+      if ((s.NotAction !== undefined || actions.some(a => a === 'kms:*' || a === '*')) && !isRoot) {
+        errors.push(`${label} allows kms:* (or NotAction) to ${JSON.stringify(s.Principal)}; only the account root may hold kms:*`);
       }
       if (isStarPrincipal(s.Principal) && !s.Condition) {
-        errors.push(`key policy statement ${s.Sid ?? ''} allows a * principal without a condition`);
+        errors.push(`${label} allows a * principal without a condition`);
       }
     }
     return errors;
@@ -192,16 +194,21 @@ export class KeyPolicyBuilder {
 }
 
 /**
- * The ARNs a principal is known by in `aws:PrincipalArn`. Only IAM principals
- * (roles, users) qualify; services, federated and account principals cannot be a
- * tenant's principal.
+ * The ARNs a principal is known by in `aws:PrincipalArn`. Only IAM roles and users
+ * qualify: a group is never a caller, an account principal or `*` would exempt
+ * everyone, and services or federated principals have no such ARN.
  */
 export function principalArnsOf(scope: IConstruct, prop: string, principal: iam.IPrincipal): string[] {
   const fragment = principal.policyFragment.principalJson;
   const arns = fragment.AWS ?? [];
-  const others = Object.keys(fragment).filter(k => k !== 'AWS');
-  if (arns.length === 0 || others.length > 0) {
-    invalidProp(scope, prop, JSON.stringify(fragment), 'must be an IAM role or user (its ARN is what the key policy admits)');
+  const notIamIdentity = arns.length === 0
+    || Object.keys(fragment).some(k => k !== 'AWS')
+    || principal instanceof iam.AccountPrincipal
+    || 'groupArn' in principal
+    || arns.some(a => !Token.isUnresolved(a) && (a === '*' || /:root$|:group\//.test(a)));
+  if (notIamIdentity) {
+    invalidProp(scope, prop, JSON.stringify(Stack.of(scope).resolve(fragment)),
+      'must be an IAM role or user (the key policy admits callers by their aws:PrincipalArn; groups, accounts, `*`, services and federated principals have none that fits)');
   }
   return arns;
 }

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { KeyPolicyBuilder } from './key-policy';
-import { MAX_ALIAS_LENGTH, invalidProp, validateDays, validateNoReservedPrefix, validatePattern } from './validate';
+import { MAX_ALIAS_LENGTH, invalidProp, validateDays } from './validate';
 import { SafeKeyOptions } from '../key-options';
 
 /** Bounds KMS puts on the safe-default props. */
@@ -13,6 +13,8 @@ export const PENDING_WINDOW_DAYS = { min: 7, max: 30, default: 30 };
 export interface SecureKeyProps extends SafeKeyOptions {
   /** Full alias name, `alias/` included. */
   readonly aliasName: string;
+  /** The user's prop the alias derives from, and its value, for error messages. */
+  readonly aliasSource: { readonly prop: string; readonly value: string };
   /** Used when the user gave no description. */
   readonly defaultDescription: string;
   /** Tags applied to the key. */
@@ -36,7 +38,7 @@ export interface SecureKey {
 export function createSecureKey(scope: Construct, props: SecureKeyProps): SecureKey {
   validateDays(scope, 'rotationPeriod', props.rotationPeriod, ROTATION_DAYS.min, ROTATION_DAYS.max);
   validateDays(scope, 'pendingWindow', props.pendingWindow, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max);
-  validateAliasName(scope, 'aliasName', props.aliasName);
+  validateAliasName(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
 
   const policy = new KeyPolicyBuilder(scope, {
     admins: props.admins,
@@ -59,11 +61,21 @@ export function createSecureKey(scope: Construct, props: SecureKeyProps): Secure
   return { key, alias, policy };
 }
 
-/** An alias name with `alias/`, outside the reserved `alias/aws/` space, within KMS's length. */
-export function validateAliasName(scope: Construct, prop: string, aliasName: string): void {
-  validatePattern(scope, prop, aliasName, /^alias\/[A-Za-z0-9/_-]+$/, '"alias/" followed by letters, digits, "/", "_" or "-"');
-  validateNoReservedPrefix(scope, prop, aliasName, ['alias/aws/']);
-  if (!Token.isUnresolved(aliasName) && aliasName.length > MAX_ALIAS_LENGTH) {
-    invalidProp(scope, prop, aliasName, `must be at most ${MAX_ALIAS_LENGTH} characters including "alias/" (is ${aliasName.length})`);
+/**
+ * The alias a prop makes: `alias/` and then letters, digits, `/`, `_` or `-`, outside
+ * the reserved `alias/aws/` space, within KMS's length. Errors name the user's prop.
+ */
+export function validateAliasName(scope: Construct, prop: string, value: string, aliasName: string): void {
+  if (Token.isUnresolved(aliasName)) {
+    return;
+  }
+  if (!/^alias\/[A-Za-z0-9/_-]+$/.test(aliasName)) {
+    invalidProp(scope, prop, value, `must make an alias name of letters, digits, "/", "_" or "-" after "alias/" (it makes "${aliasName}")`);
+  }
+  if (aliasName.toLowerCase().startsWith('alias/aws/')) {
+    invalidProp(scope, prop, value, 'must not make an alias under "alias/aws/", which is reserved for AWS managed keys');
+  }
+  if (aliasName.length > MAX_ALIAS_LENGTH) {
+    invalidProp(scope, prop, value, `must make an alias of at most ${MAX_ALIAS_LENGTH} characters including "alias/" ("${aliasName}" has ${aliasName.length})`);
   }
 }

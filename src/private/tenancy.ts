@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { PATTERNS, REGION_PATTERN, validateNoReservedPrefix, validatePattern, validateUnique } from './validate';
@@ -24,7 +24,9 @@ export function validateServiceExemptions(scope: IConstruct, exemptions: Service
     }
     validatePattern(scope, `${prop}.region`, e.region, REGION_PATTERN, 'a Region name such as "eu-west-1"');
   });
-  validateUnique(scope, 'serviceExemptions', exemptions.map(e => `${e.servicePrefix}.${e.region ?? '<key Region>'}`));
+  const region = Stack.of(scope).region;
+  const keyRegion = Token.isUnresolved(region) ? '<key Region>' : region;
+  validateUnique(scope, 'serviceExemptions', exemptions.map(e => `${e.servicePrefix}.${e.region ?? keyRegion}`));
 }
 
 
