@@ -73,8 +73,9 @@ for (const dir of ['integ', 'examples', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, { obj: { extends: '../test/tsconfig.json' } });
 }
 
-// `npm ci` on a fresh clone fails on a mismatched optional native binary unless pinned.
-project.package.addField('overrides', { 'unrs-resolver': '1.13.0' });
+// unrs-resolver 1.13.0 lists platform bindings that were never published, so `npm ci`
+// on a fresh clone fails on the lock file; 1.12.2 has them all.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // Python tools (cfn-lint now, moto later) live in a gitignored virtualenv the tests create.
 const pythonTools = project.addTask('python-tools', {
