@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { ADMIN_ACTIONS, CONTEXT_BOUND_ACTIONS, CRYPTO_ACTIONS } from './actions';
@@ -195,8 +195,9 @@ export class KeyPolicyBuilder {
 
 /**
  * The ARNs a principal is known by in `aws:PrincipalArn`. Only IAM roles and users
- * qualify: a group is never a caller, an account principal or `*` would exempt
- * everyone, and services or federated principals have no such ARN.
+ * qualify: a group is never a caller, `*` would exempt everyone, an account root ARN
+ * matches only the root user (not the account's roles, as a caller might expect), and
+ * services or federated principals have no such ARN.
  */
 export function principalArnsOf(scope: IConstruct, prop: string, principal: iam.IPrincipal): string[] {
   const fragment = principal.policyFragment.principalJson;
@@ -205,7 +206,9 @@ export function principalArnsOf(scope: IConstruct, prop: string, principal: iam.
     || Object.keys(fragment).some(k => k !== 'AWS')
     || principal instanceof iam.AccountPrincipal
     || 'groupArn' in principal
-    || arns.some(a => !Token.isUnresolved(a) && (a === '*' || /:root$|:group\//.test(a)));
+    // Resolved, because an account root ARN is itself a token (Fn::Join); role and
+    // user names cannot contain ':', so ':root' and ':group/' only match those.
+    || arns.some(a => a === '*' || /:root\b|:group\//.test(JSON.stringify(Stack.of(scope).resolve(a))));
   if (notIamIdentity) {
     invalidProp(scope, prop, JSON.stringify(Stack.of(scope).resolve(fragment)),
       'must be an IAM role or user (the key policy admits callers by their aws:PrincipalArn; groups, accounts, `*`, services and federated principals have none that fits)');
@@ -221,8 +224,9 @@ function isStarPrincipal(principal: unknown): boolean {
   return aws === '*' || (Array.isArray(aws) && aws.includes('*'));
 }
 
+/** `cloud-trail` → `CloudTrail`, `eu-west-1` → `EuWest1`: distinct inputs stay distinct. */
 function sidSafe(s: string): string {
-  return s.replace(/[^A-Za-z0-9]/g, '').replace(/^./, c => c.toUpperCase());
+  return s.split(/[^A-Za-z0-9]+/).map(w => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 }
 
 /**

@@ -1,0 +1,485 @@
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { TenantKey } from '../../src';
+import { ADMIN_ACTIONS, CONTEXT_BOUND_ACTIONS, CRYPTO_ACTIONS, DECRYPT_ACTIONS, ENCRYPT_ACTIONS, GENERATE_DATA_KEY_ACTIONS } from '../../src/private/actions';
+import { KeyPolicyBuilder, principalArnsOf } from '../../src/private/key-policy';
+
+const ENV = { account: '111111111111', region: 'us-east-1' };
+const ROOT_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] };
+const ADMIN_ROLE_ARN = 'arn:aws:iam::111111111111:role/KeyAdmin';
+const USER_ROLE_ARN = 'arn:aws:iam::111111111111:role/KeyUser';
+
+function newStack(): Stack {
+  return new Stack(new App(), 'S', { env: ENV });
+}
+
+/**
+ * The builder's document as it would appear in the template. Resolving the document
+ * itself (not its `toJSON()`) is what synthesis does, and what freezes its statements.
+ */
+function statementsOf(stack: Stack, builder: KeyPolicyBuilder): any[] {
+  return (stack.resolve(builder.document) as { Statement: any[] }).Statement;
+}
+
+function bySid(statements: any[], sid: string): any {
+  const found = statements.filter(s => s.Sid === sid);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+/** Every action the builder must never hand to an administrator. */
+const USE_ACTIONS = [...new Set([...ENCRYPT_ACTIONS, ...DECRYPT_ACTIONS, ...GENERATE_DATA_KEY_ACTIONS,
+  'kms:GenerateDataKeyPair', 'kms:GenerateDataKeyPairWithoutPlaintext', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:*', '*'])];
+
+describe('KeyPolicyBuilder defaults', () => {
+  test('starts with the account-root delegation: kms:* to the root, on *', () => {
+    const stack = newStack();
+    const statements = statementsOf(stack, new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true }));
+    expect(statements[0]).toEqual({
+      Sid: 'AllowAccountRootDelegation',
+      Effect: 'Allow',
+      Principal: { AWS: ROOT_ARN },
+      Action: 'kms:*',
+      Resource: '*',
+    });
+  });
+
+  test('uses the account of an env-agnostic stack through AWS::AccountId', () => {
+    const stack = new Stack(new App(), 'S');
+    const statements = statementsOf(stack, new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true }));
+    expect(bySid(statements, 'AllowAccountRootDelegation').Principal).toEqual({
+      AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] },
+    });
+  });
+
+  test('adds the CreateGrant Deny with BoolIfExists on both keys when restrictGrantsToAwsServices is true', () => {
+    const stack = newStack();
+    const statements = statementsOf(stack, new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true }));
+    expect(bySid(statements, 'DenyCreateGrantExceptForAwsResources')).toEqual({
+      Sid: 'DenyCreateGrantExceptForAwsResources',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: {
+        BoolIfExists: {
+          'kms:GrantIsForAWSResource': 'false',
+          'aws:PrincipalIsAWSService': 'false',
+        },
+      },
+    });
+  });
+
+  test('omits the CreateGrant Deny when restrictGrantsToAwsServices is false', () => {
+    const stack = newStack();
+    const statements = statementsOf(stack, new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false }));
+    expect(statements.map(s => s.Sid)).toEqual(['AllowAccountRootDelegation']);
+  });
+
+  test('has no administrator statement without admins, nor with an empty list', () => {
+    const stack = newStack();
+    const none = statementsOf(stack, new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true }));
+    const empty = statementsOf(stack, new KeyPolicyBuilder(stack, { admins: [], restrictGrantsToAwsServices: true }));
+    expect(none.map(s => s.Sid)).toEqual(['AllowAccountRootDelegation', 'DenyCreateGrantExceptForAwsResources']);
+    expect(empty.map(s => s.Sid)).toEqual(['AllowAccountRootDelegation', 'DenyCreateGrantExceptForAwsResources']);
+  });
+
+  test('passes its own validation', () => {
+    const stack = newStack();
+    expect(new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true }).validate()).toEqual([]);
+  });
+});
+
+describe('KeyPolicyBuilder admins', () => {
+  function adminStatement(): any {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, {
+      admins: [new iam.ArnPrincipal(ADMIN_ROLE_ARN)],
+      restrictGrantsToAwsServices: true,
+    });
+    return bySid(statementsOf(stack, builder), 'AllowKeyAdministrationOnly');
+  }
+
+  test('get exactly the administration actions, on *', () => {
+    expect(adminStatement()).toEqual({
+      Sid: 'AllowKeyAdministrationOnly',
+      Effect: 'Allow',
+      Principal: { AWS: ADMIN_ROLE_ARN },
+      Action: ADMIN_ACTIONS,
+      Resource: '*',
+    });
+  });
+
+  test('get no cryptographic action and no wildcard', () => {
+    const actions: string[] = adminStatement().Action;
+    expect(actions.filter(a => USE_ACTIONS.includes(a))).toEqual([]);
+    expect(actions.filter(a => a.includes('*'))).toEqual([]);
+  });
+
+  test('may change the policy, rotation, state, aliases, tags and schedule deletion', () => {
+    expect(adminStatement().Action).toEqual(expect.arrayContaining([
+      'kms:PutKeyPolicy', 'kms:EnableKeyRotation', 'kms:DisableKey', 'kms:EnableKey',
+      'kms:CreateAlias', 'kms:DeleteAlias', 'kms:TagResource', 'kms:UntagResource',
+      'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
+    ]));
+  });
+});
+
+describe('KeyPolicyBuilder.allowUse', () => {
+  test('gives the principals exactly the cryptographic actions, and no administration action', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true });
+    builder.allowUse([new iam.ArnPrincipal(USER_ROLE_ARN)]);
+    const statement = bySid(statementsOf(stack, builder), 'AllowKeyUseOnly');
+    expect(statement).toEqual({
+      Sid: 'AllowKeyUseOnly',
+      Effect: 'Allow',
+      Principal: { AWS: USER_ROLE_ARN },
+      Action: CRYPTO_ACTIONS,
+      Resource: '*',
+    });
+    // kms:DescribeKey is the one action both lists share: it reads metadata only.
+    const administrative = ADMIN_ACTIONS.filter(a => a !== 'kms:DescribeKey');
+    expect((statement.Action as string[]).filter(a => administrative.includes(a))).toEqual([]);
+    expect(statement.Action).not.toContain('kms:*');
+    expect(statement.Action).not.toContain('kms:CreateGrant');
+  });
+
+  test('adds nothing for an empty list', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
+    builder.allowUse([]);
+    expect(statementsOf(stack, builder).map(s => s.Sid)).toEqual(['AllowAccountRootDelegation']);
+  });
+});
+
+describe('KeyPolicyBuilder.requireEncryptionContext', () => {
+  test('denies the context-bound actions unless the context key has the expected value', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
+    builder.requireEncryptionContext('tenantId', 'acme');
+    expect(bySid(statementsOf(stack, builder), 'DenyOutsideTenantEncryptionContext')).toEqual({
+      Sid: 'DenyOutsideTenantEncryptionContext',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND_ACTIONS,
+      Resource: '*',
+      Condition: { StringNotEquals: { 'kms:EncryptionContext:tenantId': 'acme' } },
+    });
+  });
+
+  test('covers Encrypt, Decrypt and every ReEncrypt and GenerateDataKey variant, but not DescribeKey or CreateGrant', () => {
+    expect(CONTEXT_BOUND_ACTIONS).toEqual(['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']);
+  });
+});
+
+describe('KeyPolicyBuilder.requirePrincipalTag', () => {
+  test('denies the context-bound actions to principals without the tag', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
+    builder.requirePrincipalTag('team');
+    expect(bySid(statementsOf(stack, builder), 'DenyPrincipalsWithoutTenantTag')).toEqual({
+      Sid: 'DenyPrincipalsWithoutTenantTag',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND_ACTIONS,
+      Resource: '*',
+      Condition: { Null: { 'aws:PrincipalTag/team': 'true' } },
+    });
+  });
+});
+
+describe('KeyPolicyBuilder.requireTenantPrincipal', () => {
+  test('reads the principal list when the policy renders, not when the statement is added', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
+    const arns: string[] = [];
+    builder.requireTenantPrincipal({ arns: () => arns });
+    arns.push(USER_ROLE_ARN);
+    expect(builder.rendered).toBe(false);
+    expect(bySid(statementsOf(stack, builder), 'DenyNonTenantPrincipals')).toEqual({
+      Sid: 'DenyNonTenantPrincipals',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND_ACTIONS,
+      Resource: '*',
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [USER_ROLE_ARN] } },
+    });
+    expect(builder.rendered).toBe(true);
+  });
+
+  test('has no condition when there is no principal and no tag: nobody may use the key', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
+    builder.requireTenantPrincipal({ arns: () => [] });
+    expect(bySid(statementsOf(stack, builder), 'DenyNonTenantPrincipals')).not.toHaveProperty('Condition');
+  });
+
+  test('exempts principals with the tenant tag through StringNotEquals, ANDed with the ARN list', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
+    builder.requireTenantPrincipal({ arns: () => [USER_ROLE_ARN], tag: { key: 'tenant', value: 'acme' } });
+    expect(bySid(statementsOf(stack, builder), 'DenyNonTenantPrincipals').Condition).toEqual({
+      ArnNotEquals: { 'aws:PrincipalArn': [USER_ROLE_ARN] },
+      StringNotEquals: { 'aws:PrincipalTag/tenant': 'acme' },
+    });
+  });
+
+  test('is not rendered before anything resolves the document', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
+    expect(builder.rendered).toBe(false);
+    builder.requireTenantPrincipal({ arns: () => [] });
+    expect(builder.rendered).toBe(false);
+  });
+});
+
+describe('principalArnsOf', () => {
+  const NOT_ROLE_OR_USER = 'must be an IAM role or user (the key policy admits callers by their aws:PrincipalArn; ' +
+    'groups, accounts, `*`, services and federated principals have none that fits)';
+
+  test('returns the ARN of an IAM role', () => {
+    const stack = newStack();
+    expect(principalArnsOf(stack, 'grantee', new iam.ArnPrincipal(USER_ROLE_ARN))).toEqual([USER_ROLE_ARN]);
+  });
+
+  test('returns the ARN of an IAM user', () => {
+    const stack = newStack();
+    const user = new iam.User(stack, 'User');
+    const arns = principalArnsOf(stack, 'grantee', user);
+    expect(arns.map(a => stack.resolve(a))).toEqual([stack.resolve(user.userArn)]);
+  });
+
+  test('returns the ARN of a role created in the stack, still a token', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
+    const arns = principalArnsOf(stack, 'grantee', role);
+    expect(arns.map(a => stack.resolve(a))).toEqual([stack.resolve(role.roleArn)]);
+  });
+
+  const ROOT_OF = (account: string) => `{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::${account}:root"]]}`;
+
+  test.each([
+    ['AnyPrincipal', () => new iam.AnyPrincipal(), '{"AWS":["*"]}'],
+    ['ArnPrincipal("*")', () => new iam.ArnPrincipal('*'), '{"AWS":["*"]}'],
+    ['the account root', () => new iam.AccountRootPrincipal(), `{"AWS":[${ROOT_OF('111111111111')}]}`],
+    ['another account', () => new iam.AccountPrincipal('222222222222'), `{"AWS":[${ROOT_OF('222222222222')}]}`],
+    ['an account root given by ARN', () => new iam.ArnPrincipal('arn:aws:iam::111111111111:root'), '{"AWS":["arn:aws:iam::111111111111:root"]}'],
+    ['a group given by ARN', () => new iam.ArnPrincipal('arn:aws:iam::111111111111:group/Devs'), '{"AWS":["arn:aws:iam::111111111111:group/Devs"]}'],
+    ['a service principal', () => new iam.ServicePrincipal('lambda.amazonaws.com'), '{"Service":["lambda.amazonaws.com"]}'],
+    [
+      'a federated principal',
+      () => new iam.FederatedPrincipal('cognito-identity.amazonaws.com', {}, 'sts:AssumeRoleWithWebIdentity'),
+      '{"Federated":["cognito-identity.amazonaws.com"]}',
+    ],
+    [
+      'an IAM ARN mixed with a federated principal',
+      () => new iam.CompositePrincipal(new iam.ArnPrincipal(USER_ROLE_ARN), new iam.FederatedPrincipal('accounts.google.com', {}, 'sts:AssumeRoleWithWebIdentity')),
+      `{"AWS":["${USER_ROLE_ARN}"],"Federated":["accounts.google.com"]}`,
+    ],
+    [
+      'an IAM ARN mixed with a service',
+      () => new iam.CompositePrincipal(new iam.ArnPrincipal(USER_ROLE_ARN), new iam.ServicePrincipal('lambda.amazonaws.com')),
+      `{"AWS":["${USER_ROLE_ARN}"],"Service":["lambda.amazonaws.com"]}`,
+    ],
+  ])('fails when the principal is %s', (_, principal, json) => {
+    const stack = newStack();
+    expect(() => principalArnsOf(stack, 'grantee', principal())).toThrow(new Error(`S: \`grantee\` ${NOT_ROLE_OR_USER}, got "${json}"`));
+  });
+
+  test('fails when the principal is an IAM group, echoing its resolved ARN', () => {
+    const stack = newStack();
+    const group = new iam.Group(stack, 'Devs');
+    const logicalId = stack.getLogicalId(group.node.defaultChild as CfnElement);
+    expect(logicalId).toMatch(/^Devs/);
+    expect(() => principalArnsOf(stack, 'grantee', group)).toThrow(new Error(
+      `S: \`grantee\` ${NOT_ROLE_OR_USER}, got "{"AWS":[{"Fn::GetAtt":["${logicalId}","Arn"]}]}"`,
+    ));
+  });
+
+  test('fails when the principal is an imported IAM group', () => {
+    const stack = newStack();
+    const group = iam.Group.fromGroupArn(stack, 'Devs', 'arn:aws:iam::111111111111:group/Devs');
+    expect(() => principalArnsOf(stack, 'grantee', group)).toThrow(new Error(
+      `S: \`grantee\` ${NOT_ROLE_OR_USER}, got "{"AWS":["arn:aws:iam::111111111111:group/Devs"]}"`,
+    ));
+  });
+});
+
+describe('render-time validation of the whole key policy', () => {
+  /** A TenantKey at `S/K` whose underlying key gets `statement` through addToResourcePolicy. */
+  function keyWith(statement: (stack: Stack) => iam.PolicyStatement, stack = newStack()): Stack {
+    const tenantKey = new TenantKey(stack, 'K', { tenantId: 'acme' });
+    tenantKey.key.addToResourcePolicy(statement(stack));
+    return stack;
+  }
+
+  test.each([
+    ['kms:*', ['kms:*']],
+    ['KMS:* (action names are case-insensitive)', ['KMS:*']],
+    ['Kms:* among other actions', ['kms:Decrypt', 'Kms:*']],
+    ['*', ['*']],
+  ])('fails synth when an Allow of %s goes to a principal other than the account root', (_, actions) => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'TooBroad',
+      principals: [new iam.ArnPrincipal(USER_ROLE_ARN)],
+      actions,
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(stack)).toThrow(new Error(
+      'Validation failed with the following errors:\n' +
+      `  [S/K/Key] key policy statement TooBroad allows kms:* (or NotAction) to {"AWS":"${USER_ROLE_ARN}"}; only the account root may hold kms:*`,
+    ));
+  });
+
+  test('fails synth when an Allow with NotAction goes to a principal other than the account root', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'AllButDecrypt',
+      principals: [new iam.ArnPrincipal(USER_ROLE_ARN)],
+      notActions: ['kms:Decrypt'],
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(stack)).toThrow(new Error(
+      'Validation failed with the following errors:\n' +
+      `  [S/K/Key] key policy statement AllButDecrypt allows kms:* (or NotAction) to {"AWS":"${USER_ROLE_ARN}"}; only the account root may hold kms:*`,
+    ));
+  });
+
+  test('fails synth on a statement without Sid, and says it has none', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      principals: [new iam.ArnPrincipal(USER_ROLE_ARN)],
+      actions: ['kms:*'],
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(stack)).toThrow(new Error(
+      'Validation failed with the following errors:\n' +
+      `  [S/K/Key] a key policy statement without Sid allows kms:* (or NotAction) to {"AWS":"${USER_ROLE_ARN}"}; only the account root may hold kms:*`,
+    ));
+  });
+
+  test('fails synth when an Allow of * goes to another account\'s root', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'OtherRoot',
+      principals: [new iam.AccountPrincipal('222222222222')],
+      actions: ['*'],
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(stack)).toThrow(new Error(
+      'Validation failed with the following errors:\n' +
+      '  [S/K/Key] key policy statement OtherRoot allows kms:* (or NotAction) to ' +
+      '{"AWS":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::222222222222:root"]]}}; only the account root may hold kms:*',
+    ));
+  });
+
+  test('fails synth when an Allow goes to a * principal without conditions', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'Public',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(stack)).toThrow(new Error(
+      'Validation failed with the following errors:\n' +
+      '  [S/K/Key] key policy statement Public allows a * principal without a condition',
+    ));
+  });
+
+  test('fails synth on a * principal without a condition in a statement without Sid, and says it has none', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(stack)).toThrow(new Error(
+      'Validation failed with the following errors:\n' +
+      '  [S/K/Key] a key policy statement without Sid allows a * principal without a condition',
+    ));
+  });
+
+  test('reports both violations of one statement', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'Worst',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:*'],
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(stack)).toThrow(new Error(
+      'Validation failed with the following errors:\n' +
+      '  [S/K/Key] key policy statement Worst allows kms:* (or NotAction) to {"AWS":"*"}; only the account root may hold kms:*\n' +
+      '  [S/K/Key] key policy statement Worst allows a * principal without a condition',
+    ));
+  });
+
+  test('accepts an Allow to a * principal that carries a condition', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'OrgOnly',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:DescribeKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+    }));
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'OrgOnly', Principal: { AWS: '*' } })]) },
+    });
+  });
+
+  test('accepts a second kms:* Allow to the key\'s own account root', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'AlsoRoot',
+      principals: [new iam.AccountRootPrincipal()],
+      actions: ['kms:*'],
+      resources: ['*'],
+    }));
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AlsoRoot', Principal: { AWS: ROOT_ARN } })]) },
+    });
+  });
+
+  test('accepts an Allow with NotAction to the key\'s own account root', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'RootAllButDelete',
+      principals: [new iam.AccountRootPrincipal()],
+      notActions: ['kms:ScheduleKeyDeletion'],
+      resources: ['*'],
+    }));
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'RootAllButDelete', NotAction: 'kms:ScheduleKeyDeletion' })]) },
+    });
+  });
+
+  test('accepts a Deny with NotAction to *, which only narrows access', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'DenyAllButDecrypt',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      notActions: ['kms:Decrypt'],
+      resources: ['*'],
+    }));
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyAllButDecrypt', Effect: 'Deny' })]) },
+    });
+  });
+
+  test('accepts a Deny of kms:* to *, which only narrows access', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'DenyAll',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:*'],
+      resources: ['*'],
+    }));
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyAll', Effect: 'Deny' })]) },
+    });
+  });
+
+  test('also checks the builder\'s own statements: an admin that is * fails synth', () => {
+    const stack = newStack();
+    new TenantKey(stack, 'K', { tenantId: 'acme', admins: [new iam.AnyPrincipal()] });
+    expect(() => Template.fromStack(stack)).toThrow(new Error(
+      'Validation failed with the following errors:\n' +
+      '  [S/K/Key] key policy statement AllowKeyAdministrationOnly allows a * principal without a condition',
+    ));
+  });
+});

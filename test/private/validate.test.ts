@@ -1,0 +1,160 @@
+import { App, CfnParameter, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import {
+  MAX_ALIAS_LENGTH,
+  PATTERNS,
+  REGION_PATTERN,
+  invalidProp,
+  validateDays,
+  validateNoReservedPrefix,
+  validatePattern,
+  validateUnique,
+} from '../../src/private/validate';
+
+/** A construct at the path `S/Thing`, the scope every error below names. */
+function scope(): Construct {
+  const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+  return new Construct(stack, 'Thing');
+}
+
+describe('invalidProp', () => {
+  test('names the construct path, the prop in backticks, what is allowed and the received string in quotes', () => {
+    expect(() => invalidProp(scope(), 'color', 'blue', 'must be red')).toThrow(
+      new Error('S/Thing: `color` must be red, got "blue"'),
+    );
+  });
+
+  test('renders a non-string value as JSON', () => {
+    expect(() => invalidProp(scope(), 'sizes', [1, 'two'], 'must be numbers')).toThrow(
+      new Error('S/Thing: `sizes` must be numbers, got [1,"two"]'),
+    );
+  });
+});
+
+describe('validateDays', () => {
+  test.each([
+    ['the lower bound', Duration.days(90)],
+    ['the upper bound', Duration.days(2560)],
+    ['a whole number of days given in hours', Duration.hours(100 * 24)],
+  ])('accepts %s', (_, value) => {
+    expect(() => validateDays(scope(), 'period', value, 90, 2560)).not.toThrow();
+  });
+
+  test('accepts undefined (the default applies)', () => {
+    expect(() => validateDays(scope(), 'period', undefined, 90, 2560)).not.toThrow();
+  });
+
+  test('skips a Duration whose amount is a token', () => {
+    const value = Duration.days(Token.asNumber({ Ref: 'Days' }));
+    expect(() => validateDays(scope(), 'period', value, 90, 2560)).not.toThrow();
+  });
+
+  test.each([
+    ['below the minimum', Duration.days(89), '89 days'],
+    ['above the maximum', Duration.days(2561), '2561 days'],
+    ['not a whole number of days', Duration.hours(90 * 24 + 12), '90 days 12 hours'],
+  ])('fails when the value is %s', (_, value, shown) => {
+    expect(() => validateDays(scope(), 'period', value, 90, 2560)).toThrow(
+      new Error(`S/Thing: \`period\` must be a whole number of days between 90 and 2560, got "${shown}"`),
+    );
+  });
+});
+
+describe('validatePattern', () => {
+  const letters = /^[a-z]+$/;
+
+  test('accepts a matching value', () => {
+    expect(() => validatePattern(scope(), 'name', 'abc', letters, 'lowercase letters')).not.toThrow();
+  });
+
+  test('accepts undefined', () => {
+    expect(() => validatePattern(scope(), 'name', undefined, letters, 'lowercase letters')).not.toThrow();
+  });
+
+  test.each([
+    ['a Lazy string', () => Lazy.string({ produce: () => 'NOT LETTERS' })],
+    ['a CloudFormation parameter', () => new CfnParameter(new Stack(), 'P').valueAsString],
+  ])('skips %s', (_, make) => {
+    expect(() => validatePattern(scope(), 'name', make(), letters, 'lowercase letters')).not.toThrow();
+  });
+
+  test('fails when the value does not match, saying "must be" and what is allowed', () => {
+    expect(() => validatePattern(scope(), 'name', 'ABC', letters, 'lowercase letters')).toThrow(
+      new Error('S/Thing: `name` must be lowercase letters, got "ABC"'),
+    );
+  });
+});
+
+describe('validateNoReservedPrefix', () => {
+  test('accepts a value without a reserved prefix, even one that contains it later', () => {
+    expect(() => validateNoReservedPrefix(scope(), 'key', 'my-aws:key', ['aws:'])).not.toThrow();
+  });
+
+  test('accepts undefined and skips tokens', () => {
+    expect(() => validateNoReservedPrefix(scope(), 'key', undefined, ['aws:'])).not.toThrow();
+    expect(() => validateNoReservedPrefix(scope(), 'key', Lazy.string({ produce: () => 'aws:x' }), ['aws:'])).not.toThrow();
+  });
+
+  test.each(['aws:foo', 'AWS:foo', 'Aws:Foo'])('fails when the value is %p (case-insensitive)', (value) => {
+    expect(() => validateNoReservedPrefix(scope(), 'key', value, ['aws:'])).toThrow(
+      new Error(`S/Thing: \`key\` must not start with the reserved prefix "aws:", got "${value}"`),
+    );
+  });
+
+  test('names the prefix that matched when there are several', () => {
+    expect(() => validateNoReservedPrefix(scope(), 'key', 'alias/aws/x', ['aws:', 'alias/aws/'])).toThrow(
+      new Error('S/Thing: `key` must not start with the reserved prefix "alias/aws/", got "alias/aws/x"'),
+    );
+  });
+});
+
+describe('validateUnique', () => {
+  test('accepts distinct values', () => {
+    expect(() => validateUnique(scope(), 'list', ['a', 'b', 'c'])).not.toThrow();
+  });
+
+  test('does not count equal tokens as duplicates (their values are unknown)', () => {
+    const token = Lazy.string({ produce: () => 'a' });
+    expect(() => validateUnique(scope(), 'list', [token, token])).not.toThrow();
+  });
+
+  test('fails when a value appears twice, naming it and echoing the whole list', () => {
+    expect(() => validateUnique(scope(), 'list', ['a', 'b', 'a'])).toThrow(
+      new Error('S/Thing: `list` must not contain duplicates ("a" appears more than once), got ["a","b","a"]'),
+    );
+  });
+});
+
+describe('PATTERNS.conditionKeySuffix', () => {
+  test.each(['tenantId', 'a', 'x'.repeat(128), 'a_b.c:d/e=f+g@h-i'])('accepts %p', (value) => {
+    expect(PATTERNS.conditionKeySuffix.test(value)).toBe(true);
+  });
+
+  test.each(['', 'x'.repeat(129), 'bad key!', 'a b', 'ü', 'a$b'])('rejects %p', (value) => {
+    expect(PATTERNS.conditionKeySuffix.test(value)).toBe(false);
+  });
+});
+
+describe('PATTERNS.aliasBody', () => {
+  test.each(['tenant/acme', 'a_b-c', 'A1'])('accepts %p', (value) => {
+    expect(PATTERNS.aliasBody.test(value)).toBe(true);
+  });
+
+  test.each(['', 'a b', 'a.b', 'ü'])('rejects %p', (value) => {
+    expect(PATTERNS.aliasBody.test(value)).toBe(false);
+  });
+});
+
+describe('REGION_PATTERN', () => {
+  test.each(['us-east-1', 'eu-west-1', 'us-gov-west-1', 'cn-north-1', 'ap-southeast-12', 'eu-central-2'])('accepts %p', (value) => {
+    expect(REGION_PATTERN.test(value)).toBe(true);
+  });
+
+  test.each(['', 'us-east', 'US-EAST-1', 'useast1', 'us-east-123', 'u-east-1', 'us-east-1a'])('rejects %p', (value) => {
+    expect(REGION_PATTERN.test(value)).toBe(false);
+  });
+});
+
+test('MAX_ALIAS_LENGTH is the KMS limit of 256 characters', () => {
+  expect(MAX_ALIAS_LENGTH).toBe(256);
+});

@@ -1,0 +1,458 @@
+import { App, CfnParameter, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ServiceExemption, SharedTenantKey, SharedTenantKeyProps } from '../src';
+
+const ENV = { account: '111111111111', region: 'us-east-1' };
+const CONTEXT_BOUND = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
+const ENCRYPT_DECRYPT = [
+  'kms:Encrypt', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:Decrypt', 'kms:ReEncryptFrom',
+];
+const ADMIN = [
+  'kms:CancelKeyDeletion', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:DescribeKey', 'kms:DisableKey',
+  'kms:DisableKeyRotation', 'kms:EnableKey', 'kms:EnableKeyRotation', 'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus', 'kms:ListGrants', 'kms:ListKeyPolicies', 'kms:ListKeyRotations',
+  'kms:ListResourceTags', 'kms:PutKeyPolicy', 'kms:RevokeGrant', 'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion', 'kms:TagResource', 'kms:UntagResource', 'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+];
+
+function newStack(): Stack {
+  return new Stack(new App(), 'S', { env: ENV });
+}
+
+/** A SharedTenantKey at `S/K` in a fresh stack. */
+function sharedKey(props: Partial<SharedTenantKeyProps> = {}): { stack: Stack; key: SharedTenantKey } {
+  const stack = newStack();
+  const key = new SharedTenantKey(stack, 'K', { alias: 'shared/tenants', ...props });
+  return { stack, key };
+}
+
+function role(stack: Stack, id: string): iam.Role {
+  return new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
+}
+
+function keyPolicyWith(statement: Record<string, unknown>): Record<string, unknown> {
+  return { KeyPolicy: { Statement: Match.arrayWith([Match.objectLike(statement)]) } };
+}
+
+function keyPolicyWithout(sid: string): Record<string, unknown> {
+  return { KeyPolicy: { Statement: Match.not(Match.arrayWith([Match.objectLike({ Sid: sid })])) } };
+}
+
+function keyResource(template: Template): any {
+  const keys = Object.values(template.findResources('AWS::KMS::Key'));
+  expect(keys).toHaveLength(1);
+  return keys[0];
+}
+
+describe('SharedTenantKey defaults', () => {
+  const { stack } = sharedKey();
+  const template = Template.fromStack(stack);
+
+  test('creates exactly one key and one alias', () => {
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.resourceCountIs('AWS::KMS::Alias', 1);
+  });
+
+  test('turns rotation on every 365 days', () => {
+    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365 }));
+  });
+
+  test('waits 30 days before deletion', () => {
+    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 30 }));
+  });
+
+  test('retains the key on delete and on replacement', () => {
+    template.hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
+  });
+
+  test('describes the key with the tag key and the construct path', () => {
+    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
+      Description: 'Customer-managed key shared by tenants, isolated by the principal tag tenantId (S/K)',
+    }));
+  });
+
+  test('has no tenant tag: the key belongs to no single tenant', () => {
+    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Tags: Match.absent() }));
+  });
+
+  test('adds "alias/" to the alias', () => {
+    template.hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: 'alias/shared/tenants',
+      TargetKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KKey'), 'Arn'] },
+    });
+  });
+
+  test('delegates to the account root', () => {
+    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'AllowAccountRootDelegation',
+      Effect: 'Allow',
+      Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] } },
+      Action: 'kms:*',
+      Resource: '*',
+    }));
+  });
+
+  test('denies CreateGrant unless for an AWS resource or by an AWS service', () => {
+    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyCreateGrantExceptForAwsResources',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: Match.exact({
+        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      }),
+    }));
+  });
+
+  test('denies principals without the tenant tag', () => {
+    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyPrincipalsWithoutTenantTag',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND,
+      Resource: '*',
+      Condition: Match.exact({ Null: { 'aws:PrincipalTag/tenantId': 'true' } }),
+    }));
+  });
+
+  test('denies an encryption context other than the caller\'s own tenant tag', () => {
+    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyOutsideTenantEncryptionContext',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND,
+      Resource: '*',
+      Condition: Match.exact({ StringNotEquals: { 'kms:EncryptionContext:tenantId': '${aws:PrincipalTag/tenantId}' } }),
+    }));
+  });
+
+  test('has exactly these four statements, in this order, and no per-principal list', () => {
+    expect((keyResource(template).Properties.KeyPolicy.Statement as any[]).map(s => s.Sid)).toEqual([
+      'AllowAccountRootDelegation',
+      'DenyCreateGrantExceptForAwsResources',
+      'DenyPrincipalsWithoutTenantTag',
+      'DenyOutsideTenantEncryptionContext',
+    ]);
+  });
+});
+
+describe('SharedTenantKey attributes', () => {
+  test('expose the tag key, the context key, the alias name and the key\'s ARN and ID', () => {
+    const { stack, key } = sharedKey();
+    expect(key.tenantTagKey).toBe('tenantId');
+    expect(key.encryptionContextKey).toBe('tenantId');
+    expect(stack.resolve(key.aliasName)).toBe('alias/shared/tenants');
+    expect(stack.resolve(key.keyArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^KKey/), 'Arn'] });
+    expect(stack.resolve(key.keyId)).toEqual({ Ref: expect.stringMatching(/^KKey/) });
+  });
+});
+
+describe('SharedTenantKey alias', () => {
+  test.each([
+    ['without "alias/"', 'shared/tenants'],
+    ['with "alias/"', 'alias/shared/tenants'],
+  ])('is accepted %s', (_, alias) => {
+    const { stack, key } = sharedKey({ alias });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/shared/tenants' });
+    expect(stack.resolve(key.aliasName)).toBe('alias/shared/tenants');
+  });
+
+  test.each([
+    ['starting with "aws" but not the reserved "aws/"', 'awsome/tenants', 'alias/awsome/tenants'],
+    ['of exactly 256 characters with "alias/"', 'x'.repeat(250), `alias/${'x'.repeat(250)}`],
+    ['of exactly 256 characters given with "alias/"', `alias/${'x'.repeat(250)}`, `alias/${'x'.repeat(250)}`],
+  ])('is accepted %s', (_, alias, aliasName) => {
+    const { stack } = sharedKey({ alias });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', { AliasName: aliasName });
+  });
+
+  test('a CloudFormation parameter passes through as given, without "alias/" added', () => {
+    const stack = newStack();
+    const alias = new CfnParameter(stack, 'Alias').valueAsString;
+    const key = new SharedTenantKey(stack, 'K', { alias });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', { AliasName: { Ref: 'Alias' } });
+    expect(stack.resolve(key.aliasName)).toEqual({ Ref: 'Alias' });
+  });
+
+  test('a Lazy alias that includes "alias/" is used as given, and not validated at construction', () => {
+    const stack = newStack();
+    new SharedTenantKey(stack, 'K', { alias: Lazy.string({ produce: () => 'alias/from/lazy' }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/from/lazy' });
+  });
+
+  test.each([
+    ['is empty', '', 'alias/'],
+    ['is only "alias/"', 'alias/', 'alias/'],
+    ['contains a space', 'a b', 'alias/a b'],
+    ['contains a dot', 'shared.tenants', 'alias/shared.tenants'],
+    ['contains a dot after "alias/"', 'alias/shared.tenants', 'alias/shared.tenants'],
+  ])('fails when alias %s', (_, alias, aliasName) => {
+    expect(() => sharedKey({ alias })).toThrow(new Error(
+      `S/K: \`alias\` must make an alias name of letters, digits, "/", "_" or "-" after "alias/" (it makes "${aliasName}"), got "${alias}"`,
+    ));
+  });
+
+  test.each(['aws/x', 'alias/aws/x', 'AWS/x', 'alias/Aws/x'])('fails when alias %p is under the reserved alias/aws/', (alias) => {
+    expect(() => sharedKey({ alias })).toThrow(new Error(
+      `S/K: \`alias\` must not make an alias under "alias/aws/", which is reserved for AWS managed keys, got "${alias}"`,
+    ));
+  });
+
+  test.each([
+    ['without "alias/"', 'x'.repeat(251)],
+    ['with "alias/"', `alias/${'x'.repeat(251)}`],
+  ])('fails when alias %s makes an alias longer than 256 characters including "alias/"', (_, alias) => {
+    const aliasName = `alias/${'x'.repeat(251)}`;
+    expect(() => sharedKey({ alias })).toThrow(new Error(
+      `S/K: \`alias\` must make an alias of at most 256 characters including "alias/" ("${aliasName}" has 257), got "${alias}"`,
+    ));
+  });
+});
+
+describe('SharedTenantKey overrides', () => {
+  test('tenantTagKey changes the tag the Denies and the context variable use', () => {
+    const { stack, key } = sharedKey({ tenantTagKey: 'team' });
+    expect(key.tenantTagKey).toBe('team');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyPrincipalsWithoutTenantTag',
+      Condition: Match.exact({ Null: { 'aws:PrincipalTag/team': 'true' } }),
+    }));
+    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyOutsideTenantEncryptionContext',
+      Condition: Match.exact({ StringNotEquals: { 'kms:EncryptionContext:tenantId': '${aws:PrincipalTag/team}' } }),
+    }));
+    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
+      Description: 'Customer-managed key shared by tenants, isolated by the principal tag team (S/K)',
+    }));
+  });
+
+  test('encryptionContextKey changes the context key the Deny requires', () => {
+    const { stack, key } = sharedKey({ encryptionContextKey: 'customer' });
+    expect(key.encryptionContextKey).toBe('customer');
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyOutsideTenantEncryptionContext',
+      Condition: Match.exact({ StringNotEquals: { 'kms:EncryptionContext:customer': '${aws:PrincipalTag/tenantId}' } }),
+    }));
+  });
+
+  test('serviceExemptions add kms:ViaService to the context Deny and a Null Deny per service with a context key', () => {
+    const { stack } = sharedKey({ serviceExemptions: [ServiceExemption.sqs(), ServiceExemption.of('kinesis')] });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyOutsideTenantEncryptionContext',
+      Condition: Match.exact({
+        StringNotEquals: {
+          'kms:EncryptionContext:tenantId': '${aws:PrincipalTag/tenantId}',
+          'kms:ViaService': ['sqs.us-east-1.amazonaws.com', 'kinesis.us-east-1.amazonaws.com'],
+        },
+      }),
+    }));
+    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyViaSqsWithoutItsEncryptionContext',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND,
+      Resource: '*',
+      Condition: Match.exact({
+        StringEquals: { 'kms:ViaService': 'sqs.us-east-1.amazonaws.com' },
+        Null: { 'kms:EncryptionContext:aws:sqs:arn': 'true' },
+      }),
+    }));
+    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('DenyViaKinesisWithoutItsEncryptionContext'));
+  });
+
+  test('an exemption with its own Region carries the Region in the Sid of its Null Deny', () => {
+    const { stack } = sharedKey({ serviceExemptions: [ServiceExemption.sqs(), ServiceExemption.sqs('eu-west-1')] });
+    const template = Template.fromStack(stack);
+    for (const [sid, via] of [
+      ['DenyViaSqsWithoutItsEncryptionContext', 'sqs.us-east-1.amazonaws.com'],
+      ['DenyViaSqsEuWest1WithoutItsEncryptionContext', 'sqs.eu-west-1.amazonaws.com'],
+    ]) {
+      template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+        Sid: sid,
+        Effect: 'Deny',
+        Condition: Match.exact({
+          StringEquals: { 'kms:ViaService': via },
+          Null: { 'kms:EncryptionContext:aws:sqs:arn': 'true' },
+        }),
+      }));
+    }
+  });
+
+  test('serviceExemptions leave the tag Deny as it is: the caller must still carry the tag', () => {
+    const { stack } = sharedKey({ serviceExemptions: [ServiceExemption.s3()] });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyPrincipalsWithoutTenantTag',
+      Condition: Match.exact({ Null: { 'aws:PrincipalTag/tenantId': 'true' } }),
+    }));
+  });
+
+  test('rotationPeriod sets RotationPeriodInDays and keeps rotation on', () => {
+    const { stack } = sharedKey({ rotationPeriod: Duration.days(730) });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 730 }));
+  });
+
+  test('pendingWindow sets PendingWindowInDays', () => {
+    const { stack } = sharedKey({ pendingWindow: Duration.days(7) });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 7 }));
+  });
+
+  test('admins get exactly the administration actions', () => {
+    const stack = newStack();
+    const admin = role(stack, 'Admin');
+    new SharedTenantKey(stack, 'K', { alias: 'shared/tenants', admins: [admin] });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'AllowKeyAdministrationOnly',
+      Effect: 'Allow',
+      Principal: { AWS: stack.resolve(admin.roleArn) },
+      Action: ADMIN,
+      Resource: '*',
+      Condition: Match.absent(),
+    }));
+  });
+
+  test('removalPolicy DESTROY deletes the key on delete and on replacement', () => {
+    const { stack } = sharedKey({ removalPolicy: RemovalPolicy.DESTROY });
+    Template.fromStack(stack).hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }));
+  });
+
+  test('description replaces the default description', () => {
+    const { stack } = sharedKey({ description: 'Documents of every tenant' });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Description: 'Documents of every tenant' }));
+  });
+
+  test('restrictGrantsToAwsServices false removes the CreateGrant Deny and nothing else', () => {
+    const { stack } = sharedKey({ restrictGrantsToAwsServices: false });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('DenyCreateGrantExceptForAwsResources'));
+    expect((keyResource(template).Properties.KeyPolicy.Statement as any[]).map(s => s.Sid)).toEqual([
+      'AllowAccountRootDelegation',
+      'DenyPrincipalsWithoutTenantTag',
+      'DenyOutsideTenantEncryptionContext',
+    ]);
+  });
+});
+
+describe('SharedTenantKey.grantTenantAccess', () => {
+  test('gives the grantee encrypt and decrypt on the key ARN, bound to its own tenant tag', () => {
+    const { stack, key } = sharedKey();
+    const r = role(stack, 'Role');
+    expect(key.grantTenantAccess(r).success).toBe(true);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [stack.resolve(r.roleName)],
+      PolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: ENCRYPT_DECRYPT,
+          Resource: stack.resolve(key.keyArn),
+          Condition: Match.exact({ StringEquals: { 'kms:EncryptionContext:tenantId': '${aws:PrincipalTag/tenantId}' } }),
+        }],
+      },
+    });
+  });
+
+  test('with serviceExemptions also allows encrypt and decrypt through each exempt service, with that service\'s context key', () => {
+    const { stack, key } = sharedKey({
+      serviceExemptions: [ServiceExemption.s3(), ServiceExemption.sqs('eu-west-1'), ServiceExemption.of('kinesis')],
+    });
+    const r = role(stack, 'Role');
+    expect(key.grantTenantAccess(r).success).toBe(true);
+    const allow = (condition: Record<string, unknown>) => ({
+      Effect: 'Allow',
+      Action: ENCRYPT_DECRYPT,
+      Resource: stack.resolve(key.keyArn),
+      Condition: Match.exact(condition),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [stack.resolve(r.roleName)],
+      PolicyDocument: {
+        Statement: [
+          allow({ StringEquals: { 'kms:EncryptionContext:tenantId': '${aws:PrincipalTag/tenantId}' } }),
+          allow({
+            StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+            Null: { 'kms:EncryptionContext:aws:s3:arn': 'false' },
+          }),
+          allow({
+            StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' },
+            Null: { 'kms:EncryptionContext:aws:sqs:arn': 'false' },
+          }),
+          // kinesis has no context key of its own: the endpoint is the only condition.
+          allow({ StringEquals: { 'kms:ViaService': 'kinesis.us-east-1.amazonaws.com' } }),
+        ],
+      },
+    });
+  });
+
+  test('uses custom tag and context keys', () => {
+    const { stack, key } = sharedKey({ tenantTagKey: 'team', encryptionContextKey: 'customer' });
+    key.grantTenantAccess(role(stack, 'Role'));
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({
+          Condition: Match.exact({ StringEquals: { 'kms:EncryptionContext:customer': '${aws:PrincipalTag/team}' } }),
+        })],
+      },
+    });
+  });
+
+  test('leaves the key policy byte-identical whether 1 or 50 roles were granted', () => {
+    function keyPolicyWithRoles(count: number): string {
+      const { stack, key } = sharedKey();
+      for (let i = 0; i < count; i++) {
+        key.grantTenantAccess(role(stack, `GrantedRole${i}`));
+      }
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::IAM::Policy', count);
+      return JSON.stringify(keyResource(template).Properties.KeyPolicy);
+    }
+    const none = keyPolicyWithRoles(0);
+    const one = keyPolicyWithRoles(1);
+    const fifty = keyPolicyWithRoles(50);
+    expect(one).toBe(none);
+    expect(fifty).toBe(one);
+    expect(fifty).not.toContain('GrantedRole');
+  });
+});
+
+describe('SharedTenantKey validation', () => {
+  describe.each(['encryptionContextKey', 'tenantTagKey'] as const)('%s', (prop) => {
+    test(`fails when ${prop} starts with the reserved "aws:"`, () => {
+      expect(() => sharedKey({ [prop]: 'aws:foo' })).toThrow(new Error(
+        `S/K: \`${prop}\` must not start with the reserved prefix "aws:", got "aws:foo"`,
+      ));
+    });
+
+    test.each([
+      ['is empty', ''],
+      ['contains a space and "!"', 'bad key!'],
+    ])(`fails when ${prop} %s`, (_, value) => {
+      expect(() => sharedKey({ [prop]: value })).toThrow(new Error(
+        `S/K: \`${prop}\` must be 1-128 characters of letters, digits and _ . : / = + @ -, got "${value}"`,
+      ));
+    });
+  });
+
+  test.each([
+    ['89 days', Duration.days(89), '89 days'],
+    ['2561 days', Duration.days(2561), '2561 days'],
+    ['Duration.hours(36)', Duration.hours(36), '1 day 12 hours'],
+  ])('fails when rotationPeriod is %s', (_, rotationPeriod, shown) => {
+    expect(() => sharedKey({ rotationPeriod })).toThrow(new Error(
+      `S/K: \`rotationPeriod\` must be a whole number of days between 90 and 2560, got "${shown}"`,
+    ));
+  });
+
+  test.each([
+    ['6 days', Duration.days(6), '6 days'],
+    ['31 days', Duration.days(31), '31 days'],
+  ])('fails when pendingWindow is %s', (_, pendingWindow, shown) => {
+    expect(() => sharedKey({ pendingWindow })).toThrow(new Error(
+      `S/K: \`pendingWindow\` must be a whole number of days between 7 and 30, got "${shown}"`,
+    ));
+  });
+});
