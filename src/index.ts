@@ -2,3 +2,4 @@ export * from './key-options';
 export * from './service-exemption';
 export * from './tenant-key';
 export * from './shared-tenant-key';
+export * from './cross-account-decrypt-key';

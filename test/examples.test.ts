@@ -47,6 +47,52 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
       template.hasResourceProperties('AWS::IAM::Role', { Tags: [{ Key: 'tenantId', Value: tenant }] });
     }
   },
+  'cross-account': (template, synthesized) => {
+    const statementsOf = (key: any): any[] => key.Properties.KeyPolicy.Statement;
+    if (synthesized.stackName === 'CrossAccountProducerExample') {
+      // The producer: one key, its alias and the key administrator; no consumer role.
+      template.resourceCountIs('AWS::KMS::Key', 1);
+      template.resourceCountIs('AWS::KMS::Alias', 1);
+      template.resourceCountIs('AWS::IAM::Role', 1);
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/shared/reports' });
+      const key = Object.values(template.findResources('AWS::KMS::Key'))[0];
+      expect(key.DeletionPolicy).toBe('Retain');
+      expect(key.Properties.PendingWindowInDays).toBe(30);
+      expect(key.Properties.RotationPeriodInDays).toBe(365);
+      expect(statementsOf(key).map(s => s.Sid)).toEqual([
+        'AllowAccountRootDelegation',
+        'AllowKeyAdministrationOnly',
+        'DenyCreateGrantExceptForAwsResources',
+        'AllowConsumerAccountsDecrypt',
+        'AllowConsumerAccountsDescribeKey',
+      ]);
+      // The consumer account, by its root, may decrypt only through S3 in us-east-1.
+      const decrypt = statementsOf(key).find(s => s.Sid === 'AllowConsumerAccountsDecrypt');
+      expect(decrypt.Principal).toEqual({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:root']] } });
+      expect(decrypt.Action).toBe('kms:Decrypt');
+      expect(decrypt.Condition).toEqual({ StringEquals: { 'kms:ViaService': ['s3.us-east-1.amazonaws.com'] } });
+      // The key ARN and the consumer's statement are published for the consumer account.
+      const outputs = template.toJSON().Outputs;
+      expect(outputs.KeyArn.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SharedDataKey/), 'Arn'] });
+      expect(JSON.stringify(outputs.ConsumerPolicyStatement.Value)).toContain('kms:ViaService');
+    } else {
+      expect(synthesized.stackName).toBe('CrossAccountConsumerExample');
+      // The consumer: no key of its own, one role with the IAM half on the producer's key ARN.
+      template.resourceCountIs('AWS::KMS::Key', 0);
+      template.resourceCountIs('AWS::IAM::Role', 1);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [{
+            Effect: 'Allow',
+            Action: ['kms:Decrypt', 'kms:DescribeKey'],
+            Resource: 'arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000',
+            Condition: { StringEquals: { 'kms:ViaService': ['s3.us-east-1.amazonaws.com'] } },
+          }],
+        },
+      });
+    }
+  },
 };
 
 describe('examples', () => {

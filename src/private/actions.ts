@@ -72,6 +72,33 @@ export const CONTEXT_BOUND_ACTIONS = [
   'kms:GenerateDataKey*',
 ];
 
+/**
+ * What a consumer in another account may do with a key shared for decryption: decrypt,
+ * and move ciphertext to a key of its own (`kms:ReEncryptFrom`, opt-in). No action here
+ * produces ciphertext or data keys under the key, and none administers it.
+ */
+export const CONSUMER_DECRYPT_ACTIONS = [
+  'kms:Decrypt',
+  'kms:ReEncryptFrom',
+];
+
+/** Read the key's metadata; takes no encryption context. */
+export const DESCRIBE_ACTIONS = ['kms:DescribeKey'];
+
+/**
+ * What EC2 and RDS call with a consumer's credentials to copy a shared encrypted
+ * snapshot or launch a shared AMI: they re-encrypt volume data keys under the key and
+ * generate new ones without plaintext.
+ */
+export const SNAPSHOT_SHARING_ACTIONS = [
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKeyWithoutPlaintext',
+];
+
+/** Grants, only ever allowed with `kms:GrantIsForAWSResource` = true. */
+export const AWS_RESOURCE_GRANT_ACTIONS = ['kms:CreateGrant'];
+
 /** The union of two action lists, without duplicates, in first-seen order. */
 export function unionOf(...lists: string[][]): string[] {
   return [...new Set(lists.flat())];

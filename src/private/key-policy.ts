@@ -1,9 +1,15 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { ADMIN_ACTIONS, CONTEXT_BOUND_ACTIONS, CRYPTO_ACTIONS } from './actions';
+import {
+  ADMIN_ACTIONS, AWS_RESOURCE_GRANT_ACTIONS, CONSUMER_DECRYPT_ACTIONS, CONTEXT_BOUND_ACTIONS, CRYPTO_ACTIONS,
+  DESCRIBE_ACTIONS, SNAPSHOT_SHARING_ACTIONS,
+} from './actions';
 import { invalidProp } from './validate';
 import { ServiceExemption } from '../service-exemption';
+
+/** KMS's limit on the size of a key policy. */
+export const MAX_KEY_POLICY_BYTES = 32_768;
 
 /** What every key policy in the library starts from. */
 export interface KeyPolicyBuilderProps {
@@ -19,6 +25,27 @@ export interface TenantPrincipals {
   readonly arns: () => string[];
   /** Principals tagged `key=value` count too. */
   readonly tag?: { readonly key: string; readonly value: string };
+}
+
+/**
+ * Principals of other accounts that may use a key, as a key policy names them. Validated
+ * by the construct before they get here.
+ */
+export interface CrossAccountConsumers {
+  /** 12-digit IDs of accounts (never the key's own) whose IAM may delegate use of the key. */
+  readonly accountIds: string[];
+  /** An AWS Organization whose member accounts, except the key's own, may do the same. */
+  readonly organizationId?: string;
+  /** When set, every consumer call must come through one of these `kms:ViaService` endpoints. */
+  readonly viaServices?: string[];
+}
+
+/** What a cross-account decrypt statement adds to the plain `kms:Decrypt`. */
+export interface CrossAccountDecryptOptions {
+  /** Also allow `kms:ReEncryptFrom`, to move ciphertext under this key to a key of the consumer's. */
+  readonly allowReEncryptFrom: boolean;
+  /** Encryption-context pairs every decrypt must carry (`StringEquals kms:EncryptionContext:<k>`). */
+  readonly requiredEncryptionContext?: Record<string, string>;
 }
 
 /**
@@ -118,8 +145,8 @@ export class KeyPolicyBuilder {
         actions: CONTEXT_BOUND_ACTIONS,
         resources: ['*'],
         conditions: {
-          'StringEquals': { 'kms:ViaService': exemption.viaServiceIn(this.stack.region) },
-          'Null': { [`kms:EncryptionContext:${exemption.contextKey}`]: 'true' },
+          StringEquals: { 'kms:ViaService': exemption.viaServiceIn(this.stack.region) },
+          Null: { [`kms:EncryptionContext:${exemption.contextKey}`]: 'true' },
         },
       }));
     }
@@ -164,6 +191,71 @@ export class KeyPolicyBuilder {
     this.document.addStatements(statement);
   }
 
+  /**
+   * Let principals of other accounts decrypt (and, when asked, re-encrypt from) this key
+   * and describe it, nothing else. Listed accounts are named by their root, so each
+   * account's own IAM policies decide which of its principals may; an organization is
+   * admitted through `aws:PrincipalOrgID` with a `*` principal, minus the key's own
+   * account: a key-policy statement alone grants access inside the key's account, so
+   * without that exclusion every local principal could decrypt with no IAM policy at all.
+   *
+   * `kms:DescribeKey` gets a statement of its own: it carries no encryption context, so a
+   * required context would deny it.
+   */
+  public allowCrossAccountDecrypt(consumers: CrossAccountConsumers, options: CrossAccountDecryptOptions): void {
+    const context = Object.fromEntries(Object.entries(options.requiredEncryptionContext ?? {})
+      .map(([k, v]) => [`kms:EncryptionContext:${k}`, v]));
+    const actions = options.allowReEncryptFrom ? CONSUMER_DECRYPT_ACTIONS : CONSUMER_DECRYPT_ACTIONS.filter(a => a !== 'kms:ReEncryptFrom');
+    this.addConsumerStatements('Decrypt', consumers, actions, { StringEquals: context });
+    this.addConsumerStatements('DescribeKey', consumers, DESCRIBE_ACTIONS, {});
+  }
+
+  /**
+   * What consumers of shared EBS and RDS snapshots and AMIs need besides decrypt: the
+   * service re-encrypts volumes under this key and creates grants for the AWS resources
+   * it attaches them to. `kms:CreateGrant` only with `kms:GrantIsForAWSResource` = true,
+   * which also keeps it clear of the CT.KMS.PR.3 Deny (a grant for an AWS resource never
+   * matches that Deny's `BoolIfExists ... false`).
+   */
+  public allowCrossAccountSnapshotSharing(consumers: CrossAccountConsumers): void {
+    this.addConsumerStatements('SnapshotSharing', consumers, SNAPSHOT_SHARING_ACTIONS, {});
+    this.addConsumerStatements('GrantsForAwsResources', consumers, AWS_RESOURCE_GRANT_ACTIONS,
+      { Bool: { 'kms:GrantIsForAWSResource': 'true' } });
+  }
+
+  /**
+   * One statement for the listed accounts and one for the organization, each with
+   * `conditions` and the `kms:ViaService` restriction. Sids read
+   * `AllowConsumerAccounts<purpose>` and `AllowConsumerOrganization<purpose>`.
+   */
+  private addConsumerStatements(purpose: string, consumers: CrossAccountConsumers, actions: string[],
+    conditions: Record<string, Record<string, unknown>>): void {
+    const via = consumers.viaServices && consumers.viaServices.length > 0 ? { 'kms:ViaService': consumers.viaServices } : {};
+    const withVia = { ...conditions, StringEquals: { ...conditions.StringEquals, ...via } };
+    if (consumers.accountIds.length > 0) {
+      this.document.addStatements(new iam.PolicyStatement({
+        sid: `AllowConsumerAccounts${purpose}`,
+        principals: consumers.accountIds.map(id => new iam.AccountPrincipal(id)),
+        actions,
+        resources: ['*'],
+        conditions: nonEmpty(withVia),
+      }));
+    }
+    if (consumers.organizationId !== undefined) {
+      this.document.addStatements(new iam.PolicyStatement({
+        sid: `AllowConsumerOrganization${purpose}`,
+        principals: [new iam.StarPrincipal()],
+        actions,
+        resources: ['*'],
+        conditions: nonEmpty({
+          ...withVia,
+          StringEquals: { 'aws:PrincipalOrgID': consumers.organizationId, ...withVia.StringEquals },
+          StringNotEquals: { 'aws:PrincipalAccount': this.stack.account },
+        }),
+      }));
+    }
+  }
+
   /** True once the policy has rendered; later changes to deferred parts would be lost. */
   public get rendered(): boolean {
     return this.deferred.some(s => s.finalized);
@@ -171,9 +263,18 @@ export class KeyPolicyBuilder {
 
   /** The invariants, checked over the whole document at synth. */
   public validate(): string[] {
+    // Synthesis has begun, so every grant is in: complete the deferred statements now,
+    // so that the size check below sees the policy as it will deploy.
+    this.deferred.forEach(s => s.freeze());
     const rendered = this.stack.resolve(this.document.toJSON()) as { Statement?: any[] } | undefined;
     const root = JSON.stringify(this.stack.resolve(this.rootPrincipal.arn));
     const errors: string[] = [];
+    // Intrinsics stand in for ARNs of about the same length; KMS counts the deployed text.
+    const size = JSON.stringify(rendered ?? {}).length;
+    if (size > MAX_KEY_POLICY_BYTES) {
+      errors.push(`key policy is about ${size} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}: `
+        + 'spread tenants over more keys, or use SharedTenantKey, whose policy does not grow with tenants');
+    }
     for (const s of rendered?.Statement ?? []) {
       if (s.Effect !== 'Allow') {
         continue;
@@ -222,6 +323,12 @@ function isStarPrincipal(principal: unknown): boolean {
   }
   const aws = (principal as { AWS?: unknown } | undefined)?.AWS;
   return aws === '*' || (Array.isArray(aws) && aws.includes('*'));
+}
+
+/** The condition blocks that have at least one key; undefined when none has. */
+function nonEmpty(conditions: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> | undefined {
+  const kept = Object.entries(conditions).filter(([, block]) => Object.keys(block ?? {}).length > 0);
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 
 /** `cloud-trail` → `CloudTrail`, `eu-west-1` → `EuWest1`: distinct inputs stay distinct. */

@@ -41,7 +41,10 @@ function acknowledgementsIn(stack: Stack): Acknowledgement[] {
     }))));
 }
 
-/** True if every statement allows only named KMS actions on one key, under an encryption-context condition. */
+/**
+ * True if every statement allows only named KMS actions on one key (of this template, or
+ * another account's by literal key ARN), under an encryption-context or ViaService condition.
+ */
 function onlyContextBoundKmsGrants(template: any, policy: IConstruct): boolean {
   const cfn = policy.node.findAll().filter(CfnResource.isCfnResource).filter(r => r.cfnResourceType === 'AWS::IAM::Policy');
   if (cfn.length !== 1) {
@@ -52,8 +55,10 @@ function onlyContextBoundKmsGrants(template: any, policy: IConstruct): boolean {
     s.Effect === 'Allow'
     && [s.Action].flat().every((a: string) => a.startsWith('kms:') && !a.includes('*'))
     && !Array.isArray(s.Resource)
-    && template.Resources[s.Resource?.['Fn::GetAtt']?.[0]]?.Type === 'AWS::KMS::Key'
-    && Object.keys(s.Condition?.StringEquals ?? {}).some(k => k.startsWith('kms:EncryptionContext:')));
+    && (template.Resources[s.Resource?.['Fn::GetAtt']?.[0]]?.Type === 'AWS::KMS::Key'
+      || /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(s.Resource))
+    && Object.values<Record<string, unknown>>(s.Condition ?? {}).flatMap(Object.keys)
+      .some(k => k.startsWith('kms:EncryptionContext:') || k === 'kms:ViaService'));
 }
 
 describe('examples: compliance', () => {

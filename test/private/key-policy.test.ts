@@ -483,3 +483,25 @@ describe('render-time validation of the whole key policy', () => {
     ));
   });
 });
+
+describe('key policy size', () => {
+  const grantImportedRoles = (count: number) => {
+    const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme' });
+    for (let i = 0; i < count; i++) {
+      // Immutable imports: the grant adds the role to the key policy and nothing else.
+      key.grantDecrypt(iam.Role.fromRoleArn(stack, `R${i}`, `arn:aws:iam::111111111111:role/acme-worker-${i}`, { mutable: false }));
+    }
+    return stack;
+  };
+
+  test('a TenantKey with 300 granted roles stays under 32 KB', () => {
+    expect(() => Template.fromStack(grantImportedRoles(300))).not.toThrow();
+  });
+
+  test('fails at synth when granted principals push the policy past 32 KB', () => {
+    expect(() => Template.fromStack(grantImportedRoles(700))).toThrow(
+      /\[S\/K\/Key\] key policy is about \d+ bytes, over KMS's limit of 32768: spread tenants over more keys, or use SharedTenantKey/,
+    );
+  });
+});

@@ -1,0 +1,220 @@
+import { Names, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct, IConstruct } from 'constructs';
+import { SafeKeyOptions } from './key-options';
+import {
+  ACCOUNT_ID_PATTERN, ORGANIZATION_ID_PATTERN, consumerActions, consumerConditions, validateConsumerAccess, validateKeyArn,
+} from './private/cross-account';
+import { createSecureKey } from './private/secure-key';
+import { invalidProp, validatePattern, validateUnique } from './private/validate';
+
+/**
+ * How consumers may use a `CrossAccountDecryptKey`: the key policy enforces these, and
+ * the consumer's IAM statement (`consumerPolicyStatement()`, `grantConsumer`) repeats them.
+ */
+export interface CrossAccountConsumerOptions {
+  /**
+   * `kms:ViaService` endpoints (`<service>.<region>.amazonaws.com`, e.g.
+   * `s3.eu-west-1.amazonaws.com`) that every consumer call must come through. Stops a
+   * consumer principal that holds ciphertext (an object's encrypted data key, a copied
+   * blob) from decrypting it with a direct KMS call, outside the service's own access
+   * control: the bucket, queue or secret policy then decides what it can read.
+   * @default - consumers may also call KMS directly
+   */
+  readonly viaServices?: string[];
+
+  /**
+   * Encryption-context pairs every consumer `kms:Decrypt` (and `kms:ReEncryptFrom`) must
+   * carry. Stops a consumer from using the key as a decryption oracle for every other
+   * ciphertext under it: only ciphertext the producer made for sharing, under this
+   * context, can be decrypted. An encryption context is no secret and no access control
+   * by itself; it binds what may be decrypted, not who may. AWS services set their own
+   * context, so with `viaServices` only the services' own keys (e.g. `aws:s3:arn` for S3,
+   * `SecretARN` for Secrets Manager) can be required; other combinations are rejected.
+   * @default - no encryption context is required
+   */
+  readonly requiredEncryptionContext?: { [key: string]: string };
+
+  /**
+   * Also allow `kms:ReEncryptFrom`, so a consumer can move ciphertext under this key to
+   * a key of its own without seeing the plaintext.
+   * @default false
+   */
+  readonly allowReEncryptFrom?: boolean;
+
+  /**
+   * The preset for shared encrypted EBS snapshots, RDS snapshots and AMIs, which consumers
+   * copy or launch through EC2 and RDS: adds `kms:ReEncryptFrom`, `kms:ReEncryptTo`,
+   * `kms:GenerateDataKeyWithoutPlaintext` and `kms:CreateGrant` (only with
+   * `kms:GrantIsForAWSResource` = true, so a grant can only be for an AWS resource, and
+   * the CreateGrant guard rail stays in force). It lets consumers produce ciphertext under
+   * the key (re-encrypted volumes), which plain decrypt sharing never does. Cannot be
+   * combined with `requiredEncryptionContext`.
+   * @default false
+   */
+  readonly allowSnapshotAndAmiSharing?: boolean;
+}
+
+/** Properties for a `CrossAccountDecryptKey`. */
+export interface CrossAccountDecryptKeyProps extends SafeKeyOptions, CrossAccountConsumerOptions {
+  /**
+   * 12-digit IDs of the accounts that may decrypt. Each account's own IAM policies then
+   * decide which of its principals may (see `consumerPolicyStatement()`). Never the
+   * key's own account. Give this, `consumerOrganizationId`, or both.
+   * @default - no individual accounts
+   */
+  readonly consumerAccountIds?: string[];
+
+  /**
+   * An AWS Organization (`o-` and 10-32 lowercase letters or digits) whose member
+   * accounts may decrypt, except the key's own account. Give this, `consumerAccountIds`,
+   * or both.
+   * @default - no organization
+   */
+  readonly consumerOrganizationId?: string;
+
+  /**
+   * The key's alias, with or without the `alias/` prefix; a token must include `alias/`.
+   * @default - `alias/cross-account/<a name unique to this construct's path>`
+   */
+  readonly alias?: string;
+}
+
+/**
+ * A customer-managed key whose data other accounts may decrypt, and nothing more.
+ *
+ * Named consumer accounts (by their account root) or the members of an AWS Organization
+ * (through `aws:PrincipalOrgID`, excluding the key's own account) get `kms:Decrypt` and
+ * `kms:DescribeKey`, optionally only through named AWS services and only under a given
+ * encryption context. They never get to encrypt, generate data keys or administer the
+ * key (the snapshot and AMI preset is the one documented opt-in exception for
+ * re-encryption). Cross-account use also needs an IAM Allow in the consumer account:
+ * `consumerPolicyStatement()` or `CrossAccountDecryptKey.grantConsumer` provides it.
+ *
+ * @example
+ * // Producer account
+ * const key = new CrossAccountDecryptKey(this, 'Shared', { consumerAccountIds: ['222222222222'] });
+ * // Consumer account, given only the key ARN
+ * CrossAccountDecryptKey.grantConsumer(readerRole, 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-...');
+ */
+export class CrossAccountDecryptKey extends Construct {
+  /**
+   * Give `grantee` (in a consumer account) the IAM half of cross-account access to the key
+   * `keyArn`: the same statement `consumerPolicyStatement()` returns, from the consumer's
+   * own stack. Pass the options the producer's key was created with; the key policy
+   * enforces them either way.
+   *
+   * @param grantee the consumer principal, e.g. a role in the consumer account
+   * @param keyArn the ARN of the producer's key (`arn:...:kms:<region>:<account>:key/<id>`), not an alias ARN
+   * @param options the producer key's consumer options
+   */
+  public static grantConsumer(grantee: iam.IGrantable, keyArn: string, options: CrossAccountConsumerOptions = {}): iam.Grant {
+    const scope = errorScopeOf(grantee);
+    validateKeyArn(scope, 'keyArn', keyArn);
+    validateConsumerAccess(scope, options);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: consumerActions(options),
+      resourceArns: [keyArn],
+      conditions: consumerConditions(options),
+    });
+  }
+
+  /** The KMS key. */
+  public readonly key: kms.IKey;
+  /** The key's alias. */
+  public readonly alias: kms.IAlias;
+  /** The ARN of the key: what consumer accounts put in their IAM policies. */
+  public readonly keyArn: string;
+  /** The ID of the key. */
+  public readonly keyId: string;
+  /** The alias name, `alias/` included. */
+  public readonly aliasName: string;
+
+  private readonly access: CrossAccountConsumerOptions;
+
+  constructor(scope: Construct, id: string, props: CrossAccountDecryptKeyProps) {
+    super(scope, id);
+    const accountIds = props.consumerAccountIds ?? [];
+    this.validateConsumers(accountIds, props.consumerOrganizationId);
+    validateConsumerAccess(this, props);
+    this.access = {
+      viaServices: props.viaServices,
+      requiredEncryptionContext: props.requiredEncryptionContext,
+      allowReEncryptFrom: props.allowReEncryptFrom ?? false,
+      allowSnapshotAndAmiSharing: props.allowSnapshotAndAmiSharing ?? false,
+    };
+
+    const alias = props.alias ?? `cross-account/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-', allowedSpecialCharacters: '_-' })}`;
+    const made = createSecureKey(this, {
+      ...props,
+      // A token alias passes through as given: it must then include `alias/` itself.
+      aliasName: alias.startsWith('alias/') || Token.isUnresolved(alias) ? alias : `alias/${alias}`,
+      aliasSource: { prop: 'alias', value: alias },
+      defaultDescription: `Customer-managed key shared for decryption with other accounts (${this.node.path})`,
+    });
+    const consumers = { accountIds, organizationId: props.consumerOrganizationId, viaServices: props.viaServices };
+    made.policy.allowCrossAccountDecrypt(consumers, {
+      allowReEncryptFrom: this.access.allowReEncryptFrom ?? false,
+      requiredEncryptionContext: props.requiredEncryptionContext,
+    });
+    if (this.access.allowSnapshotAndAmiSharing) {
+      made.policy.allowCrossAccountSnapshotSharing(consumers);
+    }
+
+    this.key = made.key;
+    this.alias = made.alias;
+    this.keyArn = made.key.keyArn;
+    this.keyId = made.key.keyId;
+    this.aliasName = made.alias.aliasName;
+  }
+
+  /**
+   * The IAM statement a consumer account attaches to the role that decrypts: this key's
+   * ARN, the actions the key policy grants consumers, and the same conditions. The key
+   * policy alone grants nothing to a principal of another account; this is the other half.
+   * One statement covers every action, so the encryption-context and grant conditions use
+   * `StringEqualsIfExists` / `BoolIfExists` (`kms:DescribeKey` carries neither key); the
+   * key policy, which the consumer account cannot change, requires them strictly.
+   * Render it with `Stack.toJsonString(statement.toStatementJson())` to hand it to a
+   * consumer that does not use the CDK.
+   */
+  public consumerPolicyStatement(): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid: 'DecryptWithSharedKey',
+      actions: consumerActions(this.access),
+      resources: [this.keyArn],
+      conditions: consumerConditions(this.access),
+    });
+  }
+
+  private validateConsumers(accountIds: string[], organizationId: string | undefined): void {
+    if (Token.isUnresolved(accountIds)) {
+      invalidProp(this, 'consumerAccountIds', accountIds, 'must be a list of account IDs, each of which may be a token, not a list token');
+    }
+    if (accountIds.length === 0 && organizationId === undefined) {
+      invalidProp(this, 'consumerAccountIds', accountIds, 'must name at least one account, or `consumerOrganizationId` must be set');
+    }
+    const ownAccount = Stack.of(this).account;
+    accountIds.forEach((accountId, i) => {
+      validatePattern(this, `consumerAccountIds[${i}]`, accountId, ACCOUNT_ID_PATTERN, 'a 12-digit AWS account ID');
+      if (!Token.isUnresolved(accountId) && !Token.isUnresolved(ownAccount) && accountId === ownAccount) {
+        invalidProp(this, `consumerAccountIds[${i}]`, accountId,
+          'must not be the key\'s own account: its principals get access through their IAM policies and the account-root statement, not as consumers');
+      }
+    });
+    validateUnique(this, 'consumerAccountIds', accountIds);
+    validatePattern(this, 'consumerOrganizationId', organizationId, ORGANIZATION_ID_PATTERN, '"o-" followed by 10-32 lowercase letters or digits');
+  }
+}
+
+/** Where `grantConsumer` errors point: the grantee's construct path, when it has one. */
+function errorScopeOf(grantee: iam.IGrantable): IConstruct {
+  for (const candidate of [grantee, grantee.grantPrincipal]) {
+    if (Construct.isConstruct(candidate)) {
+      return candidate;
+    }
+  }
+  return { node: { path: 'CrossAccountDecryptKey.grantConsumer' } } as IConstruct;
+}
