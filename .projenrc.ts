@@ -28,7 +28,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cloud-copilot/iam-simulate@0.1.173',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
     '@aws-cdk/integ-runner@2.197.10',
-    `@aws-cdk/integ-tests-alpha@2.245.0-alpha.0`,
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'tsx@^4',
   ],
 
@@ -69,7 +69,7 @@ for (const dir of ['/.venv/', '/.tmp/', '/integ/', '/examples/', '/scripts/', '/
 // Integ snapshots are generated; keep them out of diffs and language statistics.
 project.gitattributes.addAttributes('/integ/**/*.snapshot/**', 'linguist-generated');
 // eslint's project service needs a tsconfig beside the dev-only folders.
-for (const dir of ['integ', 'examples', 'scripts']) {
+for (const dir of ['integ', 'examples', 'scripts', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, { obj: { extends: '../test/tsconfig.json' } });
 }
 
