@@ -30,7 +30,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'tsx@^4',
+    // Lambda handlers: AWS SDK v3 clients are provided by the Node.js runtime (kept
+    // external when bundling); here they serve the handler tests.
+    '@aws-sdk/client-kms',
+    '@aws-sdk/client-secrets-manager',
+    '@types/aws-lambda',
+    'aws-sdk-client-mock',
   ],
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+  },
 
   publishToPypi: {
     distName: 'cdk-kms-patterns',
@@ -108,6 +117,8 @@ project.addTask('demo', {
 const test = project.tasks.tryFind('test')!;
 test.reset();
 test.spawn(pythonTools);
+// *.lambda.ts bundles go to the gitignored assets/: build them before the tests synth.
+test.spawn(project.bundler.bundleTask);
 test.spawn(typecheck);
 test.exec('jest --ci', { receiveArgs: true });
 test.spawn(integ);
