@@ -21,8 +21,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
   minNodeVersion: '20.0.0',
 
-  // The nag pack ships with the library, so cdk-nag is a runtime dependency.
-  deps: ['cdk-nag@^3.0.2'],
+  // The nag pack ships with the library and its public API extends cdk-nag's types,
+  // so jsii requires cdk-nag as a peer dependency (one copy shared with the app).
+  peerDeps: ['cdk-nag@^3.0.2'],
   devDeps: [
     // AGPL-3.0: a devDependency only, never shipped.
     '@cloud-copilot/iam-simulate@0.1.173',

@@ -54,6 +54,12 @@ export class ProducerStack extends Stack {
       viaServices: VIA_SERVICES,
       admins: [keyAdmin],
     });
+    // The organisation's standard (EncryptionStandardsChecks) lists approved consumer
+    // accounts; in a real app, add the consumer to `allowedCrossAccountPrincipals`.
+    Validations.of(this.key).acknowledge({
+      id: 'EncStd-KMS8',
+      reason: `Account ${CONSUMER_ACCOUNT} is the consumer this example exists to show; it may only Decrypt/DescribeKey through ${VIA_SERVICES.join(', ')}.`,
+    });
 
     new CfnOutput(this, 'KeyArn', {
       description: 'Give this to the consumer account: its IAM policy must name the key ARN (not the alias)',

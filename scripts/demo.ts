@@ -1,5 +1,6 @@
 // Synthesizes every example app and prints, per stack, its resources by type
-// and its unacknowledged cdk-nag findings (the packs the tests use).
+// and its unacknowledged cdk-nag findings (the packs the tests use, and this
+// library's EncryptionStandardsChecks, whose findings are named EncStd-*).
 //
 //   npx tsx scripts/demo.ts          # every examples/*.ts
 //   npx tsx scripts/demo.ts <dir>    # every *.ts in another directory
@@ -17,8 +18,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { EncryptionStandardsChecks } from '../src';
 import { EXAMPLES_DIR, exampleNames, loadExample } from '../test/helpers/examples';
-import { formatNagFindings, NagFinding, nagFindings } from '../test/helpers/nag';
+import { defaultNagPacks, formatNagFindings, NagFinding, nagFindings } from '../test/helpers/nag';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -33,7 +35,8 @@ function runExample(dir: string, name: string): void {
   }
   app.synth();
 
-  const byStack = groupByStack(app, nagFindings(app));
+  // The four standard packs and this library's own encryption standard, at its defaults.
+  const byStack = groupByStack(app, nagFindings(app, [...defaultNagPacks(), new EncryptionStandardsChecks()]));
   for (const stack of app.node.findAll().filter(Stack.isStack)) {
     const findings = byStack.get(stack) ?? [];
     console.log(`  stack ${stack.node.path} (${stack.templateFile})`);

@@ -3,3 +3,4 @@ export * from './service-exemption';
 export * from './tenant-key';
 export * from './shared-tenant-key';
 export * from './cross-account-decrypt-key';
+export * from './nag/encryption-standards-checks';

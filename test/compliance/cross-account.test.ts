@@ -61,17 +61,21 @@ describe('examples/cross-account.ts', () => {
     expect(describeFindings(nagFindings(s.stack))).toEqual([]);
   });
 
-  test('the only acknowledgements are IAMNoInlinePolicy on the consumer role\'s DefaultPolicy, each with a reason', () => {
+  test('the only acknowledgements are IAMNoInlinePolicy on the consumer role\'s DefaultPolicy and the standard\'s consumer-account rule on the key, each with a reason', () => {
     const acknowledged = stacks.flatMap(s => s.stack.node.findAll()).flatMap(c => {
       const entries = c.node.metadata.filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
       const last = entries.length > 0 ? entries[entries.length - 1].data as Record<string, string> : {};
       // Stored qualified (`annotation::<id>`); the qualifier is the CDK's, the id is ours.
       return Object.entries(last).map(([id, reason]) => ({ at: c.node.path, id: id.replace(/^[a-z]+::/, ''), reason }));
     });
-    expect(acknowledged.map(a => `${a.id} ${a.at}`).sort())
-      .toEqual(INLINE_POLICY_RULES.map(id => `${id} CrossAccountConsumerExample/ReportReaderRole/DefaultPolicy`));
+    expect(acknowledged.map(a => `${a.id} ${a.at}`).sort()).toEqual([
+      'EncStd-KMS8 CrossAccountProducerExample/SharedDataKey',
+      ...INLINE_POLICY_RULES.map(id => `${id} CrossAccountConsumerExample/ReportReaderRole/DefaultPolicy`),
+    ].sort());
     for (const a of acknowledged) {
-      expect(a.reason).toMatch(/kms:Decrypt and kms:DescribeKey on the one producer key ARN/);
+      expect(a.reason).toMatch(a.id === 'EncStd-KMS8'
+        ? new RegExp(`Account ${CONSUMER_ACCOUNT} is the consumer this example exists to show`)
+        : /kms:Decrypt and kms:DescribeKey on the one producer key ARN/);
     }
   });
 

@@ -1,0 +1,37 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { ACCOUNT_CONDITION_KEYS, ORG_CONDITION_KEYS, keyPolicyOf, restrictedToAccountOrOrg } from '../private/key-policy';
+import { isKmsKey } from '../private/kms';
+
+/**
+ * EncStd-KMS6: no Allow statement with a `*` principal (or a `NotPrincipal`) unless a
+ * condition restricts it to named accounts or organizations (`aws:PrincipalAccount`,
+ * `kms:CallerAccount`, `aws:SourceAccount`, `aws:PrincipalArn`, `aws:PrincipalOrgID`,
+ * `aws:PrincipalOrgPaths`, `aws:SourceOrgID`, `aws:SourceOrgPaths`, with a positive
+ * operator and no wildcard-only value). Deny statements with `*` principals are
+ * guard rails and always pass.
+ */
+export function kmsNoOpenPrincipal(node: CfnResource): NagRuleCompliance {
+  if (!isKmsKey(node)) {
+    return NagRuleCompliance.NOT_APPLICABLE;
+  }
+  const policy = keyPolicyOf(node);
+  if (policy.kind !== 'document') {
+    return policy.kind === 'absent' ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
+  }
+  let unknown = false;
+  for (const s of policy.statements.filter(st => st.allow && st.starPrincipal)) {
+    if (restrictedToAccountOrOrg(s)) {
+      continue;
+    }
+    // An account or organization given as a parameter restricts; its value is simply
+    // not known until deployment.
+    const keys = [...ACCOUNT_CONDITION_KEYS, ...ORG_CONDITION_KEYS];
+    if (s.conditions.some(c => keys.includes(c.key) && c.values.includes(undefined))) {
+      unknown = true;
+      continue;
+    }
+    return NagRuleCompliance.NON_COMPLIANT;
+  }
+  return unknown ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.COMPLIANT;
+}

@@ -1,0 +1,22 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { DEFAULT_PENDING_WINDOW_DAYS, isKmsKey } from '../private/kms';
+import { literalNumber, render } from '../private/template';
+
+/**
+ * EncStd-KMS3: a key scheduled for deletion waits at least `minDays` days
+ * (`PendingWindowInDays`, 30 when unset).
+ */
+export function kmsPendingWindowAtLeast(minDays: number): (node: CfnResource) => NagRuleCompliance {
+  return function kmsPendingWindow(node: CfnResource): NagRuleCompliance {
+    if (!isKmsKey(node)) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const raw = render(node).properties.PendingWindowInDays;
+    const days = raw === undefined ? DEFAULT_PENDING_WINDOW_DAYS : literalNumber(raw);
+    if (days === undefined) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    return days >= minDays ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  };
+}
