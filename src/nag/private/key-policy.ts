@@ -1,4 +1,6 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { isKmsKey } from './kms';
 import { OWN_ACCOUNT, flatten } from './strings';
 import { isObject, render } from './template';
 
@@ -45,6 +47,22 @@ export type KeyPolicy =
   | { readonly kind: 'absent' }
   | { readonly kind: 'unresolved' }
   | { readonly kind: 'document'; readonly statements: Statement[] };
+
+/**
+ * Judges the statements of a key's policy: N/A for a resource that is no key and for a
+ * policy known only at deploy time; an absent policy (KMS's default, the account root
+ * alone) is compliant.
+ */
+export function judgeKeyPolicy(node: CfnResource, judge: (statements: Statement[]) => NagRuleCompliance): NagRuleCompliance {
+  if (!isKmsKey(node)) {
+    return NagRuleCompliance.NOT_APPLICABLE;
+  }
+  const policy = keyPolicyOf(node);
+  if (policy.kind !== 'document') {
+    return policy.kind === 'absent' ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
+  }
+  return judge(policy.statements);
+}
 
 /** The key policy of an AWS::KMS::Key or AWS::KMS::ReplicaKey. */
 export function keyPolicyOf(node: CfnResource): KeyPolicy {

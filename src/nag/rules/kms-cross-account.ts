@@ -1,7 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { ORG_CONDITION_KEYS, accountOfConditionValue, isOwnAccount, isRestricting, keyPolicyOf } from '../private/key-policy';
-import { isKmsKey } from '../private/kms';
+import { ORG_CONDITION_KEYS, accountOfConditionValue, isOwnAccount, isRestricting, judgeKeyPolicy } from '../private/key-policy';
 
 /** What the standard lets a key policy open to other accounts. */
 export interface CrossAccountAllowList {
@@ -21,40 +20,35 @@ const ACCOUNT_KEYS = ['aws:principalaccount', 'kms:calleraccount', 'aws:sourceac
  */
 export function kmsCrossAccountAllowed(allowed: CrossAccountAllowList): (node: CfnResource) => NagRuleCompliance {
   return function kmsCrossAccount(node: CfnResource): NagRuleCompliance {
-    if (!isKmsKey(node)) {
-      return NagRuleCompliance.NOT_APPLICABLE;
-    }
-    const policy = keyPolicyOf(node);
-    if (policy.kind !== 'document') {
-      return policy.kind === 'absent' ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
-    }
-    const stack = Stack.of(node);
-    const accountAllowed = (account: string | undefined, text: string) =>
-      isOwnAccount(stack, account) || allowed.principals.includes(text) || (account !== undefined && allowed.principals.includes(account));
-    let unknown = false;
-    for (const s of policy.statements.filter(st => st.allow)) {
-      for (const p of s.awsPrincipals) {
-        if (!p.resolved) {
-          unknown = true;
-        } else if (!accountAllowed(p.account, p.text)) {
-          return NagRuleCompliance.NON_COMPLIANT;
-        }
-      }
-      for (const c of s.conditions.filter(isRestrictingOrUnknown)) {
-        for (const value of c.values) {
-          if (value === undefined) {
-            unknown = unknown || ACCOUNT_KEYS.includes(c.key) || ORG_CONDITION_KEYS.includes(c.key);
-          } else if (ORG_CONDITION_KEYS.includes(c.key)) {
-            if (!allowed.organizationIds.includes(value.split('/')[0])) {
-              return NagRuleCompliance.NON_COMPLIANT;
-            }
-          } else if (ACCOUNT_KEYS.includes(c.key) && !accountAllowed(accountOfConditionValue(c.key, value), value)) {
+    return judgeKeyPolicy(node, statements => {
+      const stack = Stack.of(node);
+      const accountAllowed = (account: string | undefined, text: string) =>
+        isOwnAccount(stack, account) || allowed.principals.includes(text) || (account !== undefined && allowed.principals.includes(account));
+      let unknown = false;
+      for (const s of statements.filter(st => st.allow)) {
+        for (const p of s.awsPrincipals) {
+          if (!p.resolved) {
+            unknown = true;
+          } else if (!accountAllowed(p.account, p.text)) {
             return NagRuleCompliance.NON_COMPLIANT;
           }
         }
+        for (const c of s.conditions.filter(isRestrictingOrUnknown)) {
+          for (const value of c.values) {
+            if (value === undefined) {
+              unknown = unknown || ACCOUNT_KEYS.includes(c.key) || ORG_CONDITION_KEYS.includes(c.key);
+            } else if (ORG_CONDITION_KEYS.includes(c.key)) {
+              if (!allowed.organizationIds.includes(value.split('/')[0])) {
+                return NagRuleCompliance.NON_COMPLIANT;
+              }
+            } else if (ACCOUNT_KEYS.includes(c.key) && !accountAllowed(accountOfConditionValue(c.key, value), value)) {
+              return NagRuleCompliance.NON_COMPLIANT;
+            }
+          }
+        }
       }
-    }
-    return unknown ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.COMPLIANT;
+      return unknown ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.COMPLIANT;
+    });
   };
 }
 

@@ -1,7 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { ACCOUNT_CONDITION_KEYS, ORG_CONDITION_KEYS, keyPolicyOf, restrictedToAccountOrOrg } from '../private/key-policy';
-import { isKmsKey } from '../private/kms';
+import { ACCOUNT_CONDITION_KEYS, ORG_CONDITION_KEYS, judgeKeyPolicy, restrictedToAccountOrOrg } from '../private/key-policy';
 
 /**
  * EncStd-KMS6: no Allow statement with a `*` principal (or a `NotPrincipal`) unless a
@@ -12,26 +11,21 @@ import { isKmsKey } from '../private/kms';
  * guard rails and always pass.
  */
 export function kmsNoOpenPrincipal(node: CfnResource): NagRuleCompliance {
-  if (!isKmsKey(node)) {
-    return NagRuleCompliance.NOT_APPLICABLE;
-  }
-  const policy = keyPolicyOf(node);
-  if (policy.kind !== 'document') {
-    return policy.kind === 'absent' ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
-  }
-  let unknown = false;
-  for (const s of policy.statements.filter(st => st.allow && st.starPrincipal)) {
-    if (restrictedToAccountOrOrg(s)) {
-      continue;
+  return judgeKeyPolicy(node, statements => {
+    let unknown = false;
+    for (const s of statements.filter(st => st.allow && st.starPrincipal)) {
+      if (restrictedToAccountOrOrg(s)) {
+        continue;
+      }
+      // An account or organization given as a parameter restricts; its value is simply
+      // not known until deployment.
+      const keys = [...ACCOUNT_CONDITION_KEYS, ...ORG_CONDITION_KEYS];
+      if (s.conditions.some(c => keys.includes(c.key) && c.values.includes(undefined))) {
+        unknown = true;
+        continue;
+      }
+      return NagRuleCompliance.NON_COMPLIANT;
     }
-    // An account or organization given as a parameter restricts; its value is simply
-    // not known until deployment.
-    const keys = [...ACCOUNT_CONDITION_KEYS, ...ORG_CONDITION_KEYS];
-    if (s.conditions.some(c => keys.includes(c.key) && c.values.includes(undefined))) {
-      unknown = true;
-      continue;
-    }
-    return NagRuleCompliance.NON_COMPLIANT;
-  }
-  return unknown ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.COMPLIANT;
+    return unknown ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.COMPLIANT;
+  });
 }

@@ -1,7 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { allowsAllKmsActions, isOwnAccount, keyPolicyOf } from '../private/key-policy';
-import { isKmsKey } from '../private/kms';
+import { allowsAllKmsActions, isOwnAccount, judgeKeyPolicy } from '../private/key-policy';
 
 /**
  * EncStd-KMS7: only the key's own account root is allowed `kms:*` (or `*`, or a
@@ -9,26 +8,21 @@ import { isKmsKey } from '../private/kms';
  * change the key policy, disable the key or schedule its deletion.
  */
 export function kmsNoWildcardActions(node: CfnResource): NagRuleCompliance {
-  if (!isKmsKey(node)) {
-    return NagRuleCompliance.NOT_APPLICABLE;
-  }
-  const policy = keyPolicyOf(node);
-  if (policy.kind !== 'document') {
-    return policy.kind === 'absent' ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
-  }
-  const stack = Stack.of(node);
-  let unknown = false;
-  for (const s of policy.statements.filter(st => st.allow && allowsAllKmsActions(st))) {
-    if (s.starPrincipal || s.otherPrincipals) {
-      return NagRuleCompliance.NON_COMPLIANT;
-    }
-    for (const p of s.awsPrincipals) {
-      if (!p.resolved) {
-        unknown = true;
-      } else if (!p.root || !isOwnAccount(stack, p.account)) {
+  return judgeKeyPolicy(node, statements => {
+    const stack = Stack.of(node);
+    let unknown = false;
+    for (const s of statements.filter(st => st.allow && allowsAllKmsActions(st))) {
+      if (s.starPrincipal || s.otherPrincipals) {
         return NagRuleCompliance.NON_COMPLIANT;
       }
+      for (const p of s.awsPrincipals) {
+        if (!p.resolved) {
+          unknown = true;
+        } else if (!p.root || !isOwnAccount(stack, p.account)) {
+          return NagRuleCompliance.NON_COMPLIANT;
+        }
+      }
     }
-  }
-  return unknown ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.COMPLIANT;
+    return unknown ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.COMPLIANT;
+  });
 }
