@@ -4,3 +4,4 @@ export * from './tenant-key';
 export * from './shared-tenant-key';
 export * from './cross-account-decrypt-key';
 export * from './nag/encryption-standards-checks';
+export * from './multi-region-key-set';

@@ -10,6 +10,28 @@ const TMP_DIR = path.resolve(__dirname, '..', '.tmp');
 
 /** Facts specific to one example, checked against each of its stacks. */
 const EXPECTATIONS: Record<string, (template: Template, synthesized: SynthesizedExample) => void> = {
+  'rotated-secret': (template) => {
+    // One RotatedSecret: its key, alias, secret, hosted rotation schedule and the rotation check.
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
+    template.resourceCountIs('Custom::KmsPatternsRotationVerification', 1);
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/rotated-secret/RotatedSecretExample/DbPassword' });
+    const [keyId, key] = Object.entries(template.findResources('AWS::KMS::Key'))[0];
+    expect(key.DeletionPolicy).toBe('Retain');
+    expect(key.Properties).toMatchObject({ EnableKeyRotation: true, RotationPeriodInDays: 365, PendingWindowInDays: 30 });
+    const secret = Object.values(template.findResources('AWS::SecretsManager::Secret'))[0];
+    expect(secret.DeletionPolicy).toBe('Retain');
+    expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: { ScheduleExpression: 'rate(7 days)' },
+      HostedRotationLambda: { RotationType: 'PostgreSQLSingleUser', KmsKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+    });
+    // The check runs after the schedule exists.
+    const [scheduleId] = Object.keys(template.findResources('AWS::SecretsManager::RotationSchedule'));
+    const check = Object.values(template.findResources('Custom::KmsPatternsRotationVerification'))[0];
+    expect(check.DependsOn).toContain(scheduleId);
+  },
   'tenant-keys': (template) => {
     // Two TenantKeys and one SharedTenantKey: one key and one alias each.
     template.resourceCountIs('AWS::KMS::Key', 3);
@@ -91,6 +113,40 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
           }],
         },
       });
+    }
+  },
+  'multi-region': (template, synthesized) => {
+    const policySids = (key: any): string[] => key.Properties.KeyPolicy.Statement.map((s: { Sid?: string }) => s.Sid);
+    const sids = ['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyCreateGrantExceptForAwsResources'];
+    // Every Region: the same alias, 30-day window, retained, no custom resource crossing Regions.
+    template.resourceCountIs('AWS::KMS::Alias', 1);
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/orders/data' });
+    expect(Object.values(template.toJSON().Resources as Record<string, { Type: string }>).map(r => r.Type)
+      .filter(t => t.startsWith('Custom::') || t.startsWith('AWS::Lambda::'))).toEqual([]);
+    if (synthesized.stackName === 'MultiRegionExample') {
+      // The primary: one multi-Region key that rotates, its alias and the key administrator.
+      template.resourceCountIs('AWS::KMS::Key', 1);
+      template.resourceCountIs('AWS::KMS::ReplicaKey', 0);
+      template.resourceCountIs('AWS::IAM::Role', 1);
+      const key = Object.values(template.findResources('AWS::KMS::Key'))[0];
+      expect(key.DeletionPolicy).toBe('Retain');
+      expect(key.Properties).toMatchObject({ MultiRegion: true, EnableKeyRotation: true, RotationPeriodInDays: 365, PendingWindowInDays: 30 });
+      expect(policySids(key)).toEqual(sids);
+      expect(synthesized.stack.dependencies).toEqual([]);
+    } else {
+      // A replica stack per Region, depending on the primary stack.
+      const region = synthesized.stack.region;
+      expect(['eu-west-1', 'eu-central-1']).toContain(region);
+      expect(synthesized.stackName).toBe(`MultiRegionExample-DataKey-${region}`);
+      expect(synthesized.stack.dependencies.map(d => d.stackName)).toEqual(['MultiRegionExample']);
+      template.resourceCountIs('AWS::KMS::Key', 0);
+      template.resourceCountIs('AWS::KMS::ReplicaKey', 1);
+      const replica = Object.values(template.findResources('AWS::KMS::ReplicaKey'))[0];
+      expect(replica.DeletionPolicy).toBe('Retain');
+      expect(replica.Properties.PendingWindowInDays).toBe(30);
+      expect(policySids(replica)).toEqual(sids);
+      expect(replica.Properties.PrimaryKeyArn['Fn::GetStackOutput']).toMatchObject({ StackName: 'MultiRegionExample', Region: 'us-east-1' });
+      expect(Object.keys(template.toJSON().Outputs)).toContain('ReplicaKeyArn');
     }
   },
 };

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { KeyPolicyBuilder } from './key-policy';
+import { ReplicaKey } from './replica-key';
 import { MAX_ALIAS_LENGTH, invalidProp, validateDays } from './validate';
 import { SafeKeyOptions } from '../key-options';
 
@@ -52,6 +53,61 @@ export function createSecureKey(scope: Construct, props: SecureKeyProps): Secure
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     multiRegion: props.multiRegion,
     policy: policy.document,
+  });
+  key.node.addValidation({ validate: () => policy.validate() });
+  const alias = new kms.Alias(scope, 'Alias', { aliasName: props.aliasName, targetKey: key });
+  for (const [k, v] of Object.entries(props.tags ?? {})) {
+    Tags.of(key).add(k, v);
+  }
+  return { key, alias, policy };
+}
+
+/**
+ * What a construct asks of the factory for a replica of a multi-Region key. The same
+ * shared options as a primary, except `rotationPeriod`: rotation is a shared property of
+ * related multi-Region keys, set on the primary only, and KMS rotates every replica with it
+ * (`AWS::KMS::ReplicaKey` has no rotation property). It is ignored here.
+ */
+export interface SecureReplicaKeyProps extends SafeKeyOptions {
+  /** The primary key's ARN. */
+  readonly primaryKeyArn: string;
+  /** Full alias name, `alias/` included: the primary's, so that each Region has the same alias. */
+  readonly aliasName: string;
+  /** The user's prop the alias derives from, and its value, for error messages. */
+  readonly aliasSource: { readonly prop: string; readonly value: string };
+  /** Used when the user gave no description. */
+  readonly defaultDescription: string;
+  /** Tags applied to the replica. */
+  readonly tags?: Record<string, string>;
+}
+
+/** A replica made by the factory, with the builder that made its policy. */
+export interface SecureReplicaKey {
+  readonly key: ReplicaKey;
+  readonly alias: kms.Alias;
+  readonly policy: KeyPolicyBuilder;
+}
+
+/**
+ * The one place a replica key is created, with the same defaults as `createSecureKey`:
+ * the validated 30-day pending window, RETAIN, the builder's policy with the CreateGrant
+ * guard rail (a builder scoped to the replica's stack, so the account root and partition
+ * resolve there), the alias and tags. `scope` must be in a stack of the replica's Region.
+ */
+export function createSecureReplicaKey(scope: Construct, props: SecureReplicaKeyProps): SecureReplicaKey {
+  validateDays(scope, 'pendingWindow', props.pendingWindow, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max);
+  validateAliasName(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
+
+  const policy = new KeyPolicyBuilder(scope, {
+    admins: props.admins,
+    restrictGrantsToAwsServices: props.restrictGrantsToAwsServices ?? true,
+  });
+  const key = new ReplicaKey(scope, 'Key', {
+    primaryKeyArn: props.primaryKeyArn,
+    policy: policy.document,
+    description: props.description ?? props.defaultDescription,
+    pendingWindow: props.pendingWindow ?? Duration.days(PENDING_WINDOW_DAYS.default),
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
   });
   key.node.addValidation({ validate: () => policy.validate() });
   const alias = new kms.Alias(scope, 'Alias', { aliasName: props.aliasName, targetKey: key });

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -52,6 +52,24 @@ export function validateUnique(scope: IConstruct, prop: string, values: string[]
       invalidProp(scope, prop, values, `must not contain duplicates ("${v}" appears more than once)`);
     }
     seen.add(v);
+  }
+}
+
+/**
+ * A value the construct must know at synthesis, such as a Region that decides where a
+ * stack goes. Unlike the other helpers, this one rejects tokens: that is its purpose.
+ * The error echoes the token as CloudFormation would render it (`{"Ref":"AWS::Region"}`).
+ */
+export function validateResolved(scope: IConstruct, prop: string, value: unknown, allowed: string): void {
+  if (Token.isUnresolved(value)) {
+    invalidProp(scope, prop, Stack.of(scope).resolve(value), allowed);
+  }
+}
+
+/** A list with at least one entry. */
+export function validateNotEmpty(scope: IConstruct, prop: string, values: unknown[], allowed: string): void {
+  if (values.length === 0) {
+    invalidProp(scope, prop, values, allowed);
   }
 }
 

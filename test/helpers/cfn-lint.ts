@@ -27,6 +27,8 @@ export interface CfnLintResult {
 export interface CfnLintOptions {
   /** Rule ids to skip, so an accepted finding is named in the test rather than hidden. */
   readonly ignoreChecks?: string[];
+  /** Regions to lint for (resource types and values differ by Region). */
+  readonly regions?: string[];
 }
 
 const DEFAULT_VENV = path.resolve(__dirname, '..', '..', '.venv');
@@ -44,8 +46,9 @@ export function cfnLint(template: TemplateInput, options: CfnLintOptions = {}): 
   const binary = cfnLintBinary();
   const ignore = options.ignoreChecks?.length ? ['--ignore-checks', ...options.ignoreChecks] : [];
   // A fixed region keeps results independent of the caller's AWS_DEFAULT_REGION.
+  const regions = options.regions?.length ? options.regions : ['us-east-1'];
   const stdout = withTemplateFile(template, (file) => {
-    const proc = spawnSync(binary, ['--format', 'json', '--regions', 'us-east-1', ...ignore, '--', file], { encoding: 'utf-8' });
+    const proc = spawnSync(binary, ['--format', 'json', '--regions', ...regions, ...ignore, '--', file], { encoding: 'utf-8' });
     // Exit status is a bit mask: 2 errors, 4 warnings, 8 informational. An odd
     // status or anything larger means cfn-lint itself failed: no usable result.
     if (proc.error || proc.status === null || proc.status % 2 === 1 || proc.status > 14) {
