@@ -5,3 +5,4 @@ export * from './shared-tenant-key';
 export * from './cross-account-decrypt-key';
 export * from './nag/encryption-standards-checks';
 export * from './multi-region-key-set';
+export * from './monitoring/encryption-monitor';

@@ -32,6 +32,28 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
     const check = Object.values(template.findResources('Custom::KmsPatternsRotationVerification'))[0];
     expect(check.DependsOn).toContain(scheduleId);
   },
+  'monitoring': (template) => {
+    // Two TenantKeys, and the monitor's own key for its alarm topic; no trail (the account has one).
+    template.resourceCountIs('AWS::KMS::Key', 3);
+    template.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    // Fixed sets, whatever the number of keys: five rules, six alarms, one Config rule, no metric filter or function.
+    template.resourceCountIs('AWS::Events::Rule', 5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.resourceCountIs('AWS::Config::ConfigRule', 1);
+    template.resourceCountIs('AWS::Logs::MetricFilter', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    // Both tenant keys are data in the denied-decrypt pattern, which sees read-only events.
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    const denied = rules.find(r => JSON.stringify(r.Properties.EventPattern.detail.eventName) === '["Decrypt"]')!;
+    expect(denied.Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    expect(denied.Properties.EventPattern.detail.resources.ARN.map((a: any) => a['Fn::GetAtt'][0]))
+      .toEqual([expect.stringMatching(/^AcmeKey/), expect.stringMatching(/^GlobexKey/)]);
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^EncryptionMonitorAlarmTopic/) }]);
+    }
+  },
   'tenant-keys': (template) => {
     // Two TenantKeys and one SharedTenantKey: one key and one alias each.
     template.resourceCountIs('AWS::KMS::Key', 3);

@@ -114,6 +114,65 @@ export class KeyPolicyBuilder {
   }
 
   /**
+   * Let AWS services publish to an SNS topic (or SQS queue) encrypted with this key, and
+   * nothing else: `kms:GenerateDataKey` to encrypt what they send and `kms:Decrypt` for the
+   * service to read it back on delivery. Without this, CloudWatch alarm actions and
+   * EventBridge targets on an encrypted topic fail silently: the alarm fires into nothing.
+   * The statement names the service principals only; a service principal is never a
+   * caller from outside AWS.
+   */
+  public allowServicesToPublishEncryptedMessages(servicePrincipals: string[]): void {
+    if (servicePrincipals.length === 0) {
+      return;
+    }
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'AllowServicesToPublishEncryptedMessages',
+      principals: servicePrincipals.map(s => new iam.ServicePrincipal(s)),
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+    }));
+  }
+
+  /**
+   * Let CloudTrail encrypt the log files of this account's trails with this key (and
+   * describe it, which CloudTrail checks when a trail is created), bound by the encryption
+   * context CloudTrail sets to trails of this account only.
+   */
+  public allowCloudTrailLogEncryption(): void {
+    const trails = `arn:${this.stack.partition}:cloudtrail:*:${this.stack.account}:trail/*`;
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'AllowCloudTrailLogEncryption',
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: ['kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: {
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trails },
+        StringEquals: { 'aws:SourceAccount': this.stack.account },
+      },
+    }));
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'AllowCloudTrailDescribeKey',
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: DESCRIBE_ACTIONS,
+      resources: ['*'],
+    }));
+  }
+
+  /**
+   * Let CloudWatch Logs encrypt and read the log groups of this account and Region whose
+   * ARN matches `logGroupArnPattern`, bound by the encryption context it sets.
+   */
+  public allowLogGroupEncryption(logGroupArnPattern: string): void {
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'AllowLogGroupEncryption',
+      principals: [new iam.ServicePrincipal(`logs.${this.stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+      resources: ['*'],
+      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': logGroupArnPattern } },
+    }));
+  }
+
+  /**
    * Deny context-bound operations unless the request's encryption context has
    * `contextKey` = `expectedValue` (a literal or a policy variable such as
    * `${aws:PrincipalTag/tenantId}`). Calls through an exempt service are let through

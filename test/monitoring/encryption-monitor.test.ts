@@ -1,0 +1,408 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail } from '../../src/monitoring/encryption-monitor';
+
+const ENV = { account: '111111111111', region: 'us-east-1' };
+const GROWING_TYPES = ['AWS::Logs::MetricFilter', 'AWS::CloudWatch::Alarm', 'AWS::Events::Rule', 'AWS::Lambda::Function',
+  'AWS::Config::ConfigRule', 'AWS::CloudWatch::InsightRule', 'AWS::CloudTrail::Trail', 'AWS::SNS::Topic'];
+
+function newStack(app = new App(), id = 'Stack'): Stack {
+  return new Stack(app, id, { env: ENV });
+}
+
+/** A stack whose monitor watches `n` keys and `n` secrets, each secret with its own rotation function. */
+function monitored(n: number, props: EncryptionMonitorProps = {}): { stack: Stack; template: Template } {
+  const stack = newStack();
+  const monitor = new EncryptionMonitor(stack, 'Monitor', props);
+  for (let i = 0; i < n; i++) {
+    monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
+    monitor.monitorSecret(new secretsmanager.Secret(stack, `Secret${i}`), {
+      rotationFunction: lambda.Function.fromFunctionName(stack, `Rotator${i}`, `rotator-${i}`),
+    });
+  }
+  return { stack, template: Template.fromStack(stack) };
+}
+
+function counts(template: Template): Record<string, number> {
+  return Object.fromEntries(GROWING_TYPES.map(t => [t, Object.keys(template.findResources(t)).length]));
+}
+
+describe('scale', () => {
+  test('1 and 20 monitored keys and secrets yield the same metric filters, alarms, rules and functions', () => {
+    const one = counts(monitored(1).template);
+
+    expect(counts(monitored(20).template)).toEqual(one);
+    expect(one).toEqual({
+      'AWS::Logs::MetricFilter': 0,
+      'AWS::CloudWatch::Alarm': 6,
+      'AWS::Events::Rule': 5,
+      'AWS::Lambda::Function': 0,
+      'AWS::Config::ConfigRule': 1,
+      'AWS::CloudWatch::InsightRule': 1,
+      'AWS::CloudTrail::Trail': 1,
+      'AWS::SNS::Topic': 1,
+    });
+  });
+
+  test('the 20 keys are data: every key ARN is in each key rule\'s pattern', () => {
+    const { template } = monitored(20);
+    const rule = Object.values(template.findResources('AWS::Events::Rule', { Properties: { Description: Match.stringLikeRegexp('DeniedDecrypts$') } }))[0];
+
+    expect(rule.Properties.EventPattern.detail.resources.ARN).toHaveLength(20);
+  });
+
+  test('a two-stack app gets one trail, in the first monitor\'s stack, and the second stack deploys after it', () => {
+    const app = new App();
+    const first = newStack(app, 'First');
+    const second = new Stack(app, 'Second', { env: { ...ENV, region: 'eu-west-1' } });
+    EncryptionMonitor.of(first).monitorKey(new kms.Key(first, 'Key', { enableKeyRotation: true }));
+    EncryptionMonitor.of(second).monitorKey(new kms.Key(second, 'Key', { enableKeyRotation: true }));
+
+    expect(Template.fromStack(first).toJSON().Resources).toBeDefined();
+    Template.fromStack(first).resourceCountIs('AWS::CloudTrail::Trail', 1);
+    Template.fromStack(second).resourceCountIs('AWS::CloudTrail::Trail', 0);
+    Template.fromStack(second).resourceCountIs('AWS::S3::Bucket', 0);
+    expect(second.dependencies).toEqual([first]);
+  });
+
+  test('a stack of another account gets a trail of its own (a trail covers its own account only)', () => {
+    const app = new App();
+    const first = newStack(app, 'First');
+    const other = new Stack(app, 'Other', { env: { account: '222222222222', region: 'us-east-1' } });
+    EncryptionMonitor.of(first);
+    EncryptionMonitor.of(other);
+
+    Template.fromStack(other).resourceCountIs('AWS::CloudTrail::Trail', 1);
+  });
+
+  test('past EventBridge\'s 4096-character pattern limit, synthesis fails and names MonitorScope.ACCOUNT', () => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+    for (let i = 0; i < 60; i++) {
+      monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
+    }
+
+    expect(() => Template.fromStack(stack)).toThrow(/Stack\/Monitor.*the DeniedDecrypts event pattern for 60 keys is about \d+ characters, over EventBridge's limit of 4096: use `scope: MonitorScope.ACCOUNT`/s);
+  });
+
+  test('with MonitorScope.ACCOUNT, 60 keys synthesize, matched by an account-wide ARN wildcard', () => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), scope: MonitorScope.ACCOUNT });
+    for (let i = 0; i < 60; i++) {
+      monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
+    }
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { detail: { eventName: ['Decrypt'], resources: { ARN: [{ wildcard: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:*:', { Ref: 'AWS::AccountId' }, ':key/*']] } }] } } },
+    });
+  });
+});
+
+describe('resources', () => {
+  let stack: Stack;
+  let template: Template;
+  beforeAll(() => {
+    ({ stack, template } = monitored(1));
+  });
+
+  const ruleByName = (name: string) => {
+    const found = Object.entries(template.findResources('AWS::Events::Rule', { Properties: { Description: `EncryptionMonitor Stack/Monitor: ${name}` } }));
+    expect(found).toHaveLength(1);
+    return { logicalId: found[0][0], props: found[0][1].Properties };
+  };
+  const keyArn = { 'Fn::GetAtt': [expect.stringMatching(/^Key0/), 'Arn'] };
+
+  test('DeniedDecrypts: refused Decrypt on the monitored keys, with read-only management events on', () => {
+    expect(ruleByName('DeniedDecrypts').props).toEqual(expect.objectContaining({
+      State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+      EventPattern: {
+        'source': ['aws.kms'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        'detail': { eventSource: ['kms.amazonaws.com'], eventName: ['Decrypt'], errorCode: [{ prefix: 'AccessDenied' }], resources: { ARN: [keyArn] } },
+      },
+    }));
+  });
+
+  test('DeniedKeyCalls: refused calls of any operation', () => {
+    expect(ruleByName('DeniedKeyCalls').props).toEqual(expect.objectContaining({
+      State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+      EventPattern: {
+        'source': ['aws.kms'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        'detail': { eventSource: ['kms.amazonaws.com'], errorCode: [{ prefix: 'AccessDenied' }], resources: { ARN: [keyArn] } },
+      },
+    }));
+  });
+
+  test('KeyLifecycle: successful DisableKey, ScheduleKeyDeletion, PutKeyPolicy (write events: plain ENABLED)', () => {
+    expect(ruleByName('KeyLifecycle').props).toEqual(expect.objectContaining({
+      State: 'ENABLED',
+      EventPattern: {
+        'source': ['aws.kms'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        'detail': {
+          eventSource: ['kms.amazonaws.com'],
+          eventName: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy'],
+          errorCode: [{ exists: false }],
+          resources: { ARN: [keyArn] },
+        },
+      },
+    }));
+  });
+
+  test('RotationFailures: RotationFailed and RotationAbandoned of the monitored secrets', () => {
+    expect(ruleByName('RotationFailures').props).toEqual(expect.objectContaining({
+      State: 'ENABLED',
+      EventPattern: {
+        'source': ['aws.secretsmanager'],
+        'detail-type': ['AWS Service Event via CloudTrail'],
+        'detail': {
+          eventSource: ['secretsmanager.amazonaws.com'],
+          eventName: ['RotationFailed', 'RotationAbandoned'],
+          additionalEventData: { SecretId: [{ Ref: expect.stringMatching(/^Secret0/) }] },
+        },
+      },
+    }));
+  });
+
+  test('RotationOverdue: NON_COMPLIANT findings of the monitor\'s Config rule, scoped by tag', () => {
+    const configRule = Object.entries(template.findResources('AWS::Config::ConfigRule'))[0];
+    expect(configRule[1].Properties).toEqual(expect.objectContaining({
+      Source: { Owner: 'AWS', SourceIdentifier: 'SECRETSMANAGER_SECRET_PERIODIC_ROTATION' },
+      InputParameters: { maxDaysSinceRotation: 31 },
+      Scope: { TagKey: EncryptionMonitor.ROTATION_MONITOR_TAG, TagValue: stack.node.findChild('Monitor').node.addr },
+    }));
+    expect(ruleByName('RotationOverdue').props.EventPattern).toEqual({
+      'source': ['aws.config'],
+      'detail-type': ['Config Rules Compliance Change'],
+      'detail': { configRuleName: [{ Ref: configRule[0] }], newEvaluationResult: { complianceType: ['NON_COMPLIANT'] } },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Tags: Match.arrayWith([{ Key: EncryptionMonitor.ROTATION_MONITOR_TAG, Value: stack.node.findChild('Monitor').node.addr }]) });
+  });
+
+  test.each([
+    ['DeniedDecrypts', 5],
+    ['DeniedKeyCalls', 10],
+    ['KeyLifecycle', 1],
+    ['RotationFailures', 1],
+    ['RotationOverdue', 1],
+  ])('%s alarm: TriggeredRules of its rule >= %d in 5 minutes, to the alarm topic', (name, threshold) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Events',
+      MetricName: 'TriggeredRules',
+      Dimensions: [{ Name: 'RuleName', Value: { Ref: ruleByName(name).logicalId } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: threshold,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitorAlarmTopic') }],
+    });
+  });
+
+  test('RotationFunctionErrors alarm: one Metrics Insights query over every rotation function', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [Match.objectLike({
+        Expression: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^SELECT SUM\\(Errors\\) FROM SCHEMA\\("AWS/Lambda", FunctionName\\) WHERE FunctionName = ')])] },
+        Period: 300,
+      })],
+      Threshold: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitorAlarmTopic') }],
+    });
+  });
+
+  test('every alarm has an action, the alarm topic', () => {
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^MonitorAlarmTopic/) }]);
+    }
+  });
+
+  test('no metric filters: every alarm takes the EventBridge path', () => {
+    template.resourceCountIs('AWS::Logs::MetricFilter', 0);
+  });
+
+  test('the alarm topic is encrypted with a CMK whose policy lets CloudWatch and EventBridge publish', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitorAlarmTopicKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([{
+          Sid: 'AllowServicesToPublishEncryptedMessages',
+          Effect: 'Allow',
+          Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: '*',
+        }]),
+      },
+    });
+  });
+
+  test('the created trail: multi-Region, validated, CMK-encrypted, into a versioned, access-logged bucket and a CMK-encrypted log group', () => {
+    template.hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+      IsLogging: true,
+      KMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitorTrailKey'), 'Arn'] },
+      CloudWatchLogsLogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitorTrailLogGroup'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } })] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^MonitorTrailAccessLogs') }, LogFilePrefix: 'trail-bucket/' },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitorTrailKey'), 'Arn'] }, RetentionInDays: 365 });
+  });
+
+  test('a Contributor Insights rule ranks refused KMS calls in the trail\'s log group by key and principal', () => {
+    const rule = Object.values(template.findResources('AWS::CloudWatch::InsightRule'))[0];
+    const body = JSON.parse(stack.resolve(rule.Properties.RuleBody)['Fn::Join'][1].map((p: unknown) => typeof p === 'string' ? p : 'LOG_GROUP').join(''));
+
+    expect(body).toEqual({
+      Schema: { Name: 'CloudWatchLogRule', Version: 1 },
+      LogGroupNames: ['LOG_GROUP'],
+      LogFormat: 'JSON',
+      Contribution: {
+        Keys: ['$.resources[0].ARN', '$.userIdentity.arn'],
+        Filters: [{ Match: '$.eventSource', In: ['kms.amazonaws.com'] }, { Match: '$.errorCode', StartsWith: ['AccessDenied'] }],
+      },
+      AggregateOn: 'Count',
+    });
+    expect(rule.Properties.RuleState).toBe('ENABLED');
+  });
+});
+
+describe('options', () => {
+  test('an existing trail and log group: no trail, the Contributor Insights rule over the given log group', () => {
+    const stack = newStack();
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'OrgTrailLogs', 'aws-controltower/CloudTrailLogs');
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), cloudTrailLogGroup: logGroup });
+    const template = Template.fromStack(stack);
+
+    template.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::InsightRule'))).toContain('aws-controltower/CloudTrailLogs');
+  });
+
+  test('an existing trail without its log group: no trail and no Contributor Insights rule', () => {
+    const stack = newStack();
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+
+    expect(counts(Template.fromStack(stack))).toMatchObject({ 'AWS::CloudTrail::Trail': 0, 'AWS::CloudWatch::InsightRule': 0 });
+  });
+
+  test('a given alarm topic is used, and no topic or key is created for it', () => {
+    const stack = newStack();
+    const topic = sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:us-east-1:111111111111:alarms');
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), alarmTopic: topic })
+      .monitorKey(new kms.Key(stack, 'Key', { enableKeyRotation: true }));
+    const template = Template.fromStack(stack);
+
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:us-east-1:111111111111:alarms'] });
+  });
+
+  test('thresholds, evaluation periods, period and grace period are applied', () => {
+    const { template } = monitored(1, {
+      deniedDecryptThreshold: 2, deniedCallThreshold: 3, evaluationPeriods: 2, period: Duration.minutes(1), rotationGracePeriod: Duration.days(3),
+    });
+
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 2, EvaluationPeriods: 2, Period: 60 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 3, EvaluationPeriods: 2, Period: 60 });
+    template.hasResourceProperties('AWS::Config::ConfigRule', { InputParameters: { maxDaysSinceRotation: 33 } });
+  });
+
+  test('the overdue check allows the longest rotation interval plus the grace period', () => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+    monitor.monitorSecret(new secretsmanager.Secret(stack, 'A'), { rotationInterval: Duration.days(7) });
+    monitor.monitorSecret(new secretsmanager.Secret(stack, 'B'), { rotationInterval: Duration.days(90) });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Config::ConfigRule', { InputParameters: { maxDaysSinceRotation: 91 } });
+  });
+
+  test('a dashboard only when asked for, with a graph per alarm', () => {
+    expect(counts(monitored(1).template)).toBeDefined();
+    monitored(1).template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    const { template } = monitored(1, { dashboard: true });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
+    for (const title of ['DeniedDecrypts', 'DeniedKeyCalls', 'KeyLifecycle', 'RotationFailures', 'RotationOverdue', 'RotationFunctionErrors']) {
+      expect(body).toContain(`\\"title\\":\\"${title}\\"`);
+    }
+  });
+
+  test('EncryptionMonitor.of returns the stack\'s first monitor, and creates one when there is none', () => {
+    const stack = newStack();
+    const explicit = new EncryptionMonitor(stack, 'Mine', { trail: MonitorTrail.existing() });
+    expect(EncryptionMonitor.of(new kms.Key(stack, 'Key'))).toBe(explicit);
+
+    const other = newStack(new App(), 'Other');
+    const created = EncryptionMonitor.of(other);
+    expect(created.node.path).toBe('Other/EncryptionMonitor');
+    expect(EncryptionMonitor.of(other)).toBe(created);
+  });
+
+  test('monitoring a key twice adds its ARN once', () => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    monitor.monitorKey(key);
+    monitor.monitorKey(key);
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { detail: { eventName: ['Decrypt'], resources: { ARN: [{ 'Fn::GetAtt': [Match.anyValue(), 'Arn'] }] } } },
+    });
+  });
+
+  test('metrics are TriggeredRules of the rule, and ask for monitorKey/monitorSecret first', () => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+    expect(() => monitor.metricDeniedDecrypts()).toThrow('Stack/Monitor: no DeniedDecrypts metric before the first monitorKey()');
+    expect(() => monitor.metricRotationFailures()).toThrow('Stack/Monitor: no RotationFailures metric before the first monitorSecret()');
+    monitor.monitorKey(new kms.Key(stack, 'Key', { enableKeyRotation: true }));
+
+    const metric = monitor.metricDeniedDecrypts({ period: Duration.hours(1) });
+    expect(metric.metricName).toBe('TriggeredRules');
+    expect(metric.namespace).toBe('AWS/Events');
+    expect(metric.period.toSeconds()).toBe(3600);
+    expect(monitor.metricKeyLifecycleEvents().statistic).toBe('Sum');
+    expect(monitor.metricDeniedKeyCalls().dimensions).toEqual({ RuleName: expect.any(String) });
+    expect(monitor.alarms).toHaveLength(3);
+  });
+});
+
+describe('validation', () => {
+  const logGroup = (stack: Stack) => logs.LogGroup.fromLogGroupName(stack, 'LG', 'trail-logs');
+  test.each<[string, (stack: Stack) => EncryptionMonitorProps, string]>([
+    ['deniedDecryptThreshold is 0', () => ({ deniedDecryptThreshold: 0 }), 'Stack/Monitor: `deniedDecryptThreshold` must be a whole number of at least 1, got 0'],
+    ['deniedDecryptThreshold is fractional', () => ({ deniedDecryptThreshold: 1.5 }), 'Stack/Monitor: `deniedDecryptThreshold` must be a whole number of at least 1, got 1.5'],
+    ['deniedCallThreshold is negative', () => ({ deniedCallThreshold: -1 }), 'Stack/Monitor: `deniedCallThreshold` must be a whole number of at least 1, got -1'],
+    ['evaluationPeriods is 0', () => ({ evaluationPeriods: 0 }), 'Stack/Monitor: `evaluationPeriods` must be a whole number between 1 and 100, got 0'],
+    ['evaluationPeriods is 101', () => ({ evaluationPeriods: 101 }), 'Stack/Monitor: `evaluationPeriods` must be a whole number between 1 and 100, got 101'],
+    ['period is 30 seconds', () => ({ period: Duration.seconds(30) }), 'Stack/Monitor: `period` must be a whole number of minutes between 1 minute and 1 day, got "30 seconds"'],
+    ['period is 2 days', () => ({ period: Duration.days(2) }), 'Stack/Monitor: `period` must be a whole number of minutes between 1 minute and 1 day, got "2 days"'],
+    ['rotationGracePeriod is 31 days', () => ({ rotationGracePeriod: Duration.days(31) }), 'Stack/Monitor: `rotationGracePeriod` must be a whole number of days between 0 and 30, got "31 days"'],
+    ['cloudTrailLogGroup comes without an existing trail', (stack) => ({ cloudTrailLogGroup: logGroup(stack) }),
+      'Stack/Monitor: `cloudTrailLogGroup` belongs to an existing trail: pass `trail: MonitorTrail.existing()` with it, or leave it unset and let the monitor create the trail, got "Stack/LG"'],
+  ])('fails when %s', (_name, props, message) => {
+    const stack = newStack();
+    expect(() => new EncryptionMonitor(stack, 'Monitor', props(stack))).toThrow(message);
+  });
+
+  test.each([
+    [Duration.days(0), 'Stack/Monitor: `rotationInterval` must be a whole number of days between 1 and 1000, got "0 days"'],
+    [Duration.hours(36), 'Stack/Monitor: `rotationInterval` must be a whole number of days between 1 and 1000, got "1 day 12 hours"'],
+  ])('fails when a secret\'s rotationInterval is %s', (rotationInterval, message) => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+    expect(() => monitor.monitorSecret(new secretsmanager.Secret(stack, 'S'), { rotationInterval })).toThrow(message);
+  });
+});
