@@ -36,14 +36,17 @@ function runExample(dir: string, name: string): void {
   app.synth();
 
   // The four standard packs and this library's own encryption standard, at its defaults.
-  const byStack = groupByStack(app, nagFindings(app, [...defaultNagPacks(), new EncryptionStandardsChecks()]));
+  const packs = [...defaultNagPacks(), new EncryptionStandardsChecks()];
+  const byStack = groupByStack(app, nagFindings(app, packs));
   for (const stack of app.node.findAll().filter(Stack.isStack)) {
     const findings = byStack.get(stack) ?? [];
     console.log(`  stack ${stack.node.path} (${stack.templateFile})`);
     for (const [type, count] of resourceCounts(stack)) {
       console.log(`    ${String(count).padStart(3)}  ${type}`);
     }
-    console.log(`    cdk-nag: ${findings.length} finding(s)`);
+    // One count per pack, so a clean result shows which packs ran.
+    const perPack = packs.map(p => `${p.readPackName} ${findings.filter(f => f.pack === p.readPackName).length}`);
+    console.log(`    cdk-nag findings: ${perPack.join(', ')}`);
     if (findings.length > 0) {
       console.log(formatNagFindings(findings).replace(/^/gm, '      '));
     }
