@@ -11,8 +11,9 @@ const TMP_DIR = path.resolve(__dirname, '..', '.tmp');
 /** Facts specific to one example, checked against each of its stacks. */
 const EXPECTATIONS: Record<string, (template: Template, synthesized: SynthesizedExample) => void> = {
   'rotated-secret': (template) => {
-    // One RotatedSecret: its key, alias, secret, hosted rotation schedule and the rotation check.
-    template.resourceCountIs('AWS::KMS::Key', 1);
+    // One RotatedSecret: its key, alias, secret, hosted rotation schedule and the rotation
+    // check, whose per-stack provider brings the key of its own log group.
+    template.resourceCountIs('AWS::KMS::Key', 2);
     template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
     template.resourceCountIs('Custom::KmsPatternsRotationVerification', 1);

@@ -23,6 +23,24 @@ const TMP_DIR = path.resolve(__dirname, '..', '..', '.tmp');
 /** The only rules an example may acknowledge, and only on a KMS grant's inline policy. */
 const ACKNOWLEDGEABLE = ['HIPAA.Security-IAMNoInlinePolicy', 'NIST.800.53.R5-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy'];
 
+/**
+ * The RotationVerification provider (one per stack, src/rotation-verification/) brings
+ * Lambda functions and a Step Functions waiter whose inherent findings the library
+ * acknowledges itself, each with its reason; test/compliance/rotated-secret.test.ts holds
+ * them to an exact list. Here they are set aside by logical-ID prefix (the provider is
+ * always the stack child `KmsPatternsRotationVerificationProvider`), and only these:
+ */
+const PROVIDER_PREFIX = 'KmsPatternsRotationVerificationProvider';
+/**
+ * The one Control Tower control the provider cannot meet on its own: CT.LAMBDA.PR.3, its
+ * functions run outside a VPC unless the verification is given one (a library cannot invent
+ * a VPC; see the compliance test, which shows it passes with one). Its log group's CMK and
+ * its waiter's logging and X-Ray tracing meet every other control.
+ */
+const PROVIDER_CONTROLS = ['CT.LAMBDA.PR.3'];
+/** cfn-lint's W3005: aws-cdk-lib's Function adds a DependsOn on its role that a GetAtt already implies. */
+const PROVIDER_LINT = ['W3005'];
+
 /** What a construct acknowledges, from the metadata `Validations.acknowledge` records. */
 interface Acknowledgement {
   readonly construct: IConstruct;
@@ -87,8 +105,9 @@ describe('examples: compliance', () => {
   test.each(names)('%s: cfn-lint reports no errors and no warnings', (name) => {
     for (const s of stacksOf(name)) {
       const result = cfnLint(s.templatePath);
+      const warnings = result.warnings.filter(w => !(PROVIDER_LINT.includes(w.ruleId) && w.path.startsWith(`Resources/${PROVIDER_PREFIX}`)));
 
-      expect({ stack: s.stackName, errors: result.errors, warnings: result.warnings })
+      expect({ stack: s.stackName, errors: result.errors, warnings })
         .toEqual({ stack: s.stackName, errors: [], warnings: [] });
     }
   });
@@ -103,7 +122,9 @@ describe('examples: compliance', () => {
 
   test.each(names)('%s: every AWS Control Tower control passes', (name) => {
     for (const s of stacksOf(name)) {
-      expect({ stack: s.stackName, failures: controlTowerFailures(s.templatePath) })
+      const failures = controlTowerFailures(s.templatePath)
+        .filter(f => !(PROVIDER_CONTROLS.includes(f.ruleId) && f.resources.every(r => r.startsWith(PROVIDER_PREFIX))));
+      expect({ stack: s.stackName, failures })
         .toEqual({ stack: s.stackName, failures: [] });
     }
   });
@@ -112,6 +133,7 @@ describe('examples: compliance', () => {
     for (const s of stacksOf(name)) {
       const template = JSON.parse(fs.readFileSync(s.templatePath, 'utf-8'));
       const unreviewed = acknowledgementsIn(s.stack)
+        .filter(a => !a.construct.node.path.startsWith(`${s.stack.node.path}/${PROVIDER_PREFIX}/`))
         .filter(a => !((ACKNOWLEDGEABLE.includes(a.id)
           && a.construct instanceof iam.Policy
           && onlyContextBoundKmsGrants(template, a.construct)

@@ -1,0 +1,487 @@
+import { Aws, CfnElement, CustomResource, Duration, Fn, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
+import { VerifyRotationFunction } from './verify-rotation-function';
+import { ROTATION_DAYS, createSecureKey } from '../private/secure-key';
+import { invalidProp } from '../private/validate';
+
+/** Secrets Manager's limits on a rotation interval. */
+export const SECRET_ROTATION_INTERVAL = { minHours: 4, maxDays: 1000, defaultDays: 30 };
+
+/** Properties for a `RotationVerification`. */
+export interface RotationVerificationProps {
+  /**
+   * KMS keys whose automatic rotation must be on, at most every `maxKeyRotationPeriod`.
+   * More can be added with `addKey`.
+   * @default - no keys
+   */
+  readonly keys?: kms.IKey[];
+
+  /**
+   * Secrets whose rotation must be on, scheduled at most every
+   * `maxSecretRotationInterval`, and not overdue. More can be added with `addSecret`.
+   * @default - no secrets
+   */
+  readonly secrets?: secretsmanager.ISecret[];
+
+  /**
+   * The longest acceptable key rotation period (90 to 2560 days).
+   * @default Duration.days(365)
+   */
+  readonly maxKeyRotationPeriod?: Duration;
+
+  /**
+   * The longest acceptable secret rotation interval (4 hours to 1000 days).
+   * @default Duration.days(30)
+   */
+  readonly maxSecretRotationInterval?: Duration;
+
+  /**
+   * How far past its interval a secret's last rotation may lie before the secret
+   * counts as overdue (a failing rotation), in whole hours.
+   * @default Duration.days(1)
+   */
+  readonly rotationGracePeriod?: Duration;
+
+  /**
+   * Rotate each secret during the deployment and wait until its `AWSCURRENT` version
+   * changes: proof that the rotation function works, at the price of a rotation on
+   * every create and every change of this resource's properties.
+   * @default false
+   */
+  readonly testRotation?: boolean;
+
+  /**
+   * Fail updates, not only creates, when a check fails. CloudFormation's rollback
+   * re-sends an update with the old properties; if the check fails that one too, the
+   * stack ends in UPDATE_ROLLBACK_FAILED. Without strict mode an update reports its
+   * findings (the `findings` attribute and a WARN log line) and succeeds.
+   * @default false
+   */
+  readonly strict?: boolean;
+
+  /**
+   * The VPC to run the verification's Lambda functions in (the stack's one provider:
+   * its two handlers and the Provider framework's three functions). They call the KMS,
+   * Secrets Manager, Lambda and Step Functions APIs, so the subnets need a route to them:
+   * a NAT gateway or interface endpoints. Every verification of a stack shares one
+   * provider: the first one made decides its network, and a later one may only repeat
+   * it (or give none).
+   * @default - the functions run outside a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of `vpc` to run the functions in. Only with `vpc`.
+   * @default - the VPC's private subnets with egress, as Lambda chooses them
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The security groups of the functions. Only with `vpc`.
+   * @default - a security group per function that allows all outbound traffic and no inbound
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}
+
+/** Where the provider's functions run: outside a VPC, or in this one. */
+export interface RotationVerificationNetwork {
+  /** @default - no VPC */
+  readonly vpc?: ec2.IVpc;
+  /** @default - the VPC's private subnets with egress */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** @default - a security group per function */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}
+
+/** Options for one secret added with `addSecret`. */
+export interface VerifiedSecretOptions {
+  /**
+   * The longest acceptable rotation interval for this secret.
+   * @default - the verification's `maxSecretRotationInterval`
+   */
+  readonly maxRotationInterval?: Duration;
+
+  /**
+   * Rotate this secret during the deployment and wait for `AWSCURRENT` to change.
+   * @default - the verification's `testRotation`
+   */
+  readonly testRotation?: boolean;
+
+  /**
+   * The secret's rotation function. With `testRotation`, `RotateSecret` requires the
+   * caller to be allowed to invoke it; name it here to get that permission, scoped to
+   * this function. Not needed for hosted rotation.
+   * @default - no invoke permission
+   */
+  readonly rotationLambda?: lambda.IFunction;
+}
+
+/**
+ * Proves at deploy time that rotation is on: a custom resource that, on create and
+ * update, checks each key's `GetKeyRotationStatus` and each secret's `DescribeSecret`
+ * (and optionally rotates the secret and waits for it). A failed check fails a create
+ * with a message naming the key or secret; an update fails only in `strict` mode;
+ * a delete never fails.
+ *
+ * One provider (its Lambda functions, roles and waiter state machine) serves every
+ * verification in a stack; each verification adds only its custom resource and the
+ * ARNs it checks to the provider's policy. Add a dependency on whatever makes
+ * rotation true (a rotation schedule) so the check runs after it:
+ * `verification.node.addDependency(schedule)`.
+ *
+ * @example
+ * const verification = new RotationVerification(this, 'Verify', { keys: [key], secrets: [secret] });
+ * verification.node.addDependency(schedule);
+ */
+export class RotationVerification extends Construct {
+  /** `PASSED`, or `FINDINGS` when an update found problems it did not fail on. */
+  public readonly status: string;
+  /** What an update found and did not fail on; empty when all passed. */
+  public readonly findings: string;
+
+  private readonly provider: RotationVerificationProvider;
+  private readonly keys: Array<{ KeyId: string; MaxRotationPeriodDays: number }> = [];
+  private readonly secrets: Array<{ SecretId: string; MaxRotationIntervalHours: number; GraceHours: number; TestRotation: boolean }> = [];
+  private readonly maxKeyRotationDays: number;
+  private readonly maxSecretRotation: Duration;
+  private readonly graceHours: number;
+  private readonly testRotation: boolean;
+
+  constructor(scope: Construct, id: string, props: RotationVerificationProps = {}) {
+    super(scope, id);
+    this.maxKeyRotationDays = validateKeyPeriod(this, 'maxKeyRotationPeriod', props.maxKeyRotationPeriod) ?? ROTATION_DAYS.default;
+    this.maxSecretRotation = props.maxSecretRotationInterval ?? Duration.days(SECRET_ROTATION_INTERVAL.defaultDays);
+    validateSecretRotationInterval(this, 'maxSecretRotationInterval', this.maxSecretRotation);
+    const grace = props.rotationGracePeriod ?? Duration.days(1);
+    if (!grace.isUnresolved() && !Number.isInteger(grace.toHours({ integral: false }))) {
+      invalidProp(this, 'rotationGracePeriod', grace.toHumanString(), 'must be a whole number of hours');
+    }
+    this.graceHours = grace.toHours();
+    this.testRotation = props.testRotation ?? false;
+    if (!props.vpc && (props.vpcSubnets || props.securityGroups)) {
+      invalidProp(this, props.vpcSubnets ? 'vpcSubnets' : 'securityGroups', 'given without `vpc`', 'needs `vpc`: it only places the functions in a VPC');
+    }
+    this.provider = RotationVerificationProvider.of(this, { vpc: props.vpc, vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups });
+
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: this.provider.serviceToken,
+      resourceType: 'Custom::KmsPatternsRotationVerification',
+      properties: {
+        Keys: Lazy.any({ produce: () => this.keys }, { omitEmptyArray: false }),
+        Secrets: Lazy.any({ produce: () => this.secrets }, { omitEmptyArray: false }),
+        Strict: props.strict ?? false,
+        WaitSeconds: RotationVerificationProvider.WAIT.toSeconds(),
+      },
+    });
+    // The scoped permissions must exist before the check runs.
+    resource.node.addDependency(this.provider.policy);
+    this.status = resource.getAttString('Status');
+    this.findings = resource.getAttString('Findings');
+    this.node.addValidation({
+      validate: () => this.keys.length + this.secrets.length === 0
+        ? [`${this.node.path}: a RotationVerification needs at least one key or secret (props \`keys\`, \`secrets\`, or addKey/addSecret)`]
+        : [],
+    });
+
+    for (const key of props.keys ?? []) {
+      this.addKey(key);
+    }
+    for (const secret of props.secrets ?? []) {
+      this.addSecret(secret);
+    }
+  }
+
+  /**
+   * Verify that `key` rotates automatically, at most every `maxRotationPeriod`.
+   * @param maxRotationPeriod the longest acceptable period; default: the verification's `maxKeyRotationPeriod`
+   */
+  public addKey(key: kms.IKey, maxRotationPeriod?: Duration): void {
+    const days = validateKeyPeriod(this, 'maxRotationPeriod', maxRotationPeriod) ?? this.maxKeyRotationDays;
+    this.keys.push({ KeyId: key.keyArn, MaxRotationPeriodDays: days });
+    this.provider.allow('kms:GetKeyRotationStatus', key.keyArn);
+  }
+
+  /** Verify that `secret` rotates, on schedule, with a rotation function, and is not overdue. */
+  public addSecret(secret: secretsmanager.ISecret, options: VerifiedSecretOptions = {}): void {
+    const interval = options.maxRotationInterval ?? this.maxSecretRotation;
+    validateSecretRotationInterval(this, 'maxRotationInterval', interval);
+    const testRotation = options.testRotation ?? this.testRotation;
+    // A secret imported by name has a partial ARN; its full ARN adds six random characters.
+    const arn = secret.secretFullArn ?? `${secret.secretArn}-??????`;
+    this.secrets.push({
+      SecretId: secret.secretArn,
+      MaxRotationIntervalHours: interval.toHours(),
+      GraceHours: this.graceHours,
+      TestRotation: testRotation,
+    });
+    this.provider.allow('secretsmanager:DescribeSecret', arn);
+    if (testRotation) {
+      this.provider.allow('secretsmanager:RotateSecret', arn);
+      if (options.rotationLambda) {
+        this.provider.allow('lambda:InvokeFunction', options.rotationLambda.functionArn);
+      }
+    }
+  }
+}
+
+/**
+ * The per-stack provider behind every `RotationVerification`: the verification
+ * function (as onEvent and as isComplete handler), its role, the policy that holds
+ * exactly the keys and secrets the stack's verifications check, and the Provider
+ * framework. Adding a verification adds no Lambda, role or provider, only ARNs.
+ */
+export class RotationVerificationProvider extends Construct {
+  /** How long the handler waits for rotations before it decides; below the provider's total timeout. */
+  public static readonly WAIT = Duration.minutes(12);
+  /** The Provider framework's total timeout for one request. */
+  public static readonly TOTAL_TIMEOUT = Duration.minutes(14);
+  /** How often the framework asks isComplete. */
+  public static readonly QUERY_INTERVAL = Duration.seconds(15);
+  /** Construct id of the singleton, a child of the stack. */
+  public static readonly ID = 'KmsPatternsRotationVerificationProvider';
+
+  /** Where every alias and log group name of a provider starts. */
+  public static readonly NAME_PREFIX = 'kms-patterns/rotation-verification';
+
+  /**
+   * The stack's provider, created on first use in `network`. A later caller may repeat
+   * the network it was made in, or give none; asking for another one is an error, since
+   * the functions exist already.
+   */
+  public static of(scope: IConstruct, network: RotationVerificationNetwork = {}): RotationVerificationProvider {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(RotationVerificationProvider.ID);
+    if (!(existing instanceof RotationVerificationProvider)) {
+      return new RotationVerificationProvider(stack, RotationVerificationProvider.ID, network);
+    }
+    const given = network.vpc || network.vpcSubnets || network.securityGroups;
+    const have = existing.network;
+    if (given && (network.vpc !== have.vpc || network.vpcSubnets !== have.vpcSubnets
+      || !sameElements(network.securityGroups, have.securityGroups))) {
+      invalidProp(scope, 'vpc', have.vpc ? `different from ${have.vpc.node.path}` : 'given after the stack\'s provider was made without one',
+        'must be the network every RotationVerification of the stack shares (one provider per stack, '
+        + 'made by the first verification): give the same `vpc`, `vpcSubnets` and `securityGroups`, or none');
+    }
+    return existing;
+  }
+
+  public readonly serviceToken: string;
+  /** Holds every permission the handler has: logs, and exactly the verified keys and secrets. */
+  public readonly policy: iam.ManagedPolicy;
+  public readonly onEventHandler: lambda.Function;
+  public readonly isCompleteHandler: lambda.Function;
+  public readonly provider: cr.Provider;
+  /** Where every function of the provider logs. */
+  public readonly logGroup: logs.LogGroup;
+  /** The customer-managed key that encrypts `logGroup`, one per stack's provider. */
+  public readonly logKey: kms.Key;
+  /** The network the provider's functions run in. */
+  public readonly network: RotationVerificationNetwork;
+  private readonly statements = new Map<string, iam.PolicyStatement>();
+
+  private constructor(scope: Construct, id: string, network: RotationVerificationNetwork) {
+    super(scope, id);
+    this.network = network;
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Runs the cdk-kms-patterns rotation verification: reads rotation status of the verified keys and secrets only',
+    });
+    // A customer-managed policy instead of the role's inline default policy: the NIST,
+    // HIPAA and PCI packs flag every inline policy.
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: 'cdk-kms-patterns rotation verification: rotation status of exactly the verified keys and secrets',
+      roles: [role],
+    });
+    // One explicit log group for every function of the provider and for the waiter: a
+    // retention period, and write grants on its ARN alone (the Lambda default needs a
+    // wildcard, or the AWS managed AWSLambdaBasicExecutionRole policy). It is encrypted
+    // with a customer-managed key of its own, from the library's key factory (rotation on,
+    // RETAIN, the safe key policy), which lets CloudWatch Logs use it for this log group only.
+    //
+    // The key policy cannot name the log group's ARN (the log group names the key: a
+    // cycle), so the log group gets a name the policy can predict without a reference:
+    //   /aws/vendedlogs/kms-patterns/rotation-verification/<stack name>/<stack UUID>/<key ID>
+    // and the policy allows `.../<stack name>/<stack UUID>/*`: this stack, in this
+    // incarnation (the UUID of AWS::StackId), and nothing else. The key ID, which the
+    // log group refers to anyway, makes the name new with every key: a create or update
+    // that fails and rolls back leaves its retained log group and key behind, and the
+    // retry makes a new key and so a new log group name, never a collision (a fixed name
+    // would collide with the retained log group). `/aws/vendedlogs/` is where Step Functions
+    // asks log groups to be, so its log delivery adds no resource policy per log group.
+    const namePrefix = Fn.join('/', [`/aws/vendedlogs/${RotationVerificationProvider.NAME_PREFIX}`, Aws.STACK_NAME,
+      Fn.select(2, Fn.split('/', Aws.STACK_ID))]);
+    const logKey = createSecureKey(this, {
+      aliasName: `alias/${RotationVerificationProvider.NAME_PREFIX}/${Aws.STACK_NAME}`,
+      aliasSource: { prop: 'stackName', value: stack.stackName },
+      defaultDescription: 'Encrypts the log group of the cdk-kms-patterns rotation verification of this stack',
+    });
+    logKey.policy.allowLogGroupEncryption(`arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${namePrefix}/*`);
+    this.logKey = logKey.key;
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: Fn.join('/', [namePrefix, this.logKey.keyId]),
+      encryptionKey: this.logKey,
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.logGroup.grantWrite(this.policy);
+    const handler = (handlerId: string, phase: string): lambda.Function => new VerifyRotationFunction(this, handlerId, {
+      role,
+      logGroup: this.logGroup,
+      timeout: Duration.minutes(5),
+      memorySize: 256,
+      environment: { VERIFY_ROTATION_PHASE: phase },
+      description: `cdk-kms-patterns rotation verification (${phase})`,
+      ...network,
+    });
+    this.onEventHandler = handler('OnEvent', 'onEvent');
+    this.isCompleteHandler = handler('IsComplete', 'isComplete');
+    // The framework's roles, made here so they carry no AWS managed policy; the framework
+    // adds its invoke permissions to them.
+    const frameworkRole = (roleId: string): iam.Role => {
+      const r = new iam.Role(this, roleId, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: 'Runs the custom-resource Provider framework of the cdk-kms-patterns rotation verification',
+      });
+      this.logGroup.grantWrite(r);
+      return r;
+    };
+    this.provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.onEventHandler,
+      isCompleteHandler: this.isCompleteHandler,
+      queryInterval: RotationVerificationProvider.QUERY_INTERVAL,
+      totalTimeout: RotationVerificationProvider.TOTAL_TIMEOUT,
+      logGroup: this.logGroup,
+      frameworkOnEventRole: frameworkRole('FrameworkOnEventRole'),
+      frameworkCompleteAndTimeoutRole: frameworkRole('FrameworkCompleteAndTimeoutRole'),
+      ...network,
+      // The waiter logs every execution event (no execution data: the requests hold only
+      // ARNs, but there is no need to copy them) to the same encrypted log group.
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    this.serviceToken = this.provider.serviceToken;
+    // X-Ray tracing of the waiter: the Provider has no prop for it, so set it on the
+    // state machine's L1 (visible to cdk-nag and the template alike) and give its role
+    // what tracing needs, as aws-stepfunctions' StateMachine does for `tracingEnabled`.
+    const waiter = this.provider.node.findChild('waiter-state-machine');
+    const cfnWaiter = waiter.node.findAll().find((c): c is sfn.CfnStateMachine => c instanceof sfn.CfnStateMachine)!;
+    cfnWaiter.tracingConfiguration = { enabled: true };
+    (waiter.node.findChild('Role') as iam.Role).addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+      resources: ['*'],
+    }));
+    this.acknowledgeInherentFindings();
+  }
+
+  /** Allow `action` on `resource`: one statement per action, its resources the verified ARNs. */
+  public allow(action: string, resource: string): void {
+    let statement = this.statements.get(action);
+    if (!statement) {
+      statement = new iam.PolicyStatement({ actions: [action] });
+      this.statements.set(action, statement);
+      this.policy.addStatements(statement);
+    }
+    statement.addResources(resource);
+  }
+
+  /**
+   * The cdk-nag findings that come with a Lambda-backed Provider and cannot be designed
+   * away here, acknowledged one rule on one construct at a time, each with its reason.
+   * Anything else (a new finding, or these on another construct) still surfaces.
+   */
+  private acknowledgeInherentFindings(): void {
+    const stack = Stack.of(this);
+    const logicalId = (c: IConstruct): string => stack.getLogicalId(c.node.defaultChild as CfnElement);
+    const ack = (scope: IConstruct, ids: string[], reason: string): void =>
+      Validations.of(scope).acknowledge(...ids.map(id => ({ id, reason })));
+    const framework = ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']
+      .map(id => this.provider.node.findChild(id) as lambda.Function);
+    const functions = [this.onEventHandler, this.isCompleteHandler, ...framework];
+
+    for (const fn of functions) {
+      if (!this.network.vpc) {
+        ack(fn, ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC'],
+          'Calls only the public KMS, Secrets Manager, Lambda and Step Functions APIs (read-only rotation status, plus '
+          + 'RotateSecret when testRotation is on) and serves no inbound traffic; a VPC would add NAT or four interface '
+          + 'endpoints to every stack that verifies rotation, and no network access to workloads. Give the '
+          + 'RotationVerification (or RotatedSecret) a VPC where the organisation requires one.');
+      }
+      ack(fn, ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency'],
+        'Runs only during CloudFormation deployments, once per verification request and poll. Reserved concurrency '
+        + 'would take capacity from the account\'s unreserved pool in every stack that uses the library, and fails to '
+        + 'deploy in accounts whose concurrency quota is at its minimum of 10.');
+      ack(fn, ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'],
+        'Invoked synchronously by the custom-resource Provider framework, which reports every error to CloudFormation '
+        + 'as the resource\'s failure reason; a dead-letter queue only receives failed asynchronous invocations, which never happen here.');
+      ack(fn, ['AwsSolutions-L1'],
+        'The runtime is pinned: the verification handler by the project\'s projen lambdaOptions (nodejs22.x, a supported '
+        + 'LTS), the Provider framework\'s functions by aws-cdk-lib itself; moving to a newer runtime is a release of this library, not a setting.');
+    }
+    const invokeFindings = (targets: lambda.IFunction[]): string[] =>
+      targets.map(t => `AwsSolutions-IAM5[Resource::<${logicalId(t)}.Arn>:*]`);
+    const inlinePolicy = ['NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy'];
+    for (const role of new Set(framework.map(fn => fn.role!))) {
+      ack(role.node.findChild('DefaultPolicy'), [...inlinePolicy, ...invokeFindings([this.onEventHandler, this.isCompleteHandler])],
+        'Written by aws-cdk-lib\'s Provider framework: lambda:InvokeFunction and lambda:GetFunction on exactly the two '
+        + 'verification functions (the `:*` covers their versions and aliases, which lambda:InvokeFunction checks), '
+        + 'states:StartExecution of the framework\'s own waiter, and writes to the provider\'s one log group. '
+        + 'Inline because it belongs to this one framework role.');
+    }
+    const waiter = this.provider.node.findChild('waiter-state-machine');
+    const waiterRole = waiter.node.findChild('Role');
+    ack(waiterRole.node.findChild('DefaultPolicy'), [...inlinePolicy, ...invokeFindings(framework.slice(1))],
+      'Written by aws-cdk-lib\'s Provider framework: lambda:InvokeFunction on exactly its own isComplete and onTimeout '
+      + 'functions (the `:*` covers their versions and aliases). Inline because it belongs to this one state machine role.');
+    ack(waiterRole.node.findChild('DefaultPolicy'), ['AwsSolutions-IAM5[Resource::*]'],
+      'Step Functions logging and X-Ray tracing of the waiter: the CloudWatch Logs log-delivery actions (CreateLogDelivery, '
+      + 'GetLogDelivery, PutResourcePolicy, DescribeLogGroups and the like, written by the Provider framework) and '
+      + 'xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules and GetSamplingTargets support no resource-level '
+      + 'permissions; AWS documents `*` as their only resource. No action is a wildcard.');
+    if (this.network.vpc) {
+      for (const role of new Set(functions.map(fn => fn.role!))) {
+        // The finding's own id (`AwsSolutions-IAM4[Policy::...]`) holds `::`, which Validations refuses.
+        ack(role, ['AwsSolutions-IAM4'],
+          'The role\'s one AWS managed policy is AWSLambdaVPCAccessExecutionRole, added by aws-cdk-lib\'s Lambda Function '
+          + 'for a function in a VPC: the network interface actions (CreateNetworkInterface, '
+          + 'DescribeNetworkInterfaces, DeleteNetworkInterface, AssignPrivateIpAddresses and the like) Lambda needs to place '
+          + 'the function in its subnets; they support no resource-level permissions, so a customer policy would say the same.');
+      }
+    }
+  }
+}
+
+function sameElements<T>(a: T[] | undefined, b: T[] | undefined): boolean {
+  return (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === b![i]);
+}
+
+function validateKeyPeriod(scope: IConstruct, prop: string, value: Duration | undefined): number | undefined {
+  if (value === undefined || value.isUnresolved()) {
+    return undefined;
+  }
+  const days = value.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < ROTATION_DAYS.min || days > ROTATION_DAYS.max) {
+    invalidProp(scope, prop, value.toHumanString(), `must be a whole number of days between ${ROTATION_DAYS.min} and ${ROTATION_DAYS.max}`);
+  }
+  return days;
+}
+
+/** A rotation interval Secrets Manager accepts: whole hours, 4 hours to 1000 days. */
+export function validateSecretRotationInterval(scope: IConstruct, prop: string, value: Duration): void {
+  if (value.isUnresolved()) {
+    return;
+  }
+  const hours = value.toHours({ integral: false });
+  if (!Number.isInteger(hours) || hours < SECRET_ROTATION_INTERVAL.minHours || hours > SECRET_ROTATION_INTERVAL.maxDays * 24) {
+    invalidProp(scope, prop, value.toHumanString(),
+      `must be a whole number of hours between ${SECRET_ROTATION_INTERVAL.minHours} hours and ${SECRET_ROTATION_INTERVAL.maxDays} days`);
+  }
+}

@@ -1,0 +1,264 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { RotatedSecret, RotatedSecretProps } from '../src/rotated-secret';
+
+const ENV = { account: '111111111111', region: 'us-east-1' };
+
+function stack(): Stack {
+  return new Stack(new App(), 'Stack', { env: ENV });
+}
+
+function rotationFn(s: Stack): lambda.Function {
+  return new lambda.Function(s, 'Rotator', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => {};'),
+  });
+}
+
+function build(props: Partial<RotatedSecretProps> = {}): { s: Stack; secret: RotatedSecret; t: Template } {
+  const s = stack();
+  const secret = new RotatedSecret(s, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), ...props });
+  return { s, secret, t: Template.fromStack(s) };
+}
+
+function logicalId(s: Stack, c: { node: { defaultChild?: any } }): string {
+  return s.resolve(c.node.defaultChild.logicalId);
+}
+
+/** The alias of the secret's key (not the verification's log group key). */
+function secretAlias(t: Template): string {
+  const names = Object.values(t.findResources('AWS::KMS::Alias')).map(a => a.Properties.AliasName).filter(n => typeof n === 'string' && n.startsWith('alias/rotated-secret/'));
+  expect(names).toHaveLength(1);
+  return names[0];
+}
+
+describe('defaults', () => {
+  test('the secret is encrypted with a new customer-managed key, never aws/secretsmanager', () => {
+    const { s, secret, t } = build();
+    // The secret's key, and the rotation verification's log group key.
+    t.resourceCountIs('AWS::KMS::Key', 2);
+    t.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: { 'Fn::GetAtt': [logicalId(s, secret.encryptionKey as kms.Key), 'Arn'] } });
+    expect(JSON.stringify(t.toJSON())).not.toContain('aws/secretsmanager');
+  });
+
+  test('the key has the library\'s safe defaults and an alias from the construct path', () => {
+    const { t } = build();
+    t.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365, PendingWindowInDays: 30 }),
+    });
+    t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/rotated-secret/Stack/Db' });
+  });
+
+  test('secret and key are retained', () => {
+    const { t } = build();
+    t.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('rotation every 30 days through the hosted rotation, with the key passed to it', () => {
+    const { s, secret, t } = build();
+    t.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: logicalId(s, secret.secret as secretsmanager.Secret) },
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      HostedRotationLambda: Match.objectLike({
+        RotationType: 'PostgreSQLSingleUser',
+        KmsKeyArn: { 'Fn::GetAtt': [logicalId(s, secret.encryptionKey as kms.Key), 'Arn'] },
+      }),
+    });
+  });
+
+  test('a rotation verification that depends on the schedule and checks the secret and the key', () => {
+    const { s, secret, t } = build();
+    const verification = t.findResources('Custom::KmsPatternsRotationVerification');
+    expect(Object.keys(verification)).toHaveLength(1);
+    const resource = Object.values(verification)[0];
+    expect(resource.DependsOn).toContain(logicalId(s, secret.rotationSchedule));
+    expect(resource.Properties.Secrets).toEqual([{
+      SecretId: { Ref: logicalId(s, secret.secret as secretsmanager.Secret) }, MaxRotationIntervalHours: 720, GraceHours: 24, TestRotation: false,
+    }]);
+    expect(resource.Properties.Keys).toEqual([{ KeyId: { 'Fn::GetAtt': [logicalId(s, secret.encryptionKey as kms.Key), 'Arn'] }, MaxRotationPeriodDays: 365 }]);
+    expect(resource.Properties.Strict).toBe(false);
+  });
+});
+
+describe('overrides', () => {
+  test('a given key is used, no key is created, and it is not verified', () => {
+    const s = stack();
+    const key = new kms.Key(s, 'MyKey', { enableKeyRotation: true });
+    new RotatedSecret(s, 'Db', { encryptionKey: key, hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser() });
+    const t = Template.fromStack(s);
+    // Yours, and the rotation verification's log group key: none for the secret.
+    t.resourceCountIs('AWS::KMS::Key', 2);
+    t.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: { 'Fn::GetAtt': [logicalId(s, key), 'Arn'] } });
+    t.hasResourceProperties('Custom::KmsPatternsRotationVerification', { Keys: [] });
+  });
+
+  test('interval, name, description, generator, rotateImmediatelyOnUpdate and removal policy pass through', () => {
+    const { t } = build({
+      rotationInterval: Duration.hours(6),
+      secretName: 'app/db+primary@eu.1',
+      description: 'The database password',
+      generateSecretString: { passwordLength: 40 },
+      rotateImmediatelyOnUpdate: false,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    t.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ Name: 'app/db+primary@eu.1', Description: 'The database password', GenerateSecretString: { PasswordLength: 40 } }),
+    });
+    t.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+    t.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(6 hours)' }, RotateImmediatelyOnUpdate: false });
+    t.hasResourceProperties('Custom::KmsPatternsRotationVerification', { Secrets: [Match.objectLike({ MaxRotationIntervalHours: 6 })] });
+  });
+
+  test('the verification\'s network passes through to every function of its provider', () => {
+    const s = stack();
+    const vpc = ec2.Vpc.fromVpcAttributes(s, 'Vpc', {
+      vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-a', 'subnet-b'],
+    });
+    const sg = ec2.SecurityGroup.fromSecurityGroupId(s, 'Sg', 'sg-0123456789abcdef0');
+    new RotatedSecret(s, 'Db', {
+      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(),
+      verificationVpc: vpc,
+      verificationVpcSubnets: { subnets: [vpc.privateSubnets[1]] },
+      verificationSecurityGroups: [sg],
+    });
+    const functions = Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(5);
+    for (const fn of functions) {
+      expect(fn.Properties.VpcConfig).toEqual({ SubnetIds: ['subnet-b'], SecurityGroupIds: ['sg-0123456789abcdef0'] });
+    }
+  });
+
+  test('verifyRotation: false adds no verification and no provider', () => {
+    const { secret, t } = build({ verifyRotation: false });
+    expect(secret.rotationVerification).toBeUndefined();
+    t.resourceCountIs('Custom::KmsPatternsRotationVerification', 0);
+    t.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
+  test('a path with characters aliases refuse makes a valid alias with a hash of the path', () => {
+    const s = stack();
+    new RotatedSecret(s, 'db.primary@eu', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    const alias = secretAlias(Template.fromStack(s));
+    expect(alias).toMatch(/^alias\/rotated-secret\/Stack\/db-primary-eu-[0-9a-f]{8}$/);
+  });
+
+  test('a very long path makes an alias within KMS\'s 256 characters', () => {
+    const s = stack();
+    new RotatedSecret(s, 'x'.repeat(300), { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    const alias = secretAlias(Template.fromStack(s));
+    expect(alias.length).toBeLessThanOrEqual(256);
+  });
+});
+
+describe('rotation Lambda', () => {
+  test('the function may use the key only through Secrets Manager (key policy), and read and write the secret', () => {
+    const s = stack();
+    const fn = rotationFn(s);
+    const secret = new RotatedSecret(s, 'Db', { rotationLambda: fn });
+    const t = Template.fromStack(s);
+    t.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationLambdaARN: { 'Fn::GetAtt': [logicalId(s, fn), 'Arn'] } });
+    expect(keyStatementsFor(t, s, secret, logicalId(s, fn.role as iam.Role))).toEqual([{
+      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+      Effect: 'Allow',
+      Principal: { AWS: { 'Fn::GetAtt': [logicalId(s, fn.role as iam.Role), 'Arn'] } },
+      Resource: '*',
+    }]);
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(s, fn.role as iam.Role) }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['secretsmanager:PutSecretValue']) })]) },
+    });
+    t.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'secretsmanager.amazonaws.com' });
+  });
+
+  test('an imported function with its role gets the key and the secret granted', () => {
+    const s = stack();
+    const role = iam.Role.fromRoleArn(s, 'R', 'arn:aws:iam::111111111111:role/rotator');
+    const fn = lambda.Function.fromFunctionAttributes(s, 'F', { functionArn: 'arn:aws:lambda:us-east-1:111111111111:function:rotator', role });
+    const secret = new RotatedSecret(s, 'Db', { rotationLambda: fn });
+    const t = Template.fromStack(s);
+    const statements = keyStatementsFor(t, s, secret, 'rotator');
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Condition).toEqual({ StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } });
+    const policy = Object.values(t.findResources('AWS::IAM::Policy')).find(p => JSON.stringify(p.Properties.Roles) === '["rotator"]');
+    expect(JSON.stringify(policy)).toContain('secretsmanager:PutSecretValue');
+  });
+
+  test('an imported function without a role gets a warning', () => {
+    const s = stack();
+    const fn = lambda.Function.fromFunctionArn(s, 'F', 'arn:aws:lambda:us-east-1:111111111111:function:rotator');
+    new RotatedSecret(s, 'Db', { rotationLambda: fn });
+    Annotations.fromStack(s).hasWarning('/Stack/Db', Match.stringLikeRegexp('The rotation Lambda was imported without its role'));
+  });
+});
+
+describe('grantRead', () => {
+  test('GetSecretValue and DescribeSecret on the secret, kms:Decrypt only through Secrets Manager', () => {
+    const s = stack();
+    const secret = new RotatedSecret(s, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    const reader = new iam.Role(s, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    expect(secret.grantRead(reader).success).toBe(true);
+    const t = Template.fromStack(s);
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(s, reader) }],
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: { Ref: logicalId(s, secret.secret as secretsmanager.Secret) } },
+        ],
+      },
+    });
+    expect(keyStatementsFor(t, s, secret, logicalId(s, reader))).toEqual([{
+      Action: 'kms:Decrypt',
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+      Effect: 'Allow',
+      Principal: { AWS: { 'Fn::GetAtt': [logicalId(s, reader), 'Arn'] } },
+      Resource: '*',
+    }]);
+  });
+});
+
+/** Key-policy statements of the secret's key whose principal mentions `principal`. */
+function keyStatementsFor(t: Template, s: Stack, secret: RotatedSecret, principal: string): any[] {
+  const key = t.toJSON().Resources[logicalId(s, secret.encryptionKey as kms.Key)];
+  return key.Properties.KeyPolicy.Statement.filter((st: any) => JSON.stringify(st.Principal ?? {}).includes(principal));
+}
+
+describe('validation', () => {
+  const hosted = secretsmanager.HostedRotation.postgreSqlSingleUser();
+  test.each<[string, (s: Stack) => Partial<RotatedSecretProps>, string]>([
+    ['both rotation sources are given', s => ({ rotationLambda: rotationFn(s), hostedRotation: hosted }),
+      'Stack/Db: `rotationLambda` must not be combined with `hostedRotation`: give exactly one rotation source, got "and `hostedRotation` both given"'],
+    ['no rotation source is given', () => ({}),
+      'Stack/Db: `rotationLambda` or `hostedRotation` is required: a RotatedSecret always rotates; give exactly one rotation source, got "neither it nor `hostedRotation`"'],
+    ['rotationInterval is under 4 hours', () => ({ hostedRotation: hosted, rotationInterval: Duration.hours(3) }),
+      'Stack/Db: `rotationInterval` must be a whole number of hours between 4 hours and 1000 days, got "3 hours"'],
+    ['rotationInterval is over 1000 days', () => ({ hostedRotation: hosted, rotationInterval: Duration.days(1001) }),
+      'Stack/Db: `rotationInterval` must be a whole number of hours between 4 hours and 1000 days, got "1001 days"'],
+    ['rotationInterval is not whole hours', () => ({ hostedRotation: hosted, rotationInterval: Duration.minutes(270) }),
+      'Stack/Db: `rotationInterval` must be a whole number of hours between 4 hours and 1000 days, got "4 hours 30 minutes"'],
+    ['secretName has a space', () => ({ hostedRotation: hosted, secretName: 'my secret' }),
+      'Stack/Db: `secretName` must be 1-512 letters, digits or "/_+=.@-", got "my secret"'],
+    ['secretName is empty', () => ({ hostedRotation: hosted, secretName: '' }),
+      'Stack/Db: `secretName` must be 1-512 letters, digits or "/_+=.@-", got ""'],
+    ['description is too long', () => ({ hostedRotation: hosted, description: 'd'.repeat(2049) }),
+      'Stack/Db: `description` must be at most 2048 characters (it has 2049), got "dddddddddddddddddddd…"'],
+    ['verificationVpc is given without a verification', s => ({ hostedRotation: hosted, verifyRotation: false, verificationVpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] }) }),
+      'Stack/Db: `verificationVpc` places the rotation verification in a VPC, and there is none, got "given with `verifyRotation: false`"'],
+  ])('fails when %s', (_name, props, message) => {
+    const s = stack();
+    expect(() => new RotatedSecret(s, 'Db', props(s))).toThrow(message);
+  });
+
+  test('a secret name that is a token is accepted', () => {
+    const s = stack();
+    expect(() => new RotatedSecret(s, 'Db', { hostedRotation: hosted, secretName: s.stackName })).not.toThrow();
+  });
+});

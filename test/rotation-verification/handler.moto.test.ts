@@ -1,0 +1,211 @@
+// The handler against a real local endpoint: moto in server mode, started here on a
+// free port of 127.0.0.1 and stopped (its whole process group) when the suite ends,
+// whether the tests pass or fail. Real API shapes, real errors, no AWS account.
+//
+// What moto covers here, and what the mocks in handler.test.ts cover instead:
+// - moto: keys with and without rotation (GetKeyRotationStatus, whose moto response has no
+//   RotationPeriodInDays: read as KMS's legacy yearly period); a missing key (NotFoundException);
+//   a secret without rotation; a secret rotated by rules alone (RotationEnabled and
+//   RotationRules real, but no rotation Lambda, so the check names that); a missing secret
+//   (ResourceNotFoundException); testRotation end to end (RotateSecret then DescribeSecret
+//   until AWSCURRENT moves), on a secret without a rotation Lambda; update outside strict
+//   mode and delete.
+// - mocks only: a secret with a rotation Lambda (moto's RotateSecret invokes the function,
+//   and this machine runs no Docker for moto's Lambda backend, so no moto secret can carry
+//   RotationLambdaARN), hence the all-green secret, an overdue LastRotatedDate, a rotation
+//   left pending (AWSPENDING) and the wait budget running out; throttling and its retries.
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { CreateKeyCommand, EnableKeyRotationCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateSecretCommand, DescribeSecretCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { IsCompleteRequest, configure, isComplete, onEvent, reset } from '../../src/rotation-verification/verify-rotation.lambda';
+
+const MOTO = path.resolve(__dirname, '..', '..', '.venv', 'bin', 'moto_server');
+const REGION = 'us-east-1';
+
+let server: ChildProcess | undefined;
+let kms: KMSClient;
+let sm: SecretsManagerClient;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilAnswering(endpoint: string, proc: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) {
+      throw new Error(`moto_server exited with code ${proc.exitCode} before answering`);
+    }
+    try {
+      const res = await fetch(`${endpoint}/moto-api/`);
+      if (res.status < 500) {
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise(r => setTimeout(r, 200));
+  }
+  throw new Error(`moto_server did not answer on ${endpoint} within 30 s`);
+}
+
+function stopServer(): void {
+  if (server?.pid && server.exitCode === null) {
+    try {
+      process.kill(-server.pid, 'SIGTERM'); // the whole group: moto may fork workers
+    } catch {
+      // already gone
+    }
+  }
+  server = undefined;
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(MOTO)) {
+    throw new Error(`moto_server not found at ${MOTO}: run \`npx projen python-tools\` to create the Python venv with moto[server]`);
+  }
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  server = spawn(MOTO, ['-H', '127.0.0.1', '-p', String(port)], { detached: true, stdio: 'ignore' });
+  process.once('exit', stopServer);
+  await waitUntilAnswering(endpoint, server);
+  const config = { endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  kms = new KMSClient(config);
+  sm = new SecretsManagerClient(config);
+  configure({ kms, secretsManager: sm, maxAttempts: 3, baseDelayMs: 10 });
+}, 60_000);
+
+afterAll(() => {
+  reset();
+  stopServer();
+});
+
+beforeEach(() => {
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+afterEach(() => jest.restoreAllMocks());
+
+interface Target { keys?: string[]; secrets?: string[]; testRotation?: boolean; strict?: boolean }
+
+function request(type: 'Create' | 'Update' | 'Delete', target: Target): CloudFormationCustomResourceEvent {
+  const properties = {
+    ServiceToken: 'x',
+    Keys: (target.keys ?? []).map(k => ({ KeyId: k, MaxRotationPeriodDays: '365' })),
+    Secrets: (target.secrets ?? []).map(s => ({ SecretId: s, MaxRotationIntervalHours: '720', GraceHours: '24', TestRotation: String(target.testRotation ?? false) })),
+    Strict: String(target.strict ?? false),
+    WaitSeconds: '60',
+  };
+  const base = { ServiceToken: 'x', ResponseURL: 'https://example.com', StackId: 's', RequestId: 'r', LogicalResourceId: 'V', ResourceType: 'Custom::V', ResourceProperties: properties };
+  return (type === 'Create' ? { ...base, RequestType: 'Create' }
+    : type === 'Update' ? { ...base, RequestType: 'Update', PhysicalResourceId: 'p', OldResourceProperties: {} }
+      : { ...base, RequestType: 'Delete', PhysicalResourceId: 'p' }) as CloudFormationCustomResourceEvent;
+}
+
+/** Runs onEvent, then isComplete until complete, as the Provider framework would. */
+async function run(type: 'Create' | 'Update' | 'Delete', target: Target) {
+  const event = request(type, target);
+  const started = await onEvent(event);
+  const completeEvent = { ...event, ...started } as IsCompleteRequest;
+  for (let i = 0; i < 20; i++) {
+    const result = await isComplete(completeEvent);
+    if (result.IsComplete) {
+      return result;
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error('isComplete never completed');
+}
+
+async function newKey(rotation: boolean): Promise<string> {
+  const key = await kms.send(new CreateKeyCommand({ Description: 'moto test key' }));
+  if (rotation) {
+    await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyMetadata!.KeyId }));
+  }
+  return key.KeyMetadata!.Arn!;
+}
+
+async function newSecret(name: string, rotateByRules: boolean): Promise<string> {
+  const secret = await sm.send(new CreateSecretCommand({ Name: `${name}-${Date.now()}`, SecretString: 'initial' }));
+  if (rotateByRules) {
+    // No RotationLambdaARN: moto then rotates in place without invoking a function.
+    await sm.send(new RotateSecretCommand({ SecretId: secret.ARN, RotationRules: { AutomaticallyAfterDays: 30 } }));
+  }
+  return secret.ARN!;
+}
+
+test('create passes for a key with rotation on', async () => {
+  const key = await newKey(true);
+  expect(await run('Create', { keys: [key] })).toEqual({ IsComplete: true, Data: { Status: 'PASSED', Findings: '' } });
+});
+
+test('create fails for a key with rotation off, naming it', async () => {
+  const key = await newKey(false);
+  await expect(run('Create', { keys: [key] })).rejects.toThrow(`key ${key}: automatic key rotation is disabled`);
+});
+
+test('create fails for a key that does not exist', async () => {
+  const missing = `arn:aws:kms:${REGION}:123456789012:key/00000000-0000-0000-0000-000000000000`;
+  await expect(run('Create', { keys: [missing] })).rejects.toThrow(new RegExp(`key ${missing}: could not be read: NotFoundException`));
+});
+
+test('create fails for a secret without rotation, naming every problem', async () => {
+  const secret = await newSecret('plain', false);
+  await expect(run('Create', { secrets: [secret] })).rejects.toThrow(
+    `secret ${secret}: rotation is not enabled; has neither a rotation Lambda nor hosted or managed rotation; `
+    + 'has no rotation schedule Secrets Manager reports as a rate');
+});
+
+test('a secret rotated by rules alone passes every check but the missing rotation function', async () => {
+  const secret = await newSecret('rules', true);
+  const described = await sm.send(new DescribeSecretCommand({ SecretId: secret }));
+  expect(described).toMatchObject({ RotationEnabled: true, RotationRules: { AutomaticallyAfterDays: 30 } });
+  expect(described.LastRotatedDate).toBeInstanceOf(Date);
+  await expect(run('Create', { secrets: [secret] })).rejects.toThrow(
+    new RegExp(`^Rotation verification failed:\\nsecret ${secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: has neither a rotation Lambda nor hosted or managed rotation$`));
+});
+
+test('create fails for a secret that does not exist', async () => {
+  const missing = `arn:aws:secretsmanager:${REGION}:123456789012:secret:missing-AbCdEf`;
+  await expect(run('Create', { secrets: [missing] })).rejects.toThrow(/could not be read: ResourceNotFoundException/);
+});
+
+test('testRotation rotates the secret and waits until AWSCURRENT moves', async () => {
+  const secret = await newSecret('test-rotation', true);
+  const before = await sm.send(new DescribeSecretCommand({ SecretId: secret }));
+  const currentBefore = Object.entries(before.VersionIdsToStages!).find(([, s]) => s.includes('AWSCURRENT'))![0];
+
+  // Only the missing rotation function is reported: the rotation itself went through.
+  await expect(run('Create', { secrets: [secret], testRotation: true })).rejects.toThrow(/has neither a rotation Lambda/);
+
+  const after = await sm.send(new DescribeSecretCommand({ SecretId: secret }));
+  const currentAfter = Object.entries(after.VersionIdsToStages!).find(([, s]) => s.includes('AWSCURRENT'))![0];
+  expect(currentAfter).not.toBe(currentBefore);
+});
+
+test('update outside strict mode reports what a create would fail on', async () => {
+  const key = await newKey(false);
+  const result = await run('Update', { keys: [key, await newKey(true)] });
+  expect(result).toEqual({ IsComplete: true, Data: { Status: 'FINDINGS', Findings: `key ${key}: automatic key rotation is disabled` } });
+});
+
+test('update in strict mode fails', async () => {
+  const key = await newKey(false);
+  await expect(run('Update', { keys: [key], strict: true })).rejects.toThrow(/automatic key rotation is disabled/);
+});
+
+test('delete succeeds, even for keys and secrets that are gone', async () => {
+  expect(await run('Delete', { keys: ['arn:aws:kms:us-east-1:123456789012:key/gone'], secrets: ['gone'] })).toEqual({ IsComplete: true });
+});
