@@ -13,28 +13,16 @@
 // assertions, destroys). The committed snapshot uses the defaults below; do not update
 // it with the variables set.
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CrossAccountDecryptKey, SafeKeyOptions } from '../src';
+import { DISPOSABLE_KEY, integApp } from './integ-app';
+import { CrossAccountDecryptKey } from '../src';
 
-// aws-cdk-lib 2.257 records a creation stack trace (absolute file paths and line
-// numbers) in each stack's metadata unless this context is set, and integ-runner
-// 2.197 does not set it: without it the committed snapshot would hold local paths
-// and change with every edit to this file.
-const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } });
+const app = integApp();
 const stack = new Stack(app, 'KmsPatternsCrossAccountDecryptKeyInteg');
 
 const consumerAccountId = process.env.INTEG_CONSUMER_ACCOUNT_ID ?? '222222222222';
 const consumerOrganizationId = process.env.INTEG_CONSUMER_ORGANIZATION_ID ?? 'o-abcdef1234';
-
-// The test deploys and destroys its stack. The library defaults (RETAIN, a 30-day
-// pending window) would leave a billed key behind for every run; these keys hold no
-// data, so this stack, and only this stack, lets the destroy schedule their deletion
-// with the shortest window KMS allows.
-const disposable: SafeKeyOptions = {
-  removalPolicy: RemovalPolicy.DESTROY,
-  pendingWindow: Duration.days(7),
-};
 
 const keyAdmin = new iam.Role(stack, 'KeyAdminRole', {
   assumedBy: new iam.AccountRootPrincipal(),
@@ -45,7 +33,7 @@ const accountsKey = new CrossAccountDecryptKey(stack, 'AccountsKey', {
   consumerAccountIds: [consumerAccountId],
   viaServices: [`s3.${stack.region}.amazonaws.com`],
   admins: [keyAdmin],
-  ...disposable,
+  ...DISPOSABLE_KEY,
 });
 
 const organizationKey = new CrossAccountDecryptKey(stack, 'OrganizationKey', {
@@ -53,7 +41,7 @@ const organizationKey = new CrossAccountDecryptKey(stack, 'OrganizationKey', {
   consumerOrganizationId,
   allowSnapshotAndAmiSharing: true,
   admins: [keyAdmin],
-  ...disposable,
+  ...DISPOSABLE_KEY,
 });
 
 const integ = new IntegTest(app, 'CrossAccountDecryptKeyInteg', {

@@ -9,21 +9,19 @@
 // deleted by CloudFormation): remove them by hand after a run. The trail is a second copy
 // of management events if the account has one already, which CloudTrail bills.
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { EncryptionMonitor } from '../src';
-import { TenantKey } from '../src/tenant-key';
+import { DISPOSABLE_KEY, integApp } from './integ-app';
+import { EncryptionMonitor, TenantKey } from '../src';
 
-// See integ/integ.tenant-key.ts: keeps local paths and line numbers out of the snapshot.
-const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } });
+const app = integApp();
 const stack = new Stack(app, 'KmsPatternsEncryptionMonitorInteg');
 
 const monitor = EncryptionMonitor.of(stack);
 const key = new TenantKey(stack, 'AcmeKey', {
   tenantId: 'acme',
   aliasPrefix: 'integ-monitor',
-  removalPolicy: RemovalPolicy.DESTROY,
-  pendingWindow: Duration.days(7),
+  ...DISPOSABLE_KEY,
 });
 monitor.monitorKey(key.key);
 

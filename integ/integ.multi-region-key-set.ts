@@ -15,30 +15,28 @@
 //     --app "tsx {filePath}" --parallel-regions us-east-1 --update-on-failed integ.multi-region-key-set.ts
 // (deploys the four stacks in dependency order, runs the assertions from us-east-1, destroys).
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { DISPOSABLE_KEY, integApp } from './integ-app';
 import { MultiRegionKeySet } from '../src';
 
 const ACCOUNT = process.env.CDK_INTEG_ACCOUNT ?? process.env.CDK_DEFAULT_ACCOUNT ?? '111111111111';
 const PRIMARY_REGION = 'us-east-1';
 const REPLICA_REGIONS = ['us-west-2', 'eu-west-1'];
 
-// See integ.tenant-key.ts: keeps local paths and line numbers out of the snapshot.
-const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } });
+const app = integApp();
 const env = { account: ACCOUNT, region: PRIMARY_REGION };
 const primary = new Stack(app, 'KmsPatternsMultiRegionInteg', { env });
 
 const keyAdmin = new iam.Role(primary, 'KeyAdminRole', { assumedBy: new iam.AccountRootPrincipal() });
 
-// The test deploys and destroys its stacks. These keys hold no data, so unlike the library
-// defaults (RETAIN, 30 days) the destroy schedules their deletion with the shortest window.
-// KMS deletes the primary only after its replicas (it waits in PendingReplicaDeletion).
+// Disposable keys (see integ-app.ts). KMS deletes the primary only after its replicas
+// (it waits in PendingReplicaDeletion).
 const keys = new MultiRegionKeySet(primary, 'Keys', {
   replicaRegions: REPLICA_REGIONS,
   alias: 'integ-multi-region/data',
   admins: [keyAdmin],
-  removalPolicy: RemovalPolicy.DESTROY,
-  pendingWindow: Duration.days(7),
+  ...DISPOSABLE_KEY,
 });
 
 // A workload in the primary Region and one in a replica Region, granted through the set.

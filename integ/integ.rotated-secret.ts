@@ -8,12 +8,12 @@
 // Against an account: `AWS_REGION=us-east-1 npx integ-runner --directory integ
 // --language typescript --app "tsx {filePath}" --parallel-regions us-east-1`.
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { integApp } from './integ-app';
 import { RotatedSecret, RotationVerification } from '../src';
 
-// No creation stack traces in the snapshot (see integ.tenant-key.ts).
-const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } });
+const app = integApp();
 const stack = new Stack(app, 'KmsPatternsRotatedSecretInteg');
 
 // A rotation function for an opaque token: createSecret stores a random value as
