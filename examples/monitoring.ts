@@ -21,18 +21,18 @@ export class MonitoringStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    // The stack's monitor. Created explicitly to choose its options; constructs that call
-    // EncryptionMonitor.of(this) get this one.
+    // The stack's monitor. Created explicitly, before the constructs, to choose its options:
+    // the library's constructs (monitoring is on by default) register with the stack's
+    // first monitor, EncryptionMonitor.of(this), which is this one.
     const monitor = new EncryptionMonitor(this, 'EncryptionMonitor', {
       trail: MonitorTrail.existing(),
       deniedDecryptThreshold: 5,
       dashboard: true,
     });
 
+    // Each further key adds its ARN to the monitor's event patterns: no rule, no alarm.
     for (const tenantId of ['acme', 'globex']) {
-      const key = new TenantKey(this, `${tenantId.charAt(0).toUpperCase()}${tenantId.slice(1)}Key`, { tenantId });
-      // Each further key adds its ARN to the monitor's event patterns: no rule, no alarm.
-      EncryptionMonitor.of(this).monitorKey(key.key);
+      new TenantKey(this, `${tenantId.charAt(0).toUpperCase()}${tenantId.slice(1)}Key`, { tenantId });
     }
 
     // A secret managed elsewhere, and the function that rotates it every 30 days.

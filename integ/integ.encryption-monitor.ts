@@ -17,13 +17,14 @@ import { EncryptionMonitor, TenantKey } from '../src';
 const app = integApp();
 const stack = new Stack(app, 'KmsPatternsEncryptionMonitorInteg');
 
-const monitor = EncryptionMonitor.of(stack);
-const key = new TenantKey(stack, 'AcmeKey', {
+// The stack's monitor, made before the key so the key registers with it (the default
+// monitor of EncryptionMonitor.of relies on an existing trail; this one creates the app's).
+const monitor = new EncryptionMonitor(stack, 'EncryptionMonitor');
+new TenantKey(stack, 'AcmeKey', {
   tenantId: 'acme',
   aliasPrefix: 'integ-monitor',
   ...DISPOSABLE_KEY,
 });
-monitor.monitorKey(key.key);
 
 const integ = new IntegTest(app, 'EncryptionMonitorInteg', { testCases: [stack] });
 

@@ -1,13 +1,17 @@
 import { Names, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
-import { SafeKeyOptions } from './key-options';
+import { AssuranceOptions, SafeKeyOptions } from './key-options';
+import { EncryptionMonitor } from './monitoring/encryption-monitor';
+import { assureKey, monitorMetric } from './private/assurance';
 import {
   ACCOUNT_ID_PATTERN, ORGANIZATION_ID_PATTERN, consumerActions, consumerConditions, validateConsumerAccess, validateKeyArn,
 } from './private/cross-account';
 import { createSecureKey } from './private/secure-key';
 import { invalidProp, validatePattern, validateUnique } from './private/validate';
+import { RotationVerification } from './rotation-verification/rotation-verification';
 
 /**
  * How consumers may use a `CrossAccountDecryptKey`: the key policy enforces these, and
@@ -57,7 +61,7 @@ export interface CrossAccountConsumerOptions {
 }
 
 /** Properties for a `CrossAccountDecryptKey`. */
-export interface CrossAccountDecryptKeyProps extends SafeKeyOptions, CrossAccountConsumerOptions {
+export interface CrossAccountDecryptKeyProps extends SafeKeyOptions, AssuranceOptions, CrossAccountConsumerOptions {
   /**
    * 12-digit IDs of the accounts that may decrypt. Each account's own IAM policies then
    * decide which of its principals may (see `consumerPolicyStatement()`). Never the
@@ -131,6 +135,17 @@ export class CrossAccountDecryptKey extends Construct {
   public readonly keyId: string;
   /** The alias name, `alias/` included. */
   public readonly aliasName: string;
+  /**
+   * The deploy-time check that the key rotates.
+   * @default - none when `verifyRotation` is false
+   */
+  public readonly rotationVerification?: RotationVerification;
+  /**
+   * The stack's monitor, which watches the key.
+   * @default - none when `monitoring` is false
+   */
+  public readonly monitor?: EncryptionMonitor;
+
 
   private readonly access: CrossAccountConsumerOptions;
 
@@ -168,6 +183,7 @@ export class CrossAccountDecryptKey extends Construct {
     this.keyArn = made.key.keyArn;
     this.keyId = made.key.keyId;
     this.aliasName = made.alias.aliasName;
+    ({ rotationVerification: this.rotationVerification, monitor: this.monitor } = assureKey(this, made.key, props));
   }
 
   /**
@@ -187,6 +203,25 @@ export class CrossAccountDecryptKey extends Construct {
       resources: [this.keyArn],
       conditions: consumerConditions(this.access),
     });
+  }
+
+  /**
+   * Refused `kms:Decrypt` calls counted by the monitor watching this key, over every key
+   * it watches (it counts per rule, not per key, so the thousandth key adds no metric).
+   * Requires `monitoring`.
+   */
+  public metricDeniedDecrypts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return monitorMetric(this, this.monitor, 'DeniedDecrypts', options);
+  }
+
+  /** Refused KMS calls of any operation, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
+  public metricDeniedKeyCalls(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return monitorMetric(this, this.monitor, 'DeniedKeyCalls', options);
+  }
+
+  /** DisableKey, ScheduleKeyDeletion and PutKeyPolicy calls, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
+  public metricKeyLifecycleEvents(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return monitorMetric(this, this.monitor, 'KeyLifecycleEvents', options);
   }
 
   private validateConsumers(accountIds: string[], organizationId: string | undefined): void {

@@ -7,5 +7,5 @@ export * from './nag/encryption-standards-checks';
 export * from './multi-region-key-set';
 export * from './rotated-secret';
 export { RotationVerification } from './rotation-verification/rotation-verification';
-export type { RotationVerificationProps, VerifiedSecretOptions } from './rotation-verification/rotation-verification';
+export type { RotationVerificationNetwork, RotationVerificationProps, VerifiedSecretOptions } from './rotation-verification/rotation-verification';
 export * from './monitoring/encryption-monitor';

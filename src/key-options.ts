@@ -52,3 +52,38 @@ export interface SafeKeyOptions {
    */
   readonly restrictGrantsToAwsServices?: boolean;
 }
+
+/**
+ * The checks every key and secret construct of the library runs by default: a deploy-time
+ * proof that rotation is on, and alarms for what goes wrong afterwards. Each is on unless
+ * you turn it off.
+ */
+export interface AssuranceOptions {
+  /**
+   * Prove at deploy time, with a `RotationVerification`, that the key's automatic rotation
+   * is on (and, for a secret, that its rotation is on and on schedule). A failed check fails
+   * the create; an update reports its findings without failing.
+   *
+   * The verification adds one custom resource per construct, and one provider per stack
+   * (Lambda functions outside a VPC: the Control Tower control CT.LAMBDA.PR.3 flags them).
+   * To run the provider in a VPC, call `RotationVerification.useNetwork(stack, { vpc })`
+   * before the constructs.
+   * @default true
+   */
+  readonly verifyRotation?: boolean;
+
+  /**
+   * Watch the key (and the secret) with the stack's `EncryptionMonitor`
+   * (`EncryptionMonitor.of(stack)`): alarms for refused decrypts, for disabling, scheduling
+   * the deletion of or replacing the policy of the key, and for failed or overdue rotations.
+   *
+   * The stack's monitor is the first `EncryptionMonitor` created in it. When there is none,
+   * one is made with default properties except its trail: it relies on the trail the account
+   * already has (`MonitorTrail.existing()`, such as the organisation trail of AWS Control
+   * Tower). Without a trail EventBridge receives no CloudTrail events and the alarms stay
+   * silent: then create `new EncryptionMonitor(stack, 'EncryptionMonitor')`, which creates
+   * one trail per app, before the constructs.
+   * @default true
+   */
+  readonly monitoring?: boolean;
+}

@@ -4,15 +4,18 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { SafeKeyOptions } from './key-options';
+import { AssuranceOptions, SafeKeyOptions } from './key-options';
+import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, unionOf } from './private/actions';
+import { assureKey } from './private/assurance';
 import { createSecureKey, createSecureReplicaKey } from './private/secure-key';
 import {
   REGION_PATTERN, invalidProp, validateNotEmpty, validatePattern, validateResolved, validateUnique,
 } from './private/validate';
+import { RotationVerification } from './rotation-verification/rotation-verification';
 
 /** Properties for a `MultiRegionKeySet`. */
-export interface MultiRegionKeySetProps extends SafeKeyOptions {
+export interface MultiRegionKeySetProps extends SafeKeyOptions, AssuranceOptions {
   /**
    * The Regions to replicate the key to, such as `['eu-west-1', 'eu-central-1']`: at least
    * one, each named literally (a Region decides which stack a replica goes to, so it must
@@ -64,9 +67,15 @@ export class MultiRegionKeySet extends Construct {
   public readonly replicaRegions: string[];
   /** Every Region of the set: the primary's first, then the replicas'. */
   public readonly regions: string[];
+  /**
+   * The deploy-time check that the primary key rotates (KMS rotates the replicas with it).
+   * @default - none when `verifyRotation` is false
+   */
+  public readonly rotationVerification?: RotationVerification;
 
   private readonly primaryStack: Stack;
   private readonly replicas = new Map<string, { readonly stack: Stack; readonly key: kms.IKey }>();
+  private readonly monitors = new Map<string, EncryptionMonitor>();
 
   constructor(scope: Construct, id: string, props: MultiRegionKeySetProps) {
     super(scope, id);
@@ -92,6 +101,11 @@ export class MultiRegionKeySet extends Construct {
       defaultDescription: `Multi-Region primary key in ${this.primaryRegion} (${this.node.path})`,
     });
     this.primaryKey = primary.key;
+    const assurance = assureKey(this, primary.key, props);
+    this.rotationVerification = assurance.rotationVerification;
+    if (assurance.monitor) {
+      this.monitors.set(this.primaryRegion, assurance.monitor);
+    }
 
     for (const region of this.replicaRegions) {
       const stack = this.createReplicaStack(region);
@@ -103,6 +117,12 @@ export class MultiRegionKeySet extends Construct {
         defaultDescription: `Replica in ${region} of the multi-Region key ${this.node.path} (primary in ${this.primaryRegion})`,
       });
       this.replicas.set(region, { stack, key: replica.key });
+      if (props.monitoring ?? true) {
+        // EventBridge rules are regional: each replica is watched by its own stack's monitor.
+        const monitor = EncryptionMonitor.of(stack);
+        monitor.monitorKey(replica.key);
+        this.monitors.set(region, monitor);
+      }
     }
   }
 
@@ -115,6 +135,21 @@ export class MultiRegionKeySet extends Construct {
    */
   public replicaKey(region: string): kms.IKey {
     return this.replicaIn(region).key;
+  }
+
+  /**
+   * The monitor that watches the key in `region`: the primary stack's for the primary
+   * Region, each replica stack's own for its Region (EventBridge rules are regional).
+   * Its metrics count refused calls and lifecycle changes of every key that monitor watches.
+   *
+   * @param region one of `regions`
+   * @returns undefined when `monitoring` is false
+   */
+  public monitorIn(region: string): EncryptionMonitor | undefined {
+    if (!this.regions.includes(region)) {
+      invalidProp(this, 'region', region, `must be one of the set's Regions ${JSON.stringify(this.regions)}`);
+    }
+    return this.monitors.get(region);
   }
 
   /**

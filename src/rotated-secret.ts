@@ -1,17 +1,22 @@
 import { createHash } from 'crypto';
 import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { AssuranceOptions } from './key-options';
+import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { createSecureKey } from './private/secure-key';
-import { MAX_ALIAS_LENGTH, invalidProp, validatePattern } from './private/validate';
-import { RotationVerification, SECRET_ROTATION_INTERVAL, validateSecretRotationInterval } from './rotation-verification/rotation-verification';
+import {
+  MAX_ALIAS_LENGTH, SECRET_ROTATION_INTERVAL, invalidProp, validatePattern, validateSecretRotationInterval,
+} from './private/validate';
+import { RotationVerification } from './rotation-verification/rotation-verification';
 
 /** Properties for a `RotatedSecret`. */
-export interface RotatedSecretProps {
+export interface RotatedSecretProps extends AssuranceOptions {
   /**
    * The customer-managed key that encrypts the secret. Never the AWS managed
    * `aws/secretsmanager` key: its policy cannot be changed, so access to the secret's
@@ -75,15 +80,6 @@ export interface RotatedSecretProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * Check at deploy time, with a `RotationVerification`, that the secret's rotation
-   * is on and on schedule (and that the key this construct creates rotates). The
-   * check runs after the rotation schedule exists; it fails the stack's creation when
-   * rotation is off, and reports without failing on updates.
-   * @default true
-   */
-  readonly verifyRotation?: boolean;
-
-  /**
    * The VPC the rotation verification's Lambda functions run in (the `vpc` of its
    * `RotationVerification`): where the organisation requires every function in a VPC.
    * The subnets need a route to the KMS, Secrets Manager, Lambda and Step Functions APIs.
@@ -135,6 +131,12 @@ export class RotatedSecret extends Construct {
    * @default - undefined when `verifyRotation` is false
    */
   public readonly rotationVerification?: RotationVerification;
+  /**
+   * The stack's monitor, which watches the secret's rotation (and the key this construct
+   * creates).
+   * @default - undefined when `monitoring` is false
+   */
+  public readonly monitor?: EncryptionMonitor;
 
   constructor(scope: Construct, id: string, props: RotatedSecretProps = {}) {
     super(scope, id);
@@ -205,6 +207,30 @@ export class RotatedSecret extends Construct {
       verification.node.addDependency(this.rotationSchedule);
       this.rotationVerification = verification;
     }
+
+    if (props.monitoring ?? true) {
+      this.monitor = EncryptionMonitor.of(this);
+      this.monitor.monitorSecret(secret, { rotationFunction: props.rotationLambda, rotationInterval: interval });
+      if (createdKey) {
+        this.monitor.monitorKey(createdKey);
+      }
+    }
+  }
+
+  /**
+   * Failed or abandoned rotations, counted by the monitor watching this secret over every
+   * secret it watches. Requires `monitoring`.
+   */
+  public metricRotationFailures(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.monitorOrThrow('metricRotationFailures').metricRotationFailures(options);
+  }
+
+  /**
+   * AWS Config findings of secrets not rotated within their interval plus the grace period,
+   * counted by the monitor watching this secret over every secret it watches. Requires `monitoring`.
+   */
+  public metricRotationOverdue(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.monitorOrThrow('metricRotationOverdue').metricRotationOverdue(options);
   }
 
   /**
@@ -214,6 +240,13 @@ export class RotatedSecret extends Construct {
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     return this.secret.grantRead(grantee);
+  }
+
+  private monitorOrThrow(method: string): EncryptionMonitor {
+    if (!this.monitor) {
+      invalidProp(this, 'monitoring', false, `must be on (the default) for ${method}(): the secret has no monitor`);
+    }
+    return this.monitor;
   }
 }
 

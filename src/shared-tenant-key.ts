@@ -1,15 +1,19 @@
 import { Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { SafeKeyOptions } from './key-options';
+import { AssuranceOptions, SafeKeyOptions } from './key-options';
+import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, unionOf } from './private/actions';
+import { assureKey, monitorMetric } from './private/assurance';
 import { createSecureKey } from './private/secure-key';
 import { DEFAULT_CONTEXT_KEY, grantUnderTenantContext, validateConditionKeySuffix, validateServiceExemptions } from './private/tenancy';
+import { RotationVerification } from './rotation-verification/rotation-verification';
 import { ServiceExemption } from './service-exemption';
 
 /** Properties for a `SharedTenantKey`. */
-export interface SharedTenantKeyProps extends SafeKeyOptions {
+export interface SharedTenantKeyProps extends SafeKeyOptions, AssuranceOptions {
   /**
    * The key's alias, with or without the `alias/` prefix (e.g. `shared/tenants`);
    * a token must include `alias/`.
@@ -66,6 +70,16 @@ export class SharedTenantKey extends Construct {
   public readonly tenantTagKey: string;
   /** The encryption-context key that must equal the caller's tenant tag. */
   public readonly encryptionContextKey: string;
+  /**
+   * The deploy-time check that the key rotates.
+   * @default - none when `verifyRotation` is false
+   */
+  public readonly rotationVerification?: RotationVerification;
+  /**
+   * The stack's monitor, which watches the key.
+   * @default - none when `monitoring` is false
+   */
+  public readonly monitor?: EncryptionMonitor;
 
   private readonly serviceExemptions: ServiceExemption[];
 
@@ -94,6 +108,7 @@ export class SharedTenantKey extends Construct {
     this.keyArn = made.key.keyArn;
     this.keyId = made.key.keyId;
     this.aliasName = made.alias.aliasName;
+    ({ rotationVerification: this.rotationVerification, monitor: this.monitor } = assureKey(this, made.key, props));
   }
 
   /**
@@ -108,6 +123,25 @@ export class SharedTenantKey extends Construct {
       contextValue: this.tenantContextVariable,
       exemptions: this.serviceExemptions,
     });
+  }
+
+  /**
+   * Refused `kms:Decrypt` calls counted by the monitor watching this key, over every key
+   * it watches (it counts per rule, not per key, so the thousandth key adds no metric).
+   * Requires `monitoring`.
+   */
+  public metricDeniedDecrypts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return monitorMetric(this, this.monitor, 'DeniedDecrypts', options);
+  }
+
+  /** Refused KMS calls of any operation, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
+  public metricDeniedKeyCalls(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return monitorMetric(this, this.monitor, 'DeniedKeyCalls', options);
+  }
+
+  /** DisableKey, ScheduleKeyDeletion and PutKeyPolicy calls, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
+  public metricKeyLifecycleEvents(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return monitorMetric(this, this.monitor, 'KeyLifecycleEvents', options);
   }
 
   /** The IAM policy variable resolving to the caller's tenant. */

@@ -1,16 +1,20 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { SafeKeyOptions } from './key-options';
+import { AssuranceOptions, SafeKeyOptions } from './key-options';
+import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, GENERATE_DATA_KEY_ACTIONS, unionOf } from './private/actions';
+import { assureKey, monitorMetric } from './private/assurance';
 import { KeyPolicyBuilder, principalArnsOf } from './private/key-policy';
 import { createSecureKey } from './private/secure-key';
 import { DEFAULT_CONTEXT_KEY, grantUnderTenantContext, validateConditionKeySuffix, validateServiceExemptions } from './private/tenancy';
 import { invalidProp, validatePattern } from './private/validate';
+import { RotationVerification } from './rotation-verification/rotation-verification';
 import { ServiceExemption } from './service-exemption';
 
 /** Properties for a `TenantKey`. */
-export interface TenantKeyProps extends SafeKeyOptions {
+export interface TenantKeyProps extends SafeKeyOptions, AssuranceOptions {
   /**
    * The tenant this key belongs to: 1-64 letters, digits, `-` or `_`. It becomes
    * the alias suffix, the `tenant` tag and the required encryption-context value.
@@ -75,6 +79,16 @@ export class TenantKey extends Construct {
   public readonly tenantId: string;
   /** The encryption-context key that must carry `tenantId`. */
   public readonly encryptionContextKey: string;
+  /**
+   * The deploy-time check that the key rotates.
+   * @default - none when `verifyRotation` is false
+   */
+  public readonly rotationVerification?: RotationVerification;
+  /**
+   * The stack's monitor, which watches the key.
+   * @default - none when `monitoring` is false
+   */
+  public readonly monitor?: EncryptionMonitor;
 
   private readonly policy: KeyPolicyBuilder;
   private readonly tenantPrincipalArns: string[] = [];
@@ -118,6 +132,7 @@ export class TenantKey extends Construct {
     this.keyArn = made.key.keyArn;
     this.keyId = made.key.keyId;
     this.aliasName = made.alias.aliasName;
+    ({ rotationVerification: this.rotationVerification, monitor: this.monitor } = assureKey(this, made.key, props));
   }
 
   /** Let `grantee` encrypt and generate data keys under the tenant's encryption context. */
@@ -138,6 +153,25 @@ export class TenantKey extends Construct {
   /** Let `grantee` generate data keys under the tenant's encryption context. */
   public grantGenerateDataKey(grantee: iam.IGrantable): iam.Grant {
     return this.grantTenant(grantee, GENERATE_DATA_KEY_ACTIONS);
+  }
+
+  /**
+   * Refused `kms:Decrypt` calls counted by the monitor watching this key, over every key
+   * it watches (it counts per rule, not per key, so the thousandth key adds no metric).
+   * Requires `monitoring`.
+   */
+  public metricDeniedDecrypts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return monitorMetric(this, this.monitor, 'DeniedDecrypts', options);
+  }
+
+  /** Refused KMS calls of any operation, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
+  public metricDeniedKeyCalls(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return monitorMetric(this, this.monitor, 'DeniedKeyCalls', options);
+  }
+
+  /** DisableKey, ScheduleKeyDeletion and PutKeyPolicy calls, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
+  public metricKeyLifecycleEvents(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return monitorMetric(this, this.monitor, 'KeyLifecycleEvents', options);
   }
 
   /**

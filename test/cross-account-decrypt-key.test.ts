@@ -2,6 +2,8 @@ import { App, CfnParameter, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-l
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CrossAccountDecryptKey, CrossAccountDecryptKeyProps } from '../src';
+import { logicalIdsUnder, ownKeyLogicalId, ownKeyTemplate } from './helpers/own-key';
+import { RotationVerificationProvider } from '../src/rotation-verification/rotation-verification';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const CONSUMER = '222222222222';
@@ -35,6 +37,16 @@ function crossAccountKey(props: Partial<CrossAccountDecryptKeyProps> = {}, stack
   return { stack, key };
 }
 
+/**
+ * The stack's template reduced to the construct's own key. The stack also holds the rotation
+ * verification's log key and the monitor's alarm-topic key (both on by default), which the
+ * assertions about the shared key must not match; `statementsOf` and the rest read this one.
+ */
+function keyTemplate({ stack, key }: { stack: Stack; key: CrossAccountDecryptKey }): Template {
+  return ownKeyTemplate(Template.fromStack(stack), key);
+}
+
+/** The statements of the only key policy in `template` (see `keyTemplate`). */
 function statementsOf(template: Template): any[] {
   const keys = Object.values(template.findResources('AWS::KMS::Key'));
   expect(keys).toHaveLength(1);
@@ -57,28 +69,38 @@ function keyPolicyWith(statement: Record<string, unknown>): Record<string, unkno
 }
 
 describe('CrossAccountDecryptKey defaults', () => {
-  const { stack } = crossAccountKey();
+  const { stack, key: construct } = crossAccountKey();
   const template = Template.fromStack(stack);
+  // Only the shared key: the assertions below must not be met by another key of the stack.
+  const keyOnly = keyTemplate({ stack, key: construct });
 
-  test('creates exactly one key and one alias', () => {
-    template.resourceCountIs('AWS::KMS::Key', 1);
-    template.resourceCountIs('AWS::KMS::Alias', 1);
+  test('creates exactly one key and one alias; the stack\'s other keys and aliases are the verification\'s and the monitor\'s', () => {
+    expect(logicalIdsUnder(construct, 'AWS::KMS::Key')).toEqual([ownKeyLogicalId(construct)]);
+    expect(logicalIdsUnder(construct, 'AWS::KMS::Alias')).toHaveLength(1);
+    // Rotation verification and monitoring are on by default; each brings one key (and alias) of its own.
+    const provider = stack.node.findChild(RotationVerificationProvider.ID);
+    for (const type of ['AWS::KMS::Key', 'AWS::KMS::Alias']) {
+      expect(Object.keys(template.findResources(type)).sort())
+        .toEqual([...logicalIdsUnder(construct, type), ...logicalIdsUnder(provider, type), ...logicalIdsUnder(construct.monitor!, type)].sort());
+      expect(logicalIdsUnder(provider, type)).toHaveLength(1);
+      expect(logicalIdsUnder(construct.monitor!, type)).toHaveLength(1);
+    }
   });
 
   test('turns rotation on every 365 days', () => {
-    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365 }));
+    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365 }));
   });
 
   test('waits 30 days before deletion', () => {
-    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 30 }));
+    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 30 }));
   });
 
   test('retains the key on delete and on replacement', () => {
-    template.hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
+    keyOnly.hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
   });
 
   test('describes the key with its purpose and the construct path', () => {
-    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
+    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
       Description: 'Customer-managed key shared for decryption with other accounts (S/K)',
     }));
   });
@@ -86,7 +108,7 @@ describe('CrossAccountDecryptKey defaults', () => {
   test('names the alias alias/cross-account/<unique name from the path> and points it at the key', () => {
     template.hasResourceProperties('AWS::KMS::Alias', {
       AliasName: Match.stringLikeRegexp('^alias/cross-account/S-K-[0-9A-F]{8}$'),
-      TargetKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KKey'), 'Arn'] },
+      TargetKeyId: { 'Fn::GetAtt': [ownKeyLogicalId(construct), 'Arn'] },
     });
   });
 
@@ -100,13 +122,13 @@ describe('CrossAccountDecryptKey defaults', () => {
   });
 
   test('delegates to the account root', () => {
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'AllowAccountRootDelegation', Effect: 'Allow', Principal: { AWS: rootOf(ENV.account) }, Action: 'kms:*', Resource: '*',
     }));
   });
 
   test('keeps the CreateGrant guard rail (CT.KMS.PR.3)', () => {
-    expect(statementOf(template, 'DenyCreateGrantExceptForAwsResources')).toEqual({
+    expect(statementOf(keyOnly, 'DenyCreateGrantExceptForAwsResources')).toEqual({
       Sid: 'DenyCreateGrantExceptForAwsResources',
       Effect: 'Deny',
       Principal: '*',
@@ -117,7 +139,7 @@ describe('CrossAccountDecryptKey defaults', () => {
   });
 
   test('lets the consumer account (by its root) decrypt, unconditionally', () => {
-    expect(statementOf(template, 'AllowConsumerAccountsDecrypt')).toEqual({
+    expect(statementOf(keyOnly, 'AllowConsumerAccountsDecrypt')).toEqual({
       Sid: 'AllowConsumerAccountsDecrypt',
       Effect: 'Allow',
       Principal: { AWS: rootOf(CONSUMER) },
@@ -127,7 +149,7 @@ describe('CrossAccountDecryptKey defaults', () => {
   });
 
   test('lets the consumer account describe the key', () => {
-    expect(statementOf(template, 'AllowConsumerAccountsDescribeKey')).toEqual({
+    expect(statementOf(keyOnly, 'AllowConsumerAccountsDescribeKey')).toEqual({
       Sid: 'AllowConsumerAccountsDescribeKey',
       Effect: 'Allow',
       Principal: { AWS: rootOf(CONSUMER) },
@@ -137,7 +159,7 @@ describe('CrossAccountDecryptKey defaults', () => {
   });
 
   test('has exactly these four statements, in this order', () => {
-    expect(sidsOf(template)).toEqual([
+    expect(sidsOf(keyOnly)).toEqual([
       'AllowAccountRootDelegation',
       'DenyCreateGrantExceptForAwsResources',
       'AllowConsumerAccountsDecrypt',
@@ -167,13 +189,13 @@ describe('CrossAccountDecryptKey defaults', () => {
 
 describe('CrossAccountDecryptKey consumers', () => {
   test('names every listed account\'s root in one statement per purpose', () => {
-    const template = Template.fromStack(crossAccountKey({ consumerAccountIds: [CONSUMER, OTHER_CONSUMER] }).stack);
+    const template = keyTemplate(crossAccountKey({ consumerAccountIds: [CONSUMER, OTHER_CONSUMER] }));
     expect(statementOf(template, 'AllowConsumerAccountsDecrypt').Principal).toEqual({ AWS: [rootOf(CONSUMER), rootOf(OTHER_CONSUMER)] });
     expect(statementOf(template, 'AllowConsumerAccountsDescribeKey').Principal).toEqual({ AWS: [rootOf(CONSUMER), rootOf(OTHER_CONSUMER)] });
   });
 
   test('organization mode: a * principal only under aws:PrincipalOrgID, minus the key\'s own account', () => {
-    const template = Template.fromStack(crossAccountKey({ consumerAccountIds: undefined, consumerOrganizationId: ORG }).stack);
+    const template = keyTemplate(crossAccountKey({ consumerAccountIds: undefined, consumerOrganizationId: ORG }));
     expect(statementOf(template, 'AllowConsumerOrganizationDecrypt')).toEqual({
       Sid: 'AllowConsumerOrganizationDecrypt',
       Effect: 'Allow',
@@ -198,14 +220,14 @@ describe('CrossAccountDecryptKey consumers', () => {
   });
 
   test('organization mode in an environment-agnostic stack excludes AWS::AccountId', () => {
-    const template = Template.fromStack(crossAccountKey({ consumerAccountIds: undefined, consumerOrganizationId: ORG }, agnosticStack()).stack);
+    const template = keyTemplate(crossAccountKey({ consumerAccountIds: undefined, consumerOrganizationId: ORG }, agnosticStack()));
     expect(statementOf(template, 'AllowConsumerOrganizationDecrypt').Condition.StringNotEquals).toEqual({
       'aws:PrincipalAccount': { Ref: 'AWS::AccountId' },
     });
   });
 
   test('accounts and an organization together: a statement pair for each', () => {
-    const template = Template.fromStack(crossAccountKey({ consumerOrganizationId: ORG }).stack);
+    const template = keyTemplate(crossAccountKey({ consumerOrganizationId: ORG }));
     expect(sidsOf(template)).toEqual([
       'AllowAccountRootDelegation',
       'DenyCreateGrantExceptForAwsResources',
@@ -217,12 +239,12 @@ describe('CrossAccountDecryptKey consumers', () => {
   });
 
   test('consumerAccountIds: [] is fine with an organization', () => {
-    const template = Template.fromStack(crossAccountKey({ consumerAccountIds: [], consumerOrganizationId: ORG }).stack);
+    const template = keyTemplate(crossAccountKey({ consumerAccountIds: [], consumerOrganizationId: ORG }));
     expect(sidsOf(template)).not.toContain('AllowConsumerAccountsDecrypt');
   });
 
   test('no statement gives anyone but the account root an action outside Decrypt, DescribeKey and ReEncryptFrom', () => {
-    const template = Template.fromStack(crossAccountKey({ consumerOrganizationId: ORG, allowReEncryptFrom: true, admins: [] }).stack);
+    const template = keyTemplate(crossAccountKey({ consumerOrganizationId: ORG, allowReEncryptFrom: true, admins: [] }));
     const consumerAllows = statementsOf(template).filter(s => s.Effect === 'Allow' && s.Sid !== 'AllowAccountRootDelegation');
     const actions = new Set<string>(consumerAllows.flatMap(s => [s.Action].flat()));
     expect([...actions].sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:ReEncryptFrom']);
@@ -234,7 +256,7 @@ describe('CrossAccountDecryptKey consumers', () => {
 
 describe('CrossAccountDecryptKey options', () => {
   test('viaServices restricts every consumer statement with kms:ViaService', () => {
-    const template = Template.fromStack(crossAccountKey({ consumerOrganizationId: ORG, viaServices: [S3, 'sqs.us-east-1.amazonaws.com'] }).stack);
+    const template = keyTemplate(crossAccountKey({ consumerOrganizationId: ORG, viaServices: [S3, 'sqs.us-east-1.amazonaws.com'] }));
     const via = { 'kms:ViaService': [S3, 'sqs.us-east-1.amazonaws.com'] };
     expect(statementOf(template, 'AllowConsumerAccountsDecrypt').Condition).toEqual({ StringEquals: via });
     expect(statementOf(template, 'AllowConsumerAccountsDescribeKey').Condition).toEqual({ StringEquals: via });
@@ -245,7 +267,7 @@ describe('CrossAccountDecryptKey options', () => {
   });
 
   test('requiredEncryptionContext conditions Decrypt, and not DescribeKey (which carries no context)', () => {
-    const template = Template.fromStack(crossAccountKey({ requiredEncryptionContext: { purpose: 'sharing', dataset: 'reports' } }).stack);
+    const template = keyTemplate(crossAccountKey({ requiredEncryptionContext: { purpose: 'sharing', dataset: 'reports' } }));
     expect(statementOf(template, 'AllowConsumerAccountsDecrypt').Condition).toEqual({
       StringEquals: { 'kms:EncryptionContext:purpose': 'sharing', 'kms:EncryptionContext:dataset': 'reports' },
     });
@@ -253,23 +275,23 @@ describe('CrossAccountDecryptKey options', () => {
   });
 
   test('requiredEncryptionContext with the service\'s own key is accepted alongside viaServices', () => {
-    const template = Template.fromStack(crossAccountKey({
+    const template = keyTemplate(crossAccountKey({
       viaServices: [S3],
       requiredEncryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::shared-reports' },
-    }).stack);
+    }));
     expect(statementOf(template, 'AllowConsumerAccountsDecrypt').Condition).toEqual({
       StringEquals: { 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::shared-reports', 'kms:ViaService': [S3] },
     });
   });
 
   test('allowReEncryptFrom adds kms:ReEncryptFrom to the decrypt statement only', () => {
-    const template = Template.fromStack(crossAccountKey({ allowReEncryptFrom: true }).stack);
+    const template = keyTemplate(crossAccountKey({ allowReEncryptFrom: true }));
     expect(statementOf(template, 'AllowConsumerAccountsDecrypt').Action).toEqual(['kms:Decrypt', 'kms:ReEncryptFrom']);
     expect(statementOf(template, 'AllowConsumerAccountsDescribeKey').Action).toBe('kms:DescribeKey');
   });
 
   describe('allowSnapshotAndAmiSharing', () => {
-    const template = Template.fromStack(crossAccountKey({ consumerOrganizationId: ORG, allowSnapshotAndAmiSharing: true }).stack);
+    const template = keyTemplate(crossAccountKey({ consumerOrganizationId: ORG, allowSnapshotAndAmiSharing: true }));
 
     test('adds re-encryption and data keys without plaintext', () => {
       expect(statementOf(template, 'AllowConsumerAccountsSnapshotSharing')).toEqual({
@@ -330,13 +352,12 @@ describe('CrossAccountDecryptKey options', () => {
   });
 
   test('rotationPeriod, pendingWindow, removalPolicy and description override the defaults', () => {
-    const { stack } = crossAccountKey({
+    const template = keyTemplate(crossAccountKey({
       rotationPeriod: Duration.days(90),
       pendingWindow: Duration.days(7),
       removalPolicy: RemovalPolicy.DESTROY,
       description: 'Reports shared with analytics',
-    });
-    const template = Template.fromStack(stack);
+    }));
     template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
       RotationPeriodInDays: 90, PendingWindowInDays: 7, Description: 'Reports shared with analytics',
     }));
@@ -346,14 +367,14 @@ describe('CrossAccountDecryptKey options', () => {
   test('admins administer and do not use the key', () => {
     const stack = newStack();
     const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'key-admin' });
-    const template = Template.fromStack(crossAccountKey({ admins: [admin] }, stack).stack);
+    const template = keyTemplate(crossAccountKey({ admins: [admin] }, stack));
     const statement = statementOf(template, 'AllowKeyAdministrationOnly');
     expect(statement.Principal).toEqual({ AWS: { 'Fn::GetAtt': [expect.stringMatching(/^Admin/), 'Arn'] } });
     expect(statement.Action).not.toContain('kms:Decrypt');
   });
 
   test('restrictGrantsToAwsServices: false drops the CreateGrant Deny', () => {
-    const template = Template.fromStack(crossAccountKey({ restrictGrantsToAwsServices: false }).stack);
+    const template = keyTemplate(crossAccountKey({ restrictGrantsToAwsServices: false }));
     expect(sidsOf(template)).not.toContain('DenyCreateGrantExceptForAwsResources');
   });
 
@@ -429,8 +450,7 @@ describe('CrossAccountDecryptKey tokens pass through unvalidated', () => {
     const account = new CfnParameter(stack, 'Consumer').valueAsString;
     const org = new CfnParameter(stack, 'Org').valueAsString;
     const via = new CfnParameter(stack, 'Via').valueAsString;
-    crossAccountKey({ consumerAccountIds: [account], consumerOrganizationId: org, viaServices: [via] }, stack);
-    const template = Template.fromStack(stack);
+    const template = keyTemplate(crossAccountKey({ consumerAccountIds: [account], consumerOrganizationId: org, viaServices: [via] }, stack));
     expect(statementOf(template, 'AllowConsumerAccountsDecrypt').Principal).toEqual({
       AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'Consumer' }, ':root']] },
     });

@@ -8,17 +8,60 @@ import { SynthesizedExample, exampleNames, loadExample, synthesizeExamples } fro
 
 const TMP_DIR = path.resolve(__dirname, '..', '.tmp');
 
+/**
+ * What the library adds to a stack by default besides the constructs' own resources: the
+ * stack's rotation-verification provider and its EncryptionMonitor, each under one
+ * construct whose logical IDs start with these prefixes.
+ */
+const PROVIDER_PREFIX = 'KmsPatternsRotationVerificationProvider';
+const MONITOR_PREFIX = 'EncryptionMonitor';
+
+/** Resources of `type` that the example's own constructs made (not the provider or the monitor). */
+function appResources(template: Template, type: string): Record<string, any> {
+  return Object.fromEntries(Object.entries(template.findResources(type))
+    .filter(([id]) => !id.startsWith(PROVIDER_PREFIX) && !id.startsWith(MONITOR_PREFIX)));
+}
+
+/**
+ * The default checks of the stack: `verifications` rotation checks served by one provider
+ * (five functions, one waiter), and one monitor whose rules and alarms are a fixed set: three
+ * for keys, two for secrets, one more alarm when a rotation function is watched.
+ */
+function expectAssurance(template: Template, expected: { verifications: number; keys: boolean; secrets: boolean; rotationFunction?: boolean }): void {
+  template.resourceCountIs('Custom::KmsPatternsRotationVerification', expected.verifications);
+  const providerOnly = (type: string): void => {
+    const all = Object.keys(template.findResources(type));
+    expect(all.filter(id => !id.startsWith(PROVIDER_PREFIX))).toEqual([]);
+    expect(all).toHaveLength(expected.verifications > 0 ? ({ 'AWS::Lambda::Function': 5, 'AWS::StepFunctions::StateMachine': 1 } as Record<string, number>)[type] : 0);
+  };
+  providerOnly('AWS::Lambda::Function');
+  providerOnly('AWS::StepFunctions::StateMachine');
+  const rules = (expected.keys ? 3 : 0) + (expected.secrets ? 2 : 0);
+  const monitorOnly = (type: string, count: number): void => {
+    const all = Object.keys(template.findResources(type));
+    expect(all.filter(id => !id.startsWith(MONITOR_PREFIX))).toEqual([]);
+    expect(all).toHaveLength(count);
+  };
+  monitorOnly('AWS::Events::Rule', rules);
+  monitorOnly('AWS::CloudWatch::Alarm', rules + (expected.rotationFunction ? 1 : 0));
+  monitorOnly('AWS::SNS::Topic', rules > 0 ? 1 : 0);
+  // Monitors made on the constructs' behalf rely on the account's trail: never a trail per stack.
+  template.resourceCountIs('AWS::CloudTrail::Trail', 0);
+  template.resourceCountIs('AWS::Logs::MetricFilter', 0);
+}
+
 /** Facts specific to one example, checked against each of its stacks. */
 const EXPECTATIONS: Record<string, (template: Template, synthesized: SynthesizedExample) => void> = {
   'rotated-secret': (template) => {
     // One RotatedSecret: its key, alias, secret, hosted rotation schedule and the rotation
     // check, whose per-stack provider brings the key of its own log group.
-    template.resourceCountIs('AWS::KMS::Key', 2);
+    // The secret and its key are watched by the stack's monitor.
+    expect(Object.keys(appResources(template, 'AWS::KMS::Key'))).toHaveLength(1);
     template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
-    template.resourceCountIs('Custom::KmsPatternsRotationVerification', 1);
+    expectAssurance(template, { verifications: 1, keys: true, secrets: true });
     template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/rotated-secret/RotatedSecretExample/DbPassword' });
-    const [keyId, key] = Object.entries(template.findResources('AWS::KMS::Key'))[0];
+    const [keyId, key] = Object.entries(appResources(template, 'AWS::KMS::Key'))[0];
     expect(key.DeletionPolicy).toBe('Retain');
     expect(key.Properties).toMatchObject({ EnableKeyRotation: true, RotationPeriodInDays: 365, PendingWindowInDays: 30 });
     const secret = Object.values(template.findResources('AWS::SecretsManager::Secret'))[0];
@@ -34,16 +77,14 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
     expect(check.DependsOn).toContain(scheduleId);
   },
   'monitoring': (template) => {
-    // Two TenantKeys, and the monitor's own key for its alarm topic; no trail (the account has one).
-    template.resourceCountIs('AWS::KMS::Key', 3);
-    template.resourceCountIs('AWS::CloudTrail::Trail', 0);
-    template.resourceCountIs('AWS::SNS::Topic', 1);
-    // Fixed sets, whatever the number of keys: five rules, six alarms, one Config rule, no metric filter or function.
-    template.resourceCountIs('AWS::Events::Rule', 5);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    // Two TenantKeys (each verified), the monitor's key for its alarm topic and the provider's
+    // log key; no trail (the account has one).
+    expect(Object.keys(appResources(template, 'AWS::KMS::Key'))).toHaveLength(2);
+    template.resourceCountIs('AWS::KMS::Key', 4);
+    // Fixed sets, whatever the number of keys: five rules, six alarms, one Config rule, no
+    // metric filter, and no function of the monitor's (the five are the rotation check's).
+    expectAssurance(template, { verifications: 2, keys: true, secrets: true, rotationFunction: true });
     template.resourceCountIs('AWS::Config::ConfigRule', 1);
-    template.resourceCountIs('AWS::Logs::MetricFilter', 0);
-    template.resourceCountIs('AWS::Lambda::Function', 0);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     // Both tenant keys are data in the denied-decrypt pattern, which sees read-only events.
     const rules = Object.values(template.findResources('AWS::Events::Rule'));
@@ -56,17 +97,17 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
     }
   },
   'tenant-keys': (template) => {
-    // Two TenantKeys and one SharedTenantKey: one key and one alias each.
-    template.resourceCountIs('AWS::KMS::Key', 3);
-    template.resourceCountIs('AWS::KMS::Alias', 3);
-    expect(Object.values(template.findResources('AWS::KMS::Alias')).map(a => a.Properties.AliasName).sort())
+    // Two TenantKeys and one SharedTenantKey: one key, one alias and one rotation check each.
+    expect(Object.keys(appResources(template, 'AWS::KMS::Key'))).toHaveLength(3);
+    expect(Object.values(appResources(template, 'AWS::KMS::Alias')).map(a => a.Properties.AliasName).sort())
       .toEqual(['alias/shared/tenants', 'alias/tenant/acme', 'alias/tenant/globex']);
+    expectAssurance(template, { verifications: 3, keys: true, secrets: false });
     // Key admin, a workload role per tenant, a tagged role per tenant on the shared key.
-    template.resourceCountIs('AWS::IAM::Role', 5);
-    template.resourceCountIs('AWS::IAM::Policy', 4);
+    expect(Object.keys(appResources(template, 'AWS::IAM::Role'))).toHaveLength(5);
+    expect(Object.keys(appResources(template, 'AWS::IAM::Policy'))).toHaveLength(4);
 
     // The library's safe defaults, untouched by the example.
-    for (const key of Object.values(template.findResources('AWS::KMS::Key'))) {
+    for (const key of Object.values(appResources(template, 'AWS::KMS::Key'))) {
       expect(key.DeletionPolicy).toBe('Retain');
       expect(key.Properties.PendingWindowInDays).toBe(30);
       expect(key.Properties.RotationPeriodInDays).toBe(365);
@@ -96,12 +137,13 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
     const statementsOf = (key: any): any[] => key.Properties.KeyPolicy.Statement;
     if (synthesized.stackName === 'CrossAccountProducerExample') {
       // The producer: one key, its alias and the key administrator; no consumer role.
-      template.resourceCountIs('AWS::KMS::Key', 1);
-      template.resourceCountIs('AWS::KMS::Alias', 1);
-      template.resourceCountIs('AWS::IAM::Role', 1);
-      template.resourceCountIs('AWS::IAM::Policy', 0);
+      expect(Object.keys(appResources(template, 'AWS::KMS::Key'))).toHaveLength(1);
+      expect(Object.keys(appResources(template, 'AWS::KMS::Alias'))).toHaveLength(1);
+      expect(Object.keys(appResources(template, 'AWS::IAM::Role'))).toHaveLength(1);
+      expect(Object.keys(appResources(template, 'AWS::IAM::Policy'))).toHaveLength(0);
+      expectAssurance(template, { verifications: 1, keys: true, secrets: false });
       template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/shared/reports' });
-      const key = Object.values(template.findResources('AWS::KMS::Key'))[0];
+      const key = Object.values(appResources(template, 'AWS::KMS::Key'))[0];
       expect(key.DeletionPolicy).toBe('Retain');
       expect(key.Properties.PendingWindowInDays).toBe(30);
       expect(key.Properties.RotationPeriodInDays).toBe(365);
@@ -125,6 +167,7 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
       expect(synthesized.stackName).toBe('CrossAccountConsumerExample');
       // The consumer: no key of its own, one role with the IAM half on the producer's key ARN.
       template.resourceCountIs('AWS::KMS::Key', 0);
+      expectAssurance(template, { verifications: 0, keys: false, secrets: false });
       template.resourceCountIs('AWS::IAM::Role', 1);
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
@@ -141,17 +184,18 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
   'multi-region': (template, synthesized) => {
     const policySids = (key: any): string[] => key.Properties.KeyPolicy.Statement.map((s: { Sid?: string }) => s.Sid);
     const sids = ['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyCreateGrantExceptForAwsResources'];
-    // Every Region: the same alias, 30-day window, retained, no custom resource crossing Regions.
-    template.resourceCountIs('AWS::KMS::Alias', 1);
-    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/orders/data' });
-    expect(Object.values(template.toJSON().Resources as Record<string, { Type: string }>).map(r => r.Type)
-      .filter(t => t.startsWith('Custom::') || t.startsWith('AWS::Lambda::'))).toEqual([]);
-    if (synthesized.stackName === 'MultiRegionExample') {
+    // Every Region: the same alias, 30-day window, retained, watched by its own stack's monitor
+    // (EventBridge rules are regional). No custom resource crosses Regions: the one rotation
+    // check is the primary's, in its stack (KMS rotates the replicas with the primary).
+    expect(Object.values(appResources(template, 'AWS::KMS::Alias')).map(a => a.Properties.AliasName)).toEqual(['alias/orders/data']);
+    const isPrimary = synthesized.stackName === 'MultiRegionExample';
+    expectAssurance(template, { verifications: isPrimary ? 1 : 0, keys: true, secrets: false });
+    if (isPrimary) {
       // The primary: one multi-Region key that rotates, its alias and the key administrator.
-      template.resourceCountIs('AWS::KMS::Key', 1);
+      expect(Object.keys(appResources(template, 'AWS::KMS::Key'))).toHaveLength(1);
       template.resourceCountIs('AWS::KMS::ReplicaKey', 0);
-      template.resourceCountIs('AWS::IAM::Role', 1);
-      const key = Object.values(template.findResources('AWS::KMS::Key'))[0];
+      expect(Object.keys(appResources(template, 'AWS::IAM::Role'))).toHaveLength(1);
+      const key = Object.values(appResources(template, 'AWS::KMS::Key'))[0];
       expect(key.DeletionPolicy).toBe('Retain');
       expect(key.Properties).toMatchObject({ MultiRegion: true, EnableKeyRotation: true, RotationPeriodInDays: 365, PendingWindowInDays: 30 });
       expect(policySids(key)).toEqual(sids);
@@ -162,7 +206,7 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
       expect(['eu-west-1', 'eu-central-1']).toContain(region);
       expect(synthesized.stackName).toBe(`MultiRegionExample-DataKey-${region}`);
       expect(synthesized.stack.dependencies.map(d => d.stackName)).toEqual(['MultiRegionExample']);
-      template.resourceCountIs('AWS::KMS::Key', 0);
+      expect(Object.keys(appResources(template, 'AWS::KMS::Key'))).toHaveLength(0);
       template.resourceCountIs('AWS::KMS::ReplicaKey', 1);
       const replica = Object.values(template.findResources('AWS::KMS::ReplicaKey'))[0];
       expect(replica.DeletionPolicy).toBe('Retain');

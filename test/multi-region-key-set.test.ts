@@ -3,6 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { MultiRegionKeySet, MultiRegionKeySetProps } from '../src';
+import { logicalIdsUnder, ownKeyLogicalId, ownKeyResource, ownKeyTemplate } from './helpers/own-key';
+import { RotationVerificationProvider } from '../src/rotation-verification/rotation-verification';
 
 const ACCOUNT = '111111111111';
 const PRIMARY_ENV = { account: ACCOUNT, region: 'us-east-1' };
@@ -30,13 +32,22 @@ function onlyResource(template: Template, type: string): { logicalId: string; re
   return { logicalId: found[0][0], resource: found[0][1] };
 }
 
+/**
+ * The set's primary key in the primary stack's template, by its logical ID: the primary stack
+ * also holds the rotation verification's log key and the monitor's alarm-topic key (both on by
+ * default), which assertions about the primary key must not match.
+ */
+function primaryKeyIn(template: Template, set: MultiRegionKeySet): { logicalId: string; resource: any } {
+  return { logicalId: ownKeyLogicalId(set), resource: ownKeyResource(template, set) };
+}
+
 describe('MultiRegionKeySet, defaults', () => {
   const { primary, set, admin } = build();
   const primaryTemplate = Template.fromStack(primary);
-  const primaryKey = onlyResource(primaryTemplate, 'AWS::KMS::Key');
+  const primaryKey = primaryKeyIn(primaryTemplate, set);
 
   test('the primary key is multi-Region, rotates yearly, waits 30 days and is retained', () => {
-    primaryTemplate.hasResource('AWS::KMS::Key', {
+    ownKeyTemplate(primaryTemplate, set).hasResource('AWS::KMS::Key', {
       Properties: Match.objectLike({
         MultiRegion: true,
         EnableKeyRotation: true,
@@ -140,10 +151,17 @@ describe('MultiRegionKeySet, defaults', () => {
     });
 
     test('uses no custom resource, Lambda function or SSM parameter to cross Regions', () => {
-      for (const t of [template, primaryTemplate]) {
-        const types = Object.values(t.toJSON().Resources as Record<string, { Type: string }>).map(r => r.Type);
-        expect(types.filter(type => type.startsWith('Custom::') || type.startsWith('AWS::Lambda::') || type.startsWith('AWS::SSM::'))).toEqual([]);
-      }
+      const crossing = (t: Template, except: string[] = []) => Object.entries(t.toJSON().Resources as Record<string, { Type: string }>)
+        .filter(([id, r]) => !except.includes(id)
+          && (r.Type.startsWith('Custom::') || r.Type.startsWith('AWS::Lambda::') || r.Type.startsWith('AWS::SSM::')))
+        .map(([id, r]) => `${id} ${r.Type}`);
+      expect(crossing(template)).toEqual([]);
+      // The primary stack's only ones verify the primary key's rotation (on by default), in its own Region:
+      // the set's verification and the stack's provider.
+      const provider = primary.node.findChild(RotationVerificationProvider.ID);
+      const verification = [...logicalIdsUnder(set.rotationVerification!), ...logicalIdsUnder(provider)];
+      expect(crossing(primaryTemplate, verification)).toEqual([]);
+      expect(logicalIdsUnder(set.rotationVerification!)).toEqual(Object.keys(primaryTemplate.findResources('Custom::KmsPatternsRotationVerification')));
     });
 
     test('replicaKey is an IKey of the replica in its stack', () => {
@@ -183,9 +201,11 @@ describe('deploy order in the cloud assembly', () => {
 describe('overrides', () => {
   test('pendingWindow, removalPolicy and description apply to the primary and every replica', () => {
     const { primary, set } = build({ pendingWindow: Duration.days(7), removalPolicy: RemovalPolicy.DESTROY, description: 'Order data' });
-    const stacks: Array<[Stack, string]> = [[primary, 'AWS::KMS::Key'], ...REPLICA_REGIONS.map((r): [Stack, string] => [set.replicaStack(r), 'AWS::KMS::ReplicaKey'])];
-    for (const [stack, type] of stacks) {
-      Template.fromStack(stack).hasResource(type, {
+    // The primary stack's template reduced to the set's key: it also holds the verification's and the monitor's keys.
+    const templates: Array<[Template, string]> = [[ownKeyTemplate(Template.fromStack(primary), set), 'AWS::KMS::Key'],
+      ...REPLICA_REGIONS.map((r): [Template, string] => [Template.fromStack(set.replicaStack(r)), 'AWS::KMS::ReplicaKey'])];
+    for (const [template, type] of templates) {
+      template.hasResource(type, {
         Properties: Match.objectLike({ PendingWindowInDays: 7, Description: 'Order data' }),
         DeletionPolicy: 'Delete',
         UpdateReplacePolicy: 'Delete',
@@ -195,7 +215,7 @@ describe('overrides', () => {
 
   test('rotationPeriod is set on the primary only; KMS rotates the replicas with it', () => {
     const { primary, set } = build({ rotationPeriod: Duration.days(90) });
-    Template.fromStack(primary).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, RotationPeriodInDays: 90 });
+    ownKeyTemplate(Template.fromStack(primary), set).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, RotationPeriodInDays: 90 });
     for (const region of REPLICA_REGIONS) {
       Template.fromStack(set.replicaStack(region)).hasResourceProperties('AWS::KMS::ReplicaKey', {
         RotationPeriodInDays: Match.absent(),
@@ -208,7 +228,9 @@ describe('overrides', () => {
     const { primary, set } = build({ restrictGrantsToAwsServices: false });
     const sids = (stack: Stack, type: string) => Object.values(Template.fromStack(stack).findResources(type))
       .flatMap(r => r.Properties.KeyPolicy.Statement.map((s: any) => s.Sid));
-    expect(sids(primary, 'AWS::KMS::Key')).toEqual(['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly']);
+    // The set's own key: the primary stack also holds the verification's and the monitor's keys.
+    expect(ownKeyResource(Template.fromStack(primary), set).Properties.KeyPolicy.Statement.map((s: any) => s.Sid))
+      .toEqual(['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly']);
     for (const region of REPLICA_REGIONS) {
       expect(sids(set.replicaStack(region), 'AWS::KMS::ReplicaKey')).toEqual(['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly']);
     }
@@ -274,7 +296,7 @@ describe('grants through the set', () => {
     expect(grant.success).toBe(true);
 
     const template = Template.fromStack(primary);
-    const keyId = { Ref: onlyResource(template, 'AWS::KMS::Key').logicalId };
+    const keyId = { Ref: primaryKeyIn(template, set).logicalId };
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [{

@@ -6,6 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RotatedSecret, RotatedSecretProps } from '../src/rotated-secret';
+import { logicalIdsUnder, ownKeyTemplate } from './helpers/own-key';
+import { RotationVerificationProvider } from '../src/rotation-verification/rotation-verification';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -31,6 +33,14 @@ function logicalId(s: Stack, c: { node: { defaultChild?: any } }): string {
   return s.resolve(c.node.defaultChild.logicalId);
 }
 
+/**
+ * The stack's keys besides the secret's: the rotation verification's log key and the monitor's
+ * alarm-topic key (verification and monitoring are on by default).
+ */
+function otherKeys(s: Stack, secret: RotatedSecret): string[] {
+  return [...logicalIdsUnder(s.node.findChild(RotationVerificationProvider.ID), 'AWS::KMS::Key'), ...logicalIdsUnder(secret.monitor!, 'AWS::KMS::Key')];
+}
+
 /** The alias of the secret's key (not the verification's log group key). */
 function secretAlias(t: Template): string {
   const names = Object.values(t.findResources('AWS::KMS::Alias')).map(a => a.Properties.AliasName).filter(n => typeof n === 'string' && n.startsWith('alias/rotated-secret/'));
@@ -41,15 +51,16 @@ function secretAlias(t: Template): string {
 describe('defaults', () => {
   test('the secret is encrypted with a new customer-managed key, never aws/secretsmanager', () => {
     const { s, secret, t } = build();
-    // The secret's key, and the rotation verification's log group key.
-    t.resourceCountIs('AWS::KMS::Key', 2);
+    // The secret's key, the rotation verification's log group key and the monitor's alarm-topic key.
+    expect(Object.keys(t.findResources('AWS::KMS::Key')).sort()).toEqual([logicalId(s, secret.encryptionKey as kms.Key), ...otherKeys(s, secret)].sort());
+    expect(otherKeys(s, secret)).toHaveLength(2);
     t.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: { 'Fn::GetAtt': [logicalId(s, secret.encryptionKey as kms.Key), 'Arn'] } });
     expect(JSON.stringify(t.toJSON())).not.toContain('aws/secretsmanager');
   });
 
   test('the key has the library\'s safe defaults and an alias from the construct path', () => {
-    const { t } = build();
-    t.hasResource('AWS::KMS::Key', {
+    const { secret, t } = build();
+    ownKeyTemplate(t, secret).hasResource('AWS::KMS::Key', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365, PendingWindowInDays: 30 }),
     });
@@ -91,16 +102,18 @@ describe('overrides', () => {
   test('a given key is used, no key is created, and it is not verified', () => {
     const s = stack();
     const key = new kms.Key(s, 'MyKey', { enableKeyRotation: true });
-    new RotatedSecret(s, 'Db', { encryptionKey: key, hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser() });
+    const secret = new RotatedSecret(s, 'Db', { encryptionKey: key, hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser() });
     const t = Template.fromStack(s);
-    // Yours, and the rotation verification's log group key: none for the secret.
-    t.resourceCountIs('AWS::KMS::Key', 2);
+    // Yours, the rotation verification's log group key and the monitor's alarm-topic key: none for the secret.
+    expect(secret.node.tryFindChild('Key')).toBeUndefined();
+    expect(Object.keys(t.findResources('AWS::KMS::Key')).sort()).toEqual([logicalId(s, key), ...otherKeys(s, secret)].sort());
+    expect(otherKeys(s, secret)).toHaveLength(2);
     t.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: { 'Fn::GetAtt': [logicalId(s, key), 'Arn'] } });
     t.hasResourceProperties('Custom::KmsPatternsRotationVerification', { Keys: [] });
   });
 
   test('interval, name, description, generator, rotateImmediatelyOnUpdate and removal policy pass through', () => {
-    const { t } = build({
+    const { secret, t } = build({
       rotationInterval: Duration.hours(6),
       secretName: 'app/db+primary@eu.1',
       description: 'The database password',
@@ -112,7 +125,7 @@ describe('overrides', () => {
       DeletionPolicy: 'Delete',
       Properties: Match.objectLike({ Name: 'app/db+primary@eu.1', Description: 'The database password', GenerateSecretString: { PasswordLength: 40 } }),
     });
-    t.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+    ownKeyTemplate(t, secret).hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
     t.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(6 hours)' }, RotateImmediatelyOnUpdate: false });
     t.hasResourceProperties('Custom::KmsPatternsRotationVerification', { Secrets: [Match.objectLike({ MaxRotationIntervalHours: 6 })] });
   });

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ServiceExemption, SharedTenantKey, TenantKey } from '../src';
+import { ownKeyResource, ownKeyTemplate } from './helpers/own-key';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -11,6 +12,19 @@ function newStack(): Stack {
 
 function keyPolicyWith(statement: Record<string, unknown>): Record<string, unknown> {
   return { KeyPolicy: { Statement: Match.arrayWith([Match.objectLike(statement)]) } };
+}
+
+/**
+ * The stack's template reduced to the construct's own key: the stack also holds the rotation
+ * verification's log key and the monitor's alarm-topic key (both on by default).
+ */
+function keyTemplate(stack: Stack, construct: TenantKey | SharedTenantKey): Template {
+  return ownKeyTemplate(Template.fromStack(stack), construct);
+}
+
+/** The Sids of the construct's own key policy, in order. */
+function sidsOf(stack: Stack, construct: TenantKey | SharedTenantKey): string[] {
+  return ownKeyResource(Template.fromStack(stack), construct).Properties.KeyPolicy.Statement.map((st: any) => st.Sid);
 }
 
 describe('ServiceExemption factories', () => {
@@ -58,8 +72,8 @@ describe('ServiceExemption.viaServiceIn', () => {
 describe('ServiceExemption in a key policy', () => {
   test('a Region-less exemption takes the key\'s Region', () => {
     const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'eu-central-1' } });
-    new TenantKey(stack, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.s3()] });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.s3()] });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyViaS3WithoutItsEncryptionContext',
       Condition: Match.objectLike({ StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } }),
     }));
@@ -67,9 +81,9 @@ describe('ServiceExemption in a key policy', () => {
 
   test('in an env-agnostic stack, the endpoint is joined with AWS::Region', () => {
     const stack = new Stack(new App(), 'S');
-    new TenantKey(stack, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.s3(), ServiceExemption.sqs('eu-west-1')] });
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.s3(), ServiceExemption.sqs('eu-west-1')] });
     const endpoint = { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] };
-    const template = Template.fromStack(stack);
+    const template = keyTemplate(stack, key);
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyOutsideTenantEncryptionContext',
       Condition: Match.exact({
@@ -120,8 +134,8 @@ describe('ServiceExemption in a key policy', () => {
     ['us-east-1', 'DenyViaS3UsEast1WithoutItsEncryptionContext'],
   ])('the Sid of the Null Deny of an exemption in %p carries that Region: %p', (region, sid) => {
     const stack = newStack();
-    new TenantKey(stack, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.s3(region)] });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.s3(region)] });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: sid,
       Condition: Match.exact({
         StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` },
@@ -132,8 +146,8 @@ describe('ServiceExemption in a key policy', () => {
 
   test('the Sid of the Null Deny keeps letters and digits of the prefix, each word capitalised', () => {
     const stack = newStack();
-    new TenantKey(stack, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.of('cloud-trail', 'aws:cloudtrail:arn')] });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.of('cloud-trail', 'aws:cloudtrail:arn')] });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyViaCloudTrailWithoutItsEncryptionContext',
       Condition: Match.exact({
         StringEquals: { 'kms:ViaService': 'cloud-trail.us-east-1.amazonaws.com' },
@@ -144,12 +158,12 @@ describe('ServiceExemption in a key policy', () => {
 
   test('prefixes that differ only in punctuation get distinct Sids', () => {
     const stack = newStack();
-    new TenantKey(stack, 'K', {
+    const key = new TenantKey(stack, 'K', {
       tenantId: 'acme',
       serviceExemptions: [ServiceExemption.of('cloud-trail', 'a'), ServiceExemption.of('cloudtrail', 'b')],
     });
-    const sids = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))
-      .flatMap((k: any) => k.Properties.KeyPolicy.Statement.map((st: any) => st.Sid));
+    // Sids must be distinct within one key policy (the stack's other keys have policies of their own).
+    const sids = sidsOf(stack, key);
     expect(sids).toEqual(expect.arrayContaining(['DenyViaCloudTrailWithoutItsEncryptionContext', 'DenyViaCloudtrailWithoutItsEncryptionContext']));
     expect(new Set(sids).size).toBe(sids.length);
   });
@@ -220,8 +234,8 @@ describe.each([
 
   test('accepts a service without a Region and in another Region, with a Null Deny for each', () => {
     const stack = newStack();
-    make(stack, [ServiceExemption.s3(), ServiceExemption.s3('eu-west-1')]);
-    const statements = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as any[];
+    const key = make(stack, [ServiceExemption.s3(), ServiceExemption.s3('eu-west-1')]);
+    const statements = ownKeyResource(Template.fromStack(stack), key).Properties.KeyPolicy.Statement as any[];
     expect(statements.filter(st => st.Sid.startsWith('DenyVia')).map(st => [st.Sid, st.Condition.StringEquals['kms:ViaService']])).toEqual([
       ['DenyViaS3WithoutItsEncryptionContext', 's3.us-east-1.amazonaws.com'],
       ['DenyViaS3EuWest1WithoutItsEncryptionContext', 's3.eu-west-1.amazonaws.com'],

@@ -2,6 +2,8 @@ import { App, CfnParameter, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ServiceExemption, SharedTenantKey, SharedTenantKeyProps } from '../src';
+import { logicalIdsUnder, ownKeyLogicalId, ownKeyResource, ownKeyTemplate } from './helpers/own-key';
+import { RotationVerificationProvider } from '../src/rotation-verification/rotation-verification';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const CONTEXT_BOUND = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
@@ -41,52 +43,70 @@ function keyPolicyWithout(sid: string): Record<string, unknown> {
   return { KeyPolicy: { Statement: Match.not(Match.arrayWith([Match.objectLike({ Sid: sid })])) } };
 }
 
-function keyResource(template: Template): any {
-  const keys = Object.values(template.findResources('AWS::KMS::Key'));
-  expect(keys).toHaveLength(1);
-  return keys[0];
+/**
+ * The construct's own key in `template`. The stack also holds the rotation verification's log
+ * key and the monitor's alarm-topic key (both on by default), which assertions about the
+ * shared key must not match.
+ */
+function keyResource(template: Template, key: SharedTenantKey): any {
+  return ownKeyResource(template, key);
+}
+
+/** The stack's template reduced to the construct's own key. */
+function keyTemplate(stack: Stack, key: SharedTenantKey): Template {
+  return ownKeyTemplate(Template.fromStack(stack), key);
 }
 
 describe('SharedTenantKey defaults', () => {
-  const { stack } = sharedKey();
+  const { stack, key } = sharedKey();
   const template = Template.fromStack(stack);
+  // Only the shared key: the assertions below must not be met by another key of the stack.
+  const keyOnly = ownKeyTemplate(template, key);
 
-  test('creates exactly one key and one alias', () => {
-    template.resourceCountIs('AWS::KMS::Key', 1);
-    template.resourceCountIs('AWS::KMS::Alias', 1);
+  test('creates exactly one key and one alias; the stack\'s other keys and aliases are the verification\'s and the monitor\'s', () => {
+    expect(logicalIdsUnder(key, 'AWS::KMS::Key')).toEqual([ownKeyLogicalId(key)]);
+    expect(logicalIdsUnder(key, 'AWS::KMS::Alias')).toHaveLength(1);
+    // Rotation verification and monitoring are on by default; each brings one key (and alias) of its own.
+    const provider = stack.node.findChild(RotationVerificationProvider.ID);
+    for (const type of ['AWS::KMS::Key', 'AWS::KMS::Alias']) {
+      expect(Object.keys(template.findResources(type)).sort())
+        .toEqual([...logicalIdsUnder(key, type), ...logicalIdsUnder(provider, type), ...logicalIdsUnder(key.monitor!, type)].sort());
+      expect(logicalIdsUnder(provider, type)).toHaveLength(1);
+      expect(logicalIdsUnder(key.monitor!, type)).toHaveLength(1);
+    }
   });
 
   test('turns rotation on every 365 days', () => {
-    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365 }));
+    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365 }));
   });
 
   test('waits 30 days before deletion', () => {
-    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 30 }));
+    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 30 }));
   });
 
   test('retains the key on delete and on replacement', () => {
-    template.hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
+    keyOnly.hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
   });
 
   test('describes the key with the tag key and the construct path', () => {
-    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
+    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
       Description: 'Customer-managed key shared by tenants, isolated by the principal tag tenantId (S/K)',
     }));
   });
 
   test('has no tenant tag: the key belongs to no single tenant', () => {
-    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Tags: Match.absent() }));
+    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Tags: Match.absent() }));
   });
 
   test('adds "alias/" to the alias', () => {
     template.hasResourceProperties('AWS::KMS::Alias', {
       AliasName: 'alias/shared/tenants',
-      TargetKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KKey'), 'Arn'] },
+      TargetKeyId: { 'Fn::GetAtt': [ownKeyLogicalId(key), 'Arn'] },
     });
   });
 
   test('delegates to the account root', () => {
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'AllowAccountRootDelegation',
       Effect: 'Allow',
       Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] } },
@@ -96,7 +116,7 @@ describe('SharedTenantKey defaults', () => {
   });
 
   test('denies CreateGrant unless for an AWS resource or by an AWS service', () => {
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyCreateGrantExceptForAwsResources',
       Effect: 'Deny',
       Principal: '*',
@@ -109,7 +129,7 @@ describe('SharedTenantKey defaults', () => {
   });
 
   test('denies principals without the tenant tag', () => {
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyPrincipalsWithoutTenantTag',
       Effect: 'Deny',
       Principal: '*',
@@ -120,7 +140,7 @@ describe('SharedTenantKey defaults', () => {
   });
 
   test('denies an encryption context other than the caller\'s own tenant tag', () => {
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyOutsideTenantEncryptionContext',
       Effect: 'Deny',
       Principal: '*',
@@ -131,7 +151,7 @@ describe('SharedTenantKey defaults', () => {
   });
 
   test('has exactly these four statements, in this order, and no per-principal list', () => {
-    expect((keyResource(template).Properties.KeyPolicy.Statement as any[]).map(s => s.Sid)).toEqual([
+    expect((keyResource(template, key).Properties.KeyPolicy.Statement as any[]).map(s => s.Sid)).toEqual([
       'AllowAccountRootDelegation',
       'DenyCreateGrantExceptForAwsResources',
       'DenyPrincipalsWithoutTenantTag',
@@ -217,7 +237,7 @@ describe('SharedTenantKey overrides', () => {
   test('tenantTagKey changes the tag the Denies and the context variable use', () => {
     const { stack, key } = sharedKey({ tenantTagKey: 'team' });
     expect(key.tenantTagKey).toBe('team');
-    const template = Template.fromStack(stack);
+    const template = keyTemplate(stack, key);
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyPrincipalsWithoutTenantTag',
       Condition: Match.exact({ Null: { 'aws:PrincipalTag/team': 'true' } }),
@@ -234,15 +254,15 @@ describe('SharedTenantKey overrides', () => {
   test('encryptionContextKey changes the context key the Deny requires', () => {
     const { stack, key } = sharedKey({ encryptionContextKey: 'customer' });
     expect(key.encryptionContextKey).toBe('customer');
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyOutsideTenantEncryptionContext',
       Condition: Match.exact({ StringNotEquals: { 'kms:EncryptionContext:customer': '${aws:PrincipalTag/tenantId}' } }),
     }));
   });
 
   test('serviceExemptions add kms:ViaService to the context Deny and a Null Deny per service with a context key', () => {
-    const { stack } = sharedKey({ serviceExemptions: [ServiceExemption.sqs(), ServiceExemption.of('kinesis')] });
-    const template = Template.fromStack(stack);
+    const { stack, key } = sharedKey({ serviceExemptions: [ServiceExemption.sqs(), ServiceExemption.of('kinesis')] });
+    const template = keyTemplate(stack, key);
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyOutsideTenantEncryptionContext',
       Condition: Match.exact({
@@ -267,8 +287,8 @@ describe('SharedTenantKey overrides', () => {
   });
 
   test('an exemption with its own Region carries the Region in the Sid of its Null Deny', () => {
-    const { stack } = sharedKey({ serviceExemptions: [ServiceExemption.sqs(), ServiceExemption.sqs('eu-west-1')] });
-    const template = Template.fromStack(stack);
+    const { stack, key } = sharedKey({ serviceExemptions: [ServiceExemption.sqs(), ServiceExemption.sqs('eu-west-1')] });
+    const template = keyTemplate(stack, key);
     for (const [sid, via] of [
       ['DenyViaSqsWithoutItsEncryptionContext', 'sqs.us-east-1.amazonaws.com'],
       ['DenyViaSqsEuWest1WithoutItsEncryptionContext', 'sqs.eu-west-1.amazonaws.com'],
@@ -285,28 +305,28 @@ describe('SharedTenantKey overrides', () => {
   });
 
   test('serviceExemptions leave the tag Deny as it is: the caller must still carry the tag', () => {
-    const { stack } = sharedKey({ serviceExemptions: [ServiceExemption.s3()] });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    const { stack, key } = sharedKey({ serviceExemptions: [ServiceExemption.s3()] });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyPrincipalsWithoutTenantTag',
       Condition: Match.exact({ Null: { 'aws:PrincipalTag/tenantId': 'true' } }),
     }));
   });
 
   test('rotationPeriod sets RotationPeriodInDays and keeps rotation on', () => {
-    const { stack } = sharedKey({ rotationPeriod: Duration.days(730) });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 730 }));
+    const { stack, key } = sharedKey({ rotationPeriod: Duration.days(730) });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 730 }));
   });
 
   test('pendingWindow sets PendingWindowInDays', () => {
-    const { stack } = sharedKey({ pendingWindow: Duration.days(7) });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 7 }));
+    const { stack, key } = sharedKey({ pendingWindow: Duration.days(7) });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 7 }));
   });
 
   test('admins get exactly the administration actions', () => {
     const stack = newStack();
     const admin = role(stack, 'Admin');
-    new SharedTenantKey(stack, 'K', { alias: 'shared/tenants', admins: [admin] });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    const key = new SharedTenantKey(stack, 'K', { alias: 'shared/tenants', admins: [admin] });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'AllowKeyAdministrationOnly',
       Effect: 'Allow',
       Principal: { AWS: stack.resolve(admin.roleArn) },
@@ -317,20 +337,20 @@ describe('SharedTenantKey overrides', () => {
   });
 
   test('removalPolicy DESTROY deletes the key on delete and on replacement', () => {
-    const { stack } = sharedKey({ removalPolicy: RemovalPolicy.DESTROY });
-    Template.fromStack(stack).hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }));
+    const { stack, key } = sharedKey({ removalPolicy: RemovalPolicy.DESTROY });
+    keyTemplate(stack, key).hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }));
   });
 
   test('description replaces the default description', () => {
-    const { stack } = sharedKey({ description: 'Documents of every tenant' });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Description: 'Documents of every tenant' }));
+    const { stack, key } = sharedKey({ description: 'Documents of every tenant' });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Description: 'Documents of every tenant' }));
   });
 
   test('restrictGrantsToAwsServices false removes the CreateGrant Deny and nothing else', () => {
-    const { stack } = sharedKey({ restrictGrantsToAwsServices: false });
+    const { stack, key } = sharedKey({ restrictGrantsToAwsServices: false });
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('DenyCreateGrantExceptForAwsResources'));
-    expect((keyResource(template).Properties.KeyPolicy.Statement as any[]).map(s => s.Sid)).toEqual([
+    ownKeyTemplate(template, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('DenyCreateGrantExceptForAwsResources'));
+    expect((keyResource(template, key).Properties.KeyPolicy.Statement as any[]).map(s => s.Sid)).toEqual([
       'AllowAccountRootDelegation',
       'DenyPrincipalsWithoutTenantTag',
       'DenyOutsideTenantEncryptionContext',
@@ -407,8 +427,11 @@ describe('SharedTenantKey.grantTenantAccess', () => {
         key.grantTenantAccess(role(stack, `GrantedRole${i}`));
       }
       const template = Template.fromStack(stack);
-      template.resourceCountIs('AWS::IAM::Policy', count);
-      return JSON.stringify(keyResource(template).Properties.KeyPolicy);
+      // One policy per granted role, besides those of the rotation verification's provider (on by default).
+      const providerPolicies = logicalIdsUnder(stack.node.findChild(RotationVerificationProvider.ID), 'AWS::IAM::Policy');
+      expect(Object.keys(template.findResources('AWS::IAM::Policy')).filter(id => !providerPolicies.includes(id))).toHaveLength(count);
+      expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(count + providerPolicies.length);
+      return JSON.stringify(keyResource(template, key).Properties.KeyPolicy);
     }
     const none = keyPolicyWithRoles(0);
     const one = keyPolicyWithRoles(1);

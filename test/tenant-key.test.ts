@@ -2,6 +2,8 @@ import { App, CfnElement, CfnParameter, Duration, Lazy, RemovalPolicy, Stack, To
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ServiceExemption, TenantKey, TenantKeyProps } from '../src';
+import { logicalIdsUnder, ownKeyLogicalId, ownKeyResource, ownKeyTemplate } from './helpers/own-key';
+import { RotationVerificationProvider } from '../src/rotation-verification/rotation-verification';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const ROOT_ARN_JSON = '{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::111111111111:root"]]}';
@@ -45,42 +47,64 @@ function keyPolicyWithout(sid: string): Record<string, unknown> {
   return { KeyPolicy: { Statement: Match.not(Match.arrayWith([Match.objectLike({ Sid: sid })])) } };
 }
 
-/** The one statement with `sid` in the stack's only key policy. */
-function statementOf(template: Template, sid: string): any {
-  const keys = Object.values(template.findResources('AWS::KMS::Key'));
-  expect(keys).toHaveLength(1);
-  const found = (keys[0].Properties.KeyPolicy.Statement as any[]).filter(s => s.Sid === sid);
+/**
+ * The stack's template reduced to the TenantKey's own key. The stack also holds the rotation
+ * verification's log key and the monitor's alarm-topic key (both on by default), which
+ * assertions about the tenant's key must not match.
+ */
+function keyTemplate(stack: Stack, key: TenantKey): Template {
+  return ownKeyTemplate(Template.fromStack(stack), key);
+}
+
+/** The statements of the TenantKey's own key policy, in order. */
+function statementsOf(template: Template, key: TenantKey): any[] {
+  return ownKeyResource(template, key).Properties.KeyPolicy.Statement;
+}
+
+/** The one statement with `sid` in the TenantKey's own key policy. */
+function statementOf(template: Template, key: TenantKey, sid: string): any {
+  const found = statementsOf(template, key).filter(s => s.Sid === sid);
   expect(found).toHaveLength(1);
   return found[0];
 }
 
 describe('TenantKey defaults', () => {
-  const { stack } = tenantKey();
+  const { stack, key } = tenantKey();
   const template = Template.fromStack(stack);
+  // Only the tenant's key: the assertions below must not be met by another key of the stack.
+  const keyOnly = ownKeyTemplate(template, key);
 
-  test('creates exactly one key and one alias', () => {
-    template.resourceCountIs('AWS::KMS::Key', 1);
-    template.resourceCountIs('AWS::KMS::Alias', 1);
+  test('creates exactly one key and one alias; the stack\'s other keys and aliases are the verification\'s and the monitor\'s', () => {
+    expect(logicalIdsUnder(key, 'AWS::KMS::Key')).toEqual([ownKeyLogicalId(key)]);
+    expect(logicalIdsUnder(key, 'AWS::KMS::Alias')).toHaveLength(1);
+    // Rotation verification and monitoring are on by default; each brings one key (and alias) of its own.
+    const provider = stack.node.findChild(RotationVerificationProvider.ID);
+    for (const type of ['AWS::KMS::Key', 'AWS::KMS::Alias']) {
+      expect(Object.keys(template.findResources(type)).sort())
+        .toEqual([...logicalIdsUnder(key, type), ...logicalIdsUnder(provider, type), ...logicalIdsUnder(key.monitor!, type)].sort());
+      expect(logicalIdsUnder(provider, type)).toHaveLength(1);
+      expect(logicalIdsUnder(key.monitor!, type)).toHaveLength(1);
+    }
   });
 
   test('turns rotation on every 365 days', () => {
-    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365 }));
+    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365 }));
   });
 
   test('waits 30 days before deletion', () => {
-    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 30 }));
+    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 30 }));
   });
 
   test('retains the key on delete and on replacement', () => {
-    template.hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
+    keyOnly.hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
   });
 
   test('describes the key with the tenant and the construct path', () => {
-    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Description: 'Customer-managed key of tenant acme (S/K)' }));
+    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Description: 'Customer-managed key of tenant acme (S/K)' }));
   });
 
   test('tags the key tenant=<tenantId>', () => {
-    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
+    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
       Tags: Match.arrayWith([{ Key: 'tenant', Value: 'acme' }]),
     }));
   });
@@ -88,12 +112,12 @@ describe('TenantKey defaults', () => {
   test('names the alias alias/tenant/<tenantId> and points it at the key', () => {
     template.hasResourceProperties('AWS::KMS::Alias', {
       AliasName: 'alias/tenant/acme',
-      TargetKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KKey'), 'Arn'] },
+      TargetKeyId: { 'Fn::GetAtt': [ownKeyLogicalId(key), 'Arn'] },
     });
   });
 
   test('delegates to the account root', () => {
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'AllowAccountRootDelegation',
       Effect: 'Allow',
       Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] } },
@@ -103,7 +127,7 @@ describe('TenantKey defaults', () => {
   });
 
   test('denies CreateGrant unless for an AWS resource or by an AWS service', () => {
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyCreateGrantExceptForAwsResources',
       Effect: 'Deny',
       Principal: '*',
@@ -116,7 +140,7 @@ describe('TenantKey defaults', () => {
   });
 
   test('denies every context-bound action to everybody while nobody is granted', () => {
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyNonTenantPrincipals',
       Effect: 'Deny',
       Principal: '*',
@@ -127,7 +151,7 @@ describe('TenantKey defaults', () => {
   });
 
   test('denies every context-bound action outside the tenant\'s encryption context', () => {
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyOutsideTenantEncryptionContext',
       Effect: 'Deny',
       Principal: '*',
@@ -138,8 +162,7 @@ describe('TenantKey defaults', () => {
   });
 
   test('has exactly these four statements, in this order', () => {
-    const statements = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as any[];
-    expect(statements.map(s => s.Sid)).toEqual([
+    expect(statementsOf(template, key).map(s => s.Sid)).toEqual([
       'AllowAccountRootDelegation',
       'DenyCreateGrantExceptForAwsResources',
       'DenyNonTenantPrincipals',
@@ -148,7 +171,7 @@ describe('TenantKey defaults', () => {
   });
 
   test('has no administrator statement', () => {
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('AllowKeyAdministrationOnly'));
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('AllowKeyAdministrationOnly'));
   });
 });
 
@@ -180,15 +203,15 @@ describe('TenantKey overrides', () => {
   test('encryptionContextKey changes the context key the Deny requires', () => {
     const { stack, key } = tenantKey({ encryptionContextKey: 'customer' });
     expect(key.encryptionContextKey).toBe('customer');
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyOutsideTenantEncryptionContext',
       Condition: Match.exact({ StringNotEquals: { 'kms:EncryptionContext:customer': 'acme' } }),
     }));
   });
 
   test('tenantTagKey admits principals tagged <tenantTagKey>=<tenantId> through StringNotEquals aws:PrincipalTag', () => {
-    const { stack } = tenantKey({ tenantTagKey: 'tenant' });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    const { stack, key } = tenantKey({ tenantTagKey: 'tenant' });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyNonTenantPrincipals',
       Condition: Match.exact({ StringNotEquals: { 'aws:PrincipalTag/tenant': 'acme' } }),
     }));
@@ -198,7 +221,7 @@ describe('TenantKey overrides', () => {
     const { stack, key } = tenantKey({ tenantTagKey: 'tenant' });
     const r = role(stack, 'Role');
     key.grantDecrypt(r);
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyNonTenantPrincipals',
       Condition: Match.exact({
         ArnNotEquals: { 'aws:PrincipalArn': [stack.resolve(r.roleArn)] },
@@ -208,10 +231,10 @@ describe('TenantKey overrides', () => {
   });
 
   test('serviceExemptions add kms:ViaService to the context Deny and a Null Deny per service with a context key', () => {
-    const { stack } = tenantKey({
+    const { stack, key } = tenantKey({
       serviceExemptions: [ServiceExemption.s3(), ServiceExemption.secretsManager(), ServiceExemption.sqs('eu-west-1'), ServiceExemption.of('kinesis')],
     });
-    const template = Template.fromStack(stack);
+    const template = keyTemplate(stack, key);
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyOutsideTenantEncryptionContext',
       Condition: Match.exact({
@@ -246,7 +269,7 @@ describe('TenantKey overrides', () => {
     }
     // kinesis has no context key of its own, so it gets no Null Deny.
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('DenyViaKinesisWithoutItsEncryptionContext'));
-    expect((Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as any[]).map(s => s.Sid)).toEqual([
+    expect(statementsOf(template, key).map(s => s.Sid)).toEqual([
       'AllowAccountRootDelegation',
       'DenyCreateGrantExceptForAwsResources',
       'DenyNonTenantPrincipals',
@@ -258,8 +281,8 @@ describe('TenantKey overrides', () => {
   });
 
   test('an empty serviceExemptions list adds no kms:ViaService', () => {
-    const { stack } = tenantKey({ serviceExemptions: [] });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    const { stack, key } = tenantKey({ serviceExemptions: [] });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyOutsideTenantEncryptionContext',
       Condition: Match.exact({ StringNotEquals: { 'kms:EncryptionContext:tenantId': 'acme' } }),
     }));
@@ -270,24 +293,24 @@ describe('TenantKey overrides', () => {
     ['the lower bound, given in hours', Duration.hours(90 * 24), 90],
     ['the upper bound', Duration.days(2560), 2560],
   ])('rotationPeriod %s sets RotationPeriodInDays and keeps rotation on', (_, rotationPeriod, days) => {
-    const { stack } = tenantKey({ rotationPeriod });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', Match.objectLike({
+    const { stack, key } = tenantKey({ rotationPeriod });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', Match.objectLike({
       EnableKeyRotation: true,
       RotationPeriodInDays: days,
     }));
   });
 
   test.each([7, 14])('pendingWindow of %d days sets PendingWindowInDays', (days) => {
-    const { stack } = tenantKey({ pendingWindow: Duration.days(days) });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: days }));
+    const { stack, key } = tenantKey({ pendingWindow: Duration.days(days) });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: days }));
   });
 
   test('admins get exactly the administration actions, and no cryptographic action', () => {
     const stack = newStack();
     const admin = role(stack, 'Admin');
-    new TenantKey(stack, 'K', { tenantId: 'acme', admins: [admin] });
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', admins: [admin] });
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    ownKeyTemplate(template, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'AllowKeyAdministrationOnly',
       Effect: 'Allow',
       Principal: { AWS: stack.resolve(admin.roleArn) },
@@ -295,35 +318,34 @@ describe('TenantKey overrides', () => {
       Resource: '*',
       Condition: Match.absent(),
     }));
-    const actions: string[] = statementOf(template, 'AllowKeyAdministrationOnly').Action;
+    const actions: string[] = statementOf(template, key, 'AllowKeyAdministrationOnly').Action;
     expect(actions.filter(a => [...ENCRYPT, ...DECRYPT, ...CONTEXT_BOUND, 'kms:*'].includes(a))).toEqual([]);
   });
 
   test('admins are not tenant principals: the non-tenant Deny still applies to them', () => {
     const stack = newStack();
-    new TenantKey(stack, 'K', { tenantId: 'acme', admins: [role(stack, 'Admin')] });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', admins: [role(stack, 'Admin')] });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyNonTenantPrincipals',
       Condition: Match.absent(),
     }));
   });
 
   test('removalPolicy DESTROY deletes the key on delete and on replacement', () => {
-    const { stack } = tenantKey({ removalPolicy: RemovalPolicy.DESTROY });
-    Template.fromStack(stack).hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }));
+    const { stack, key } = tenantKey({ removalPolicy: RemovalPolicy.DESTROY });
+    keyTemplate(stack, key).hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }));
   });
 
   test('description replaces the default description', () => {
-    const { stack } = tenantKey({ description: 'Invoices of Acme' });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Description: 'Invoices of Acme' }));
+    const { stack, key } = tenantKey({ description: 'Invoices of Acme' });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Description: 'Invoices of Acme' }));
   });
 
   test('restrictGrantsToAwsServices false removes the CreateGrant Deny and nothing else', () => {
-    const { stack } = tenantKey({ restrictGrantsToAwsServices: false });
+    const { stack, key } = tenantKey({ restrictGrantsToAwsServices: false });
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('DenyCreateGrantExceptForAwsResources'));
-    const statements = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as any[];
-    expect(statements.map(s => s.Sid)).toEqual([
+    ownKeyTemplate(template, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('DenyCreateGrantExceptForAwsResources'));
+    expect(statementsOf(template, key).map(s => s.Sid)).toEqual([
       'AllowAccountRootDelegation',
       'DenyNonTenantPrincipals',
       'DenyOutsideTenantEncryptionContext',
@@ -331,8 +353,8 @@ describe('TenantKey overrides', () => {
   });
 
   test('restrictGrantsToAwsServices true keeps the CreateGrant Deny', () => {
-    const { stack } = tenantKey({ restrictGrantsToAwsServices: true });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({ Sid: 'DenyCreateGrantExceptForAwsResources' }));
+    const { stack, key } = tenantKey({ restrictGrantsToAwsServices: true });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({ Sid: 'DenyCreateGrantExceptForAwsResources' }));
   });
 });
 
@@ -365,7 +387,7 @@ describe('TenantKey grants', () => {
       const { stack, key } = tenantKey();
       const r = role(stack, 'Role');
       key[method](r);
-      Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
         Sid: 'DenyNonTenantPrincipals',
         Condition: Match.exact({ ArnNotEquals: { 'aws:PrincipalArn': [stack.resolve(r.roleArn)] } }),
       }));
@@ -444,7 +466,7 @@ describe('TenantKey grants', () => {
     const r = role(stack, 'Role');
     key.grantEncrypt(r);
     key.grantDecrypt(r);
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyNonTenantPrincipals',
       Condition: Match.exact({ ArnNotEquals: { 'aws:PrincipalArn': [stack.resolve(r.roleArn)] } }),
     }));
@@ -456,7 +478,7 @@ describe('TenantKey grants', () => {
     const reader = role(stack, 'Reader');
     key.grantEncrypt(writer);
     key.grantDecrypt(reader);
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyNonTenantPrincipals',
       Condition: Match.exact({ ArnNotEquals: { 'aws:PrincipalArn': [stack.resolve(writer.roleArn), stack.resolve(reader.roleArn)] } }),
     }));
@@ -466,7 +488,7 @@ describe('TenantKey grants', () => {
     const { stack, key } = tenantKey();
     const r = role(stack, 'LateRole');
     key.grantDecrypt(r);
-    expect(statementOf(Template.fromStack(stack), 'DenyNonTenantPrincipals').Condition).toEqual({
+    expect(statementOf(Template.fromStack(stack), key, 'DenyNonTenantPrincipals').Condition).toEqual({
       ArnNotEquals: { 'aws:PrincipalArn': [stack.resolve(r.roleArn)] },
     });
   });
@@ -475,7 +497,7 @@ describe('TenantKey grants', () => {
     const { stack, key } = tenantKey();
     const imported = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111111111111:role/path/AcmeApp');
     key.grantDecrypt(imported);
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyNonTenantPrincipals',
       Condition: Match.exact({ ArnNotEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/path/AcmeApp'] } }),
     }));
@@ -484,7 +506,7 @@ describe('TenantKey grants', () => {
   test('a grant does not add any Allow to the key policy', () => {
     const { stack, key } = tenantKey();
     key.grantEncryptDecrypt(role(stack, 'Role'));
-    const statements = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as any[];
+    const statements = statementsOf(Template.fromStack(stack), key);
     expect(statements.filter(s => s.Effect === 'Allow').map(s => s.Sid)).toEqual(['AllowAccountRootDelegation']);
   });
 
@@ -523,8 +545,12 @@ describe('TenantKey grants', () => {
     const { stack, key } = tenantKey();
     expect(() => key.grantDecrypt(new iam.AnyPrincipal())).toThrow(/must be an IAM role or user/);
     const template = Template.fromStack(stack);
-    expect(statementOf(template, 'DenyNonTenantPrincipals').Condition).toBeUndefined();
-    template.resourceCountIs('AWS::IAM::Policy', 0);
+    expect(statementOf(template, key, 'DenyNonTenantPrincipals').Condition).toBeUndefined();
+    // No IAM policy but those of the rotation verification's provider (on by default), which grant nothing on the key.
+    const providerPolicies = logicalIdsUnder(stack.node.findChild(RotationVerificationProvider.ID), 'AWS::IAM::Policy');
+    expect(providerPolicies).not.toHaveLength(0);
+    expect(Object.keys(template.findResources('AWS::IAM::Policy')).sort()).toEqual(providerPolicies.sort());
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain(ownKeyLogicalId(key));
   });
 
   test('fails when a grant is made after synthesis', () => {
@@ -652,11 +678,11 @@ describe('TenantKey with tokens', () => {
     template.hasResourceProperties('AWS::KMS::Alias', {
       AliasName: { 'Fn::Join': ['', ['alias/tenant/', { Ref: 'Tenant' }]] },
     });
-    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
+    ownKeyTemplate(template, key).hasResourceProperties('AWS::KMS::Key', Match.objectLike({
       Tags: Match.arrayWith([{ Key: 'tenant', Value: { Ref: 'Tenant' } }]),
       Description: { 'Fn::Join': ['', ['Customer-managed key of tenant ', { Ref: 'Tenant' }, ' (S/K)']] },
     }));
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+    ownKeyTemplate(template, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
       Sid: 'DenyOutsideTenantEncryptionContext',
       Condition: Match.exact({ StringNotEquals: { 'kms:EncryptionContext:tenantId': { Ref: 'Tenant' } } }),
     }));

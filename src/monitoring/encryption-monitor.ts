@@ -18,7 +18,7 @@ import {
   rotationOverduePattern,
 } from './patterns';
 import { createSecureKey } from '../private/secure-key';
-import { invalidProp, validateDays } from '../private/validate';
+import { invalidProp, validateDays, validateSecretRotationInterval } from '../private/validate';
 
 /** Which keys and secrets the monitor's event patterns match. */
 export enum MonitorScope {
@@ -151,8 +151,9 @@ export interface MonitorSecretOptions {
   readonly rotationFunction?: lambda.IFunction;
 
   /**
-   * How often the secret rotates (1-1000 days, whole days). The overdue check allows the
-   * longest interval of the monitor's secrets plus `rotationGracePeriod`.
+   * How often the secret rotates: whole hours, 4 hours to 1000 days (Secrets Manager's
+   * limits). The overdue check counts in whole days: it allows the longest interval of the
+   * monitor's secrets, rounded up to a day, plus `rotationGracePeriod`.
    * @default Duration.days(30)
    */
   readonly rotationInterval?: Duration;
@@ -189,13 +190,36 @@ export class EncryptionMonitor extends Construct {
   public static readonly ROTATION_MONITOR_TAG = ROTATION_MONITOR_TAG;
 
   /**
-   * The stack's monitor: the first one created in the stack, or a new one with default
-   * properties (id `EncryptionMonitor`) when there is none.
+   * The stack's monitor: the first one created in the stack. When there is none, a new one
+   * (id `EncryptionMonitor`) with default properties except `trail`, which is
+   * `MonitorTrail.existing()`: a monitor made on a construct's behalf does not add a billed
+   * trail to the account. To choose its options (or have it create the app's trail),
+   * create the stack's monitor yourself before the constructs that use it.
    */
   public static of(scope: IConstruct): EncryptionMonitor {
     const stack = Stack.of(scope);
     const existing = (stack as unknown as Record<symbol, EncryptionMonitor | undefined>)[ALARM_SINGLETON];
-    return existing ?? new EncryptionMonitor(stack, 'EncryptionMonitor');
+    if (existing) {
+      return existing;
+    }
+    const made = new EncryptionMonitor(stack, 'EncryptionMonitor', { trail: MonitorTrail.existing() });
+    made.madeBy = scope.node.path;
+    return made;
+  }
+
+  /**
+   * `id`, once it is clear that the stack has no default monitor yet. Checked before the
+   * construct exists: a default monitor may hold the very id the user chose.
+   */
+  private static idAfterCheckingDefault(scope: Construct, id: string): string {
+    const first = (Stack.of(scope) as unknown as Record<symbol, EncryptionMonitor | undefined>)[ALARM_SINGLETON];
+    if (first?.madeBy) {
+      // Its options would apply to nothing the constructs registered: they went to the default one.
+      throw new Error(`${scope.node.path}/${id}: an EncryptionMonitor must be created before ${first.madeBy}, which made the `
+        + `stack's default monitor (${first.node.path}, through EncryptionMonitor.of): create this monitor before the `
+        + 'constructs that use it, and it becomes the stack\'s monitor');
+    }
+    return id;
   }
 
   /** The topic every alarm notifies. */
@@ -219,9 +243,11 @@ export class EncryptionMonitor extends Construct {
   private readonly alarmList: cloudwatch.Alarm[] = [];
   private readonly patternSources = new Map<string, () => events.EventPattern>();
   private rotationFunctionErrorsMetric?: cloudwatch.MathExpression;
+  /** The construct `of()` made this monitor for, when it was not created by the user. */
+  private madeBy?: string;
 
   constructor(scope: Construct, id: string, props: EncryptionMonitorProps = {}) {
-    super(scope, id);
+    super(scope, EncryptionMonitor.idAfterCheckingDefault(scope, id));
     validateWholeNumber(this, 'deniedDecryptThreshold', props.deniedDecryptThreshold, 1, Number.MAX_SAFE_INTEGER);
     validateWholeNumber(this, 'deniedCallThreshold', props.deniedCallThreshold, 1, Number.MAX_SAFE_INTEGER);
     validateWholeNumber(this, 'evaluationPeriods', props.evaluationPeriods, 1, 100);
@@ -307,9 +333,9 @@ export class EncryptionMonitor extends Construct {
    * with `cdk-kms-patterns:rotation-monitor`; an imported secret must carry that tag itself.
    */
   public monitorSecret(secret: secretsmanager.ISecret, options: MonitorSecretOptions = {}): void {
-    validateDays(this, 'rotationInterval', options.rotationInterval, 1, 1000);
+    validateSecretRotationInterval(this, 'rotationInterval', options.rotationInterval);
     this.rotationIntervalsDays.push(options.rotationInterval && !options.rotationInterval.isUnresolved()
-      ? options.rotationInterval.toDays() : 30);
+      ? Math.ceil(options.rotationInterval.toHours() / 24) : 30);
     if (!this.secretArns.includes(secret.secretArn)) {
       this.secretArns.push(secret.secretArn);
     }
@@ -443,7 +469,10 @@ export class EncryptionMonitor extends Construct {
       if (length > MAX_EVENT_PATTERN_LENGTH) {
         const count = name.startsWith('Rotation') ? `${this.secretArns.length} secrets` : `${this.keyArns.length} keys`;
         errors.push(`the ${name} event pattern for ${count} is about ${length} characters, over EventBridge's limit of `
-          + `${MAX_EVENT_PATTERN_LENGTH}: use \`scope: MonitorScope.ACCOUNT\`, or spread the keys over more stacks`);
+          + `${MAX_EVENT_PATTERN_LENGTH}: use \`scope: MonitorScope.ACCOUNT\`, or spread the keys over more stacks`
+          + (this.madeBy ? '. This is the monitor EncryptionMonitor.of() made for the stack\'s constructs: create the stack\'s '
+            + 'EncryptionMonitor yourself, before them, with `scope: MonitorScope.ACCOUNT` (one such monitor per account and Region; '
+            + 'set `monitoring: false` on the constructs of the other stacks), or set `monitoring: false` on the constructs' : ''));
       }
     }
     return errors;

@@ -90,3 +90,18 @@ export const MAX_ALIAS_LENGTH = 256;
 
 /** Region names such as `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** Secrets Manager's limits on a rotation interval. */
+export const SECRET_ROTATION_INTERVAL = { minHours: 4, maxDays: 1000, defaultDays: 30 };
+
+/** A rotation interval Secrets Manager accepts: whole hours, 4 hours to 1000 days. */
+export function validateSecretRotationInterval(scope: IConstruct, prop: string, value: Duration | undefined): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const hours = value.toHours({ integral: false });
+  if (!Number.isInteger(hours) || hours < SECRET_ROTATION_INTERVAL.minHours || hours > SECRET_ROTATION_INTERVAL.maxDays * 24) {
+    invalidProp(scope, prop, value.toHumanString(),
+      `must be a whole number of hours between ${SECRET_ROTATION_INTERVAL.minHours} hours and ${SECRET_ROTATION_INTERVAL.maxDays} days`);
+  }
+}

@@ -1,4 +1,4 @@
-import { Aws, CfnElement, CustomResource, Duration, Fn, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnElement, CfnResource, CustomResource, Duration, Fn, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,10 +10,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { VerifyRotationFunction } from './verify-rotation-function';
 import { ROTATION_DAYS, createSecureKey } from '../private/secure-key';
-import { invalidProp } from '../private/validate';
-
-/** Secrets Manager's limits on a rotation interval. */
-export const SECRET_ROTATION_INTERVAL = { minHours: 4, maxDays: 1000, defaultDays: 30 };
+import { SECRET_ROTATION_INTERVAL, invalidProp, validateSecretRotationInterval } from '../private/validate';
 
 /** Properties for a `RotationVerification`. */
 export interface RotationVerificationProps {
@@ -91,13 +88,23 @@ export interface RotationVerificationProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
-/** Where the provider's functions run: outside a VPC, or in this one. */
+/** Where the functions of a stack's rotation verification run: outside a VPC, or in one. */
 export interface RotationVerificationNetwork {
-  /** @default - no VPC */
+  /**
+   * The VPC to run the functions in. Its subnets need a route to the KMS, Secrets Manager,
+   * Lambda and Step Functions APIs: a NAT gateway or interface endpoints.
+   * @default - the functions run outside a VPC
+   */
   readonly vpc?: ec2.IVpc;
-  /** @default - the VPC's private subnets with egress */
+  /**
+   * The subnets of `vpc` to run the functions in. Only with `vpc`.
+   * @default - the VPC's private subnets with egress, as Lambda chooses them
+   */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  /** @default - a security group per function */
+  /**
+   * The security groups of the functions. Only with `vpc`.
+   * @default - a security group per function that allows all outbound traffic and no inbound
+   */
   readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
@@ -142,12 +149,29 @@ export interface VerifiedSecretOptions {
  * verification.node.addDependency(schedule);
  */
 export class RotationVerification extends Construct {
+  /**
+   * Run the stack's rotation verification in `network`: the one provider that every
+   * `RotationVerification` of the stack shares, including those the key constructs and
+   * `RotatedSecret` make by default. Call it before the first of them, where the
+   * organisation requires every Lambda function in a VPC (the Control Tower control
+   * CT.LAMBDA.PR.3).
+   *
+   * @example
+   * RotationVerification.useNetwork(this, { vpc });
+   * new TenantKey(this, 'AcmeKey', { tenantId: 'acme' }); // verified from inside the VPC
+   */
+  public static useNetwork(scope: Construct, network: RotationVerificationNetwork): void {
+    validateNetwork(scope, network);
+    RotationVerificationProvider.of(scope, network);
+  }
+
   /** `PASSED`, or `FINDINGS` when an update found problems it did not fail on. */
   public readonly status: string;
   /** What an update found and did not fail on; empty when all passed. */
   public readonly findings: string;
 
   private readonly provider: RotationVerificationProvider;
+  private readonly resource: CustomResource;
   private readonly keys: Array<{ KeyId: string; MaxRotationPeriodDays: number }> = [];
   private readonly secrets: Array<{ SecretId: string; MaxRotationIntervalHours: number; GraceHours: number; TestRotation: boolean }> = [];
   private readonly maxKeyRotationDays: number;
@@ -166,9 +190,7 @@ export class RotationVerification extends Construct {
     }
     this.graceHours = grace.toHours();
     this.testRotation = props.testRotation ?? false;
-    if (!props.vpc && (props.vpcSubnets || props.securityGroups)) {
-      invalidProp(this, props.vpcSubnets ? 'vpcSubnets' : 'securityGroups', 'given without `vpc`', 'needs `vpc`: it only places the functions in a VPC');
-    }
+    validateNetwork(this, props);
     this.provider = RotationVerificationProvider.of(this, { vpc: props.vpc, vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups });
 
     const resource = new CustomResource(this, 'Resource', {
@@ -183,6 +205,7 @@ export class RotationVerification extends Construct {
     });
     // The scoped permissions must exist before the check runs.
     resource.node.addDependency(this.provider.policy);
+    this.resource = resource;
     this.status = resource.getAttString('Status');
     this.findings = resource.getAttString('Findings');
     this.node.addValidation({
@@ -206,7 +229,7 @@ export class RotationVerification extends Construct {
   public addKey(key: kms.IKey, maxRotationPeriod?: Duration): void {
     const days = validateKeyPeriod(this, 'maxRotationPeriod', maxRotationPeriod) ?? this.maxKeyRotationDays;
     this.keys.push({ KeyId: key.keyArn, MaxRotationPeriodDays: days });
-    this.provider.allow('kms:GetKeyRotationStatus', key.keyArn);
+    this.allow('kms:GetKeyRotationStatus', key.keyArn);
   }
 
   /** Verify that `secret` rotates, on schedule, with a rotation function, and is not overdue. */
@@ -222,13 +245,18 @@ export class RotationVerification extends Construct {
       GraceHours: this.graceHours,
       TestRotation: testRotation,
     });
-    this.provider.allow('secretsmanager:DescribeSecret', arn);
+    this.allow('secretsmanager:DescribeSecret', arn);
     if (testRotation) {
-      this.provider.allow('secretsmanager:RotateSecret', arn);
+      this.allow('secretsmanager:RotateSecret', arn);
       if (options.rotationLambda) {
-        this.provider.allow('lambda:InvokeFunction', options.rotationLambda.functionArn);
+        this.allow('lambda:InvokeFunction', options.rotationLambda.functionArn);
       }
     }
+  }
+
+  /** Grant the provider `action` on `resource`; the check runs once the policy that holds it exists. */
+  private allow(action: string, resource: string): void {
+    this.resource.node.addDependency(this.provider.allow(action, resource));
   }
 }
 
@@ -285,7 +313,8 @@ export class RotationVerificationProvider extends Construct {
   public readonly logKey: kms.Key;
   /** The network the provider's functions run in. */
   public readonly network: RotationVerificationNetwork;
-  private readonly statements = new Map<string, iam.PolicyStatement>();
+  private readonly role: iam.Role;
+  private readonly shards: PolicyShard[] = [];
 
   private constructor(scope: Construct, id: string, network: RotationVerificationNetwork) {
     super(scope, id);
@@ -297,10 +326,8 @@ export class RotationVerificationProvider extends Construct {
     });
     // A customer-managed policy instead of the role's inline default policy: the NIST,
     // HIPAA and PCI packs flag every inline policy.
-    this.policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: 'cdk-kms-patterns rotation verification: rotation status of exactly the verified keys and secrets',
-      roles: [role],
-    });
+    this.role = role;
+    this.policy = this.addShard(FIRST_POLICY_RESERVED).policy;
     // One explicit log group for every function of the provider and for the waiter: a
     // retention period, and write grants on its ARN alone (the Lambda default needs a
     // wildcard, or the AWS managed AWSLambdaBasicExecutionRole policy). It is encrypted
@@ -380,17 +407,83 @@ export class RotationVerificationProvider extends Construct {
       resources: ['*'],
     }));
     this.acknowledgeInherentFindings();
+    this.pruneImpliedDependencies(waiter);
   }
 
-  /** Allow `action` on `resource`: one statement per action, its resources the verified ARNs. */
-  public allow(action: string, resource: string): void {
-    let statement = this.statements.get(action);
+  /**
+   * aws-cdk-lib makes each function (and the waiter) depend on its role and the role's
+   * default policy. The dependency on the role is already implied by the `Fn::GetAtt` of
+   * its ARN, and cfn-lint warns about it (W3005) in every template that verifies rotation;
+   * keep only the dependencies that say something: on the role's default policy, which
+   * must exist before the framework's functions run.
+   */
+  private pruneImpliedDependencies(waiter: IConstruct): void {
+    const framework = ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout'].map(id => this.provider.node.findChild(id));
+    for (const owner of [this.onEventHandler, this.isCompleteHandler, ...framework, waiter]) {
+      const resource = owner.node.findAll().find((c): c is CfnResource => CfnResource.isCfnResource(c)
+        && ['AWS::Lambda::Function', 'AWS::StepFunctions::StateMachine'].includes(c.cfnResourceType))!;
+      const role = owner instanceof lambda.Function ? owner.role : owner.node.tryFindChild('Role');
+      const defaultPolicy = role?.node.tryFindChild('DefaultPolicy')?.node.defaultChild as CfnResource | undefined;
+      if (defaultPolicy) {
+        resource.addOverride('DependsOn', [defaultPolicy.logicalId]);
+      } else {
+        resource.addDeletionOverride('DependsOn');
+      }
+    }
+  }
+
+  /** Every managed policy of the handler's role: `policy`, then one more each time the last is full. */
+  public get policies(): iam.ManagedPolicy[] {
+    return this.shards.map(s => s.policy);
+  }
+
+  /**
+   * Allow `action` on `resource`, in one statement per action and policy whose resources
+   * are the verified ARNs. A managed policy holds at most 6,144 characters, about 60 key
+   * ARNs (about 40 secret ARNs): when the last policy would overflow, the next ARN goes into a new policy on the
+   * same role (a role takes 10 managed policies; past that, synthesis fails).
+   * @returns the policy that holds the permission
+   */
+  public allow(action: string, resource: string): iam.ManagedPolicy {
+    const held = this.shards.find(s => s.statements.get(action)?.resources.includes(resource));
+    if (held) {
+      return held.policy;
+    }
+    const unresolvedLength = action.startsWith('kms:') ? MAX_KEY_ARN_LENGTH : MAX_ARN_LENGTH;
+    const cost = (Token.isUnresolved(resource) ? unresolvedLength : resource.length) + 3;
+    let shard = this.shards[this.shards.length - 1];
+    const statementCost = (a: PolicyShard): number => (a.statements.has(action) ? 0 : STATEMENT_OVERHEAD + action.length);
+    if (shard.size + statementCost(shard) + cost > POLICY_BUDGET) {
+      shard = this.addShard(0);
+    }
+    shard.size += statementCost(shard) + cost;
+    let statement = shard.statements.get(action);
     if (!statement) {
       statement = new iam.PolicyStatement({ actions: [action] });
-      this.statements.set(action, statement);
-      this.policy.addStatements(statement);
+      shard.statements.set(action, statement);
+      shard.policy.addStatements(statement);
     }
     statement.addResources(resource);
+    return shard.policy;
+  }
+
+  private addShard(reserved: number): PolicyShard {
+    // In a VPC, Lambda adds AWSLambdaVPCAccessExecutionRole to the role: one slot fewer.
+    const limit = MANAGED_POLICIES_PER_ROLE - (this.network.vpc ? 1 : 0);
+    if (this.shards.length >= limit) {
+      throw new Error(`${this.node.path}: the rotation verifications of stack ${Stack.of(this).stackName} check more keys and `
+        + `secrets than ${limit} managed policies of the provider's role can name (IAM allows ${MANAGED_POLICIES_PER_ROLE} per role, `
+        + '6,144 characters each): spread them over more stacks, or set `verifyRotation: false` on some constructs');
+    }
+    const n = this.shards.length;
+    const policy = new iam.ManagedPolicy(this, n === 0 ? 'Policy' : `Policy${n + 1}`, {
+      description: 'cdk-kms-patterns rotation verification: rotation status of exactly the verified keys and secrets'
+        + (n === 0 ? '' : ` (part ${n + 1})`),
+      roles: [this.role],
+    });
+    const shard: PolicyShard = { policy, statements: new Map(), size: POLICY_OVERHEAD + reserved };
+    this.shards.push(shard);
+    return shard;
   }
 
   /**
@@ -459,6 +552,39 @@ export class RotationVerificationProvider extends Construct {
   }
 }
 
+/** One managed policy of the provider's role and what it holds so far. */
+interface PolicyShard {
+  readonly policy: iam.ManagedPolicy;
+  readonly statements: Map<string, iam.PolicyStatement>;
+  /** Estimated characters once deployed, whitespace excluded as IAM counts them. */
+  size: number;
+}
+
+/** IAM's default quota of managed policies per role. */
+const MANAGED_POLICIES_PER_ROLE = 10;
+/** IAM's limit on a managed policy is 6,144 characters; keep a margin for the estimate. */
+const POLICY_BUDGET = 5800;
+/** `{"Version":"2012-10-17","Statement":[]}` */
+const POLICY_OVERHEAD = 40;
+/** `{"Action":"","Effect":"Allow","Resource":[]},` around a statement's action. */
+const STATEMENT_OVERHEAD = 45;
+/** The first policy also holds the log group write grant (a long, partly token ARN). */
+const FIRST_POLICY_RESERVED = 600;
+/**
+ * The longest an ARN known only at deploy time plausibly gets: a secret's full ARN in the
+ * longest partition and Region, with a generated name (CloudFormation's: the logical ID and
+ * a random suffix), or a function's.
+ */
+const MAX_ARN_LENGTH = 140;
+/** A key ARN: `arn:<partition>:kms:<region>:<account>:key/<id>`, a multi-Region `mrk-` ID at most. */
+const MAX_KEY_ARN_LENGTH = 90;
+
+function validateNetwork(scope: IConstruct, network: RotationVerificationNetwork): void {
+  if (!network.vpc && (network.vpcSubnets || network.securityGroups)) {
+    invalidProp(scope, network.vpcSubnets ? 'vpcSubnets' : 'securityGroups', 'given without `vpc`', 'needs `vpc`: it only places the functions in a VPC');
+  }
+}
+
 function sameElements<T>(a: T[] | undefined, b: T[] | undefined): boolean {
   return (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === b![i]);
 }
@@ -472,16 +598,4 @@ function validateKeyPeriod(scope: IConstruct, prop: string, value: Duration | un
     invalidProp(scope, prop, value.toHumanString(), `must be a whole number of days between ${ROTATION_DAYS.min} and ${ROTATION_DAYS.max}`);
   }
   return days;
-}
-
-/** A rotation interval Secrets Manager accepts: whole hours, 4 hours to 1000 days. */
-export function validateSecretRotationInterval(scope: IConstruct, prop: string, value: Duration): void {
-  if (value.isUnresolved()) {
-    return;
-  }
-  const hours = value.toHours({ integral: false });
-  if (!Number.isInteger(hours) || hours < SECRET_ROTATION_INTERVAL.minHours || hours > SECRET_ROTATION_INTERVAL.maxDays * 24) {
-    invalidProp(scope, prop, value.toHumanString(),
-      `must be a whole number of hours between ${SECRET_ROTATION_INTERVAL.minHours} hours and ${SECRET_ROTATION_INTERVAL.maxDays} days`);
-  }
 }

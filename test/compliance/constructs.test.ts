@@ -4,7 +4,10 @@
 // built and synthesized once, in its own stack, and every check reads that one result.
 //
 // What the cdk-nag check holds us to. Our resources are the construct's subtree (the
-// key and its alias): they must have no findings, and nothing is acknowledged on them.
+// key, its alias and the rotation check): they must have no findings, and nothing is
+// acknowledged on them. The stack's rotation-verification provider acknowledges exactly
+// its inherent findings (test/helpers/provider.ts pins them), and the stack's default
+// EncryptionMonitor acknowledges nothing.
 // A grant also writes a statement into the grantee's identity policy; for an iam.Role
 // that is the role's inline AWS::IAM::Policy `<role>/DefaultPolicy`, which the NIST,
 // HIPAA and PCI packs flag as IAMNoInlinePolicy whatever it contains. The role and the
@@ -15,12 +18,16 @@
 // it lands on the user's resource.
 import { App, CfnResource, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { SafeKeyOptions, ServiceExemption, SharedTenantKey, TenantKey } from '../../src';
+import { RotationVerification, SafeKeyOptions, ServiceExemption, SharedTenantKey, TenantKey } from '../../src';
 import { controlTowerFailures, controlTowerRuleFiles } from '../helpers/cfn-guard';
 import { cfnLint } from '../helpers/cfn-lint';
 import { NagFinding, nagFindings } from '../helpers/nag';
+import {
+  acknowledgementsIn, expectedProviderAcks, providerOutsideVpcFailure, ruleAndResources, splitProviderAcks,
+} from '../helpers/provider';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -124,7 +131,19 @@ const CONFIGURATIONS: Record<string, Configuration> = {
     grantees.forEach(g => key.grantTenantAccess(g));
     return { construct: key, grantees };
   },
+  'TenantKey, verification in a VPC': (stack, options) => {
+    // An imported VPC: its own resources are not this library's to judge.
+    RotationVerification.useNetwork(stack, {
+      vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+        vpcId: 'vpc-0123456789abcdef0',
+        availabilityZones: ['us-east-1a', 'us-east-1b'],
+        privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+      }),
+    });
+    return { construct: new TenantKey(stack, 'TenantKey', { tenantId: 'acme', ...options }), grantees: [] };
+  },
 };
+const IN_VPC = new Set(['TenantKey, verification in a VPC']);
 
 /** One configuration, built in a stack of its own and synthesized once. */
 interface Synthesized extends Built {
@@ -153,16 +172,17 @@ test('the Control Tower rule set includes the KMS controls', () => {
   expect(KMS_RULES).toEqual(expect.arrayContaining(['CT.KMS.PR.1', 'CT.KMS.PR.2', 'CT.KMS.PR.3']));
 });
 
-describe.each(Object.entries(CONFIGURATIONS))('%s', (_name, configuration) => {
+describe.each(Object.entries(CONFIGURATIONS))('%s', (name, configuration) => {
+  const inVpc = IN_VPC.has(name);
   let s: Synthesized;
   beforeAll(() => {
     s = synthesize(configuration);
   });
 
-  test('cdk-nag: the construct\'s own resources (key, alias) have no findings in the four packs', () => {
+  test('cdk-nag: the construct\'s own resources (key, alias, rotation check) have no findings in the four packs', () => {
     const types = s.construct.node.findAll().filter(CfnResource.isCfnResource).map(r => r.cfnResourceType);
     // The scope really holds our resources, so "no findings" is not vacuous.
-    expect(types.sort()).toEqual(['AWS::KMS::Alias', 'AWS::KMS::Key']);
+    expect(types.sort()).toEqual(['AWS::KMS::Alias', 'AWS::KMS::Key', 'Custom::KmsPatternsRotationVerification']);
 
     expect(describeFindings(nagFindings(s.construct))).toEqual([]);
   });
@@ -173,12 +193,19 @@ describe.each(Object.entries(CONFIGURATIONS))('%s', (_name, configuration) => {
     expect(describeFindings(nagFindings(s.stack))).toEqual(expected.sort());
   });
 
+  test('cdk-nag: acknowledged are exactly the provider\'s inherent findings, nothing else', () => {
+    const { provider, others } = splitProviderAcks(acknowledgementsIn(s.stack), s.stack.node.path);
+    expect(others).toEqual([]);
+    expect(provider).toEqual(expectedProviderAcks(inVpc));
+  });
+
   test('Control Tower: every KMS control passes', () => {
     expect(controlTowerFailures(s.template, KMS_RULES)).toEqual([]);
   });
 
-  test('Control Tower: every control that applies to the template passes', () => {
-    expect(controlTowerFailures(s.template)).toEqual([]);
+  test(inVpc ? 'Control Tower: every control that applies to the template passes'
+    : 'Control Tower: every control that applies passes but CT.LAMBDA.PR.3, on the provider\'s functions only (no VPC)', () => {
+    expect(ruleAndResources(controlTowerFailures(s.template))).toEqual(inVpc ? [] : [providerOutsideVpcFailure(s.template)]);
   });
 
   test('cfn-lint: no errors and no warnings', () => {
@@ -189,11 +216,12 @@ describe.each(Object.entries(CONFIGURATIONS))('%s', (_name, configuration) => {
 
   // The negative control: the same configuration without the CreateGrant guard rail
   // must fail CT.KMS.PR.3 on its key, so the passing runs above are not vacuous.
-  test('Control Tower: with restrictGrantsToAwsServices: false, CT.KMS.PR.3 fails on the key, and nothing else', () => {
+  test('Control Tower: with restrictGrantsToAwsServices: false, CT.KMS.PR.3 fails on the key, and nothing else new', () => {
     const open = synthesize(configuration, { restrictGrantsToAwsServices: false });
 
-    expect(controlTowerFailures(open.template).map(f => ({ ruleId: f.ruleId, resources: f.resources }))).toEqual([
+    expect(ruleAndResources(controlTowerFailures(open.template))).toEqual([
       { ruleId: 'CT.KMS.PR.3', resources: [logicalIdOf(open.construct, 'AWS::KMS::Key')] },
+      ...(inVpc ? [] : [providerOutsideVpcFailure(open.template)]),
     ]);
   });
 });

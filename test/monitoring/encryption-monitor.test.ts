@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -60,8 +60,9 @@ describe('scale', () => {
     const app = new App();
     const first = newStack(app, 'First');
     const second = new Stack(app, 'Second', { env: { ...ENV, region: 'eu-west-1' } });
-    EncryptionMonitor.of(first).monitorKey(new kms.Key(first, 'Key', { enableKeyRotation: true }));
-    EncryptionMonitor.of(second).monitorKey(new kms.Key(second, 'Key', { enableKeyRotation: true }));
+    // Monitors the user creates with default props: they create the app's trail (of() does not, see below).
+    new EncryptionMonitor(first, 'Monitor').monitorKey(new kms.Key(first, 'Key', { enableKeyRotation: true }));
+    new EncryptionMonitor(second, 'Monitor').monitorKey(new kms.Key(second, 'Key', { enableKeyRotation: true }));
 
     expect(Template.fromStack(first).toJSON().Resources).toBeDefined();
     Template.fromStack(first).resourceCountIs('AWS::CloudTrail::Trail', 1);
@@ -74,10 +75,49 @@ describe('scale', () => {
     const app = new App();
     const first = newStack(app, 'First');
     const other = new Stack(app, 'Other', { env: { account: '222222222222', region: 'us-east-1' } });
-    EncryptionMonitor.of(first);
-    EncryptionMonitor.of(other);
+    new EncryptionMonitor(first, 'Monitor');
+    new EncryptionMonitor(other, 'Monitor');
 
+    Template.fromStack(first).resourceCountIs('AWS::CloudTrail::Trail', 1);
     Template.fromStack(other).resourceCountIs('AWS::CloudTrail::Trail', 1);
+    expect(other.dependencies).toEqual([]);
+  });
+
+  test('the monitors EncryptionMonitor.of() makes create no trail and add no stack dependency: they rely on the account\'s trail', () => {
+    const app = new App();
+    const first = newStack(app, 'First');
+    const second = new Stack(app, 'Second', { env: { ...ENV, region: 'eu-west-1' } });
+    const monitors = [first, second].map(stack => {
+      const monitor = EncryptionMonitor.of(stack);
+      monitor.monitorKey(new kms.Key(stack, 'Key', { enableKeyRotation: true }));
+      return monitor;
+    });
+
+    for (const [i, stack] of [first, second].entries()) {
+      expect(monitors[i].trail).toBeUndefined();
+      expect(monitors[i].cloudTrailLogGroup).toBeUndefined();
+      const template = Template.fromStack(stack);
+      expect(counts(template)).toMatchObject({ 'AWS::CloudTrail::Trail': 0, 'AWS::CloudWatch::InsightRule': 0, 'AWS::Events::Rule': 3, 'AWS::CloudWatch::Alarm': 3 });
+      template.resourceCountIs('AWS::S3::Bucket', 0);
+      template.resourceCountIs('AWS::Logs::LogGroup', 0);
+    }
+    expect(second.dependencies).toEqual([]);
+  });
+
+  test('a monitor created with default props after of() made another stack\'s still creates the app\'s trail', () => {
+    const app = new App();
+    const first = newStack(app, 'First');
+    const second = new Stack(app, 'Second', { env: { ...ENV, region: 'eu-west-1' } });
+    EncryptionMonitor.of(first);
+    const created = new EncryptionMonitor(second, 'M');
+
+    expect(created.trail).toBeDefined();
+    Template.fromStack(first).resourceCountIs('AWS::CloudTrail::Trail', 0);
+    Template.fromStack(second).resourceCountIs('AWS::CloudTrail::Trail', 1);
+    expect(Template.fromStack(second).findResources('AWS::CloudTrail::Trail')).toEqual({
+      [second.getLogicalId(created.trail!.node.defaultChild as CfnElement)]: expect.objectContaining({ Type: 'AWS::CloudTrail::Trail' }),
+    });
+    expect(first.dependencies).toEqual([]);
   });
 
   test('past EventBridge\'s 4096-character pattern limit, synthesis fails and names MonitorScope.ACCOUNT', () => {
@@ -88,6 +128,29 @@ describe('scale', () => {
     }
 
     expect(() => Template.fromStack(stack)).toThrow(/Stack\/Monitor.*the DeniedDecrypts event pattern for 60 keys is about \d+ characters, over EventBridge's limit of 4096: use `scope: MonitorScope.ACCOUNT`/s);
+  });
+
+  test('past the limit, the monitor of() made says how to replace it: a monitor of scope ACCOUNT created first, or monitoring: false', () => {
+    const stack = newStack();
+    for (let i = 0; i < 60; i++) {
+      EncryptionMonitor.of(stack).monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
+    }
+
+    expect(() => Template.fromStack(stack)).toThrow(new RegExp('Stack/EncryptionMonitor.*the DeniedDecrypts event pattern for 60 keys is about \\d+ characters, '
+      + 'over EventBridge\'s limit of 4096: use `scope: MonitorScope.ACCOUNT`, or spread the keys over more stacks\\. '
+      + 'This is the monitor EncryptionMonitor\\.of\\(\\) made for the stack\'s constructs: create the stack\'s EncryptionMonitor yourself, '
+      + 'before them, with `scope: MonitorScope\\.ACCOUNT` .*or set `monitoring: false` on the constructs', 's'));
+  });
+
+  test('past the limit, a monitor the user created does not get the advice about of()', () => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+    for (let i = 0; i < 60; i++) {
+      monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
+    }
+
+    expect(() => Template.fromStack(stack)).toThrow(/limit of 4096/);
+    expect(() => Template.fromStack(stack)).not.toThrow(/EncryptionMonitor\.of\(\)|monitoring: false/);
   });
 
   test('with MonitorScope.ACCOUNT, 60 keys synthesize, matched by an account-wide ARN wildcard', () => {
@@ -348,6 +411,27 @@ describe('options', () => {
     const created = EncryptionMonitor.of(other);
     expect(created.node.path).toBe('Other/EncryptionMonitor');
     expect(EncryptionMonitor.of(other)).toBe(created);
+    // It relies on the account's existing trail: no trail, bucket or log group of its own.
+    expect(created.trail).toBeUndefined();
+    Template.fromStack(other).resourceCountIs('AWS::CloudTrail::Trail', 0);
+  });
+
+  test('a monitor the user creates first is the stack\'s monitor, and a later one is a second monitor', () => {
+    const stack = newStack();
+    const first = new EncryptionMonitor(stack, 'First', { trail: MonitorTrail.existing() });
+    const second = new EncryptionMonitor(stack, 'Second', { trail: MonitorTrail.existing() });
+    expect(EncryptionMonitor.of(stack)).toBe(first);
+    expect(second).not.toBe(first);
+  });
+
+  test('a monitor created after of() made the stack\'s default one fails, naming both', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    EncryptionMonitor.of(key).monitorKey(key);
+    expect(() => new EncryptionMonitor(stack, 'Late', { dashboard: true })).toThrow(new Error(
+      'Stack/Late: an EncryptionMonitor must be created before Stack/Key, which made the stack\'s default monitor '
+      + '(Stack/EncryptionMonitor, through EncryptionMonitor.of): create this monitor before the constructs that use it, '
+      + 'and it becomes the stack\'s monitor'));
   });
 
   test('monitoring a key twice adds its ARN once', () => {
@@ -397,12 +481,28 @@ describe('validation', () => {
     expect(() => new EncryptionMonitor(stack, 'Monitor', props(stack))).toThrow(message);
   });
 
+  // Secrets Manager's limits: whole hours, 4 hours to 1000 days.
   test.each([
-    [Duration.days(0), 'Stack/Monitor: `rotationInterval` must be a whole number of days between 1 and 1000, got "0 days"'],
-    [Duration.hours(36), 'Stack/Monitor: `rotationInterval` must be a whole number of days between 1 and 1000, got "1 day 12 hours"'],
+    [Duration.days(0), 'Stack/Monitor: `rotationInterval` must be a whole number of hours between 4 hours and 1000 days, got "0 days"'],
+    [Duration.hours(3), 'Stack/Monitor: `rotationInterval` must be a whole number of hours between 4 hours and 1000 days, got "3 hours"'],
+    [Duration.minutes(270), 'Stack/Monitor: `rotationInterval` must be a whole number of hours between 4 hours and 1000 days, got "4 hours 30 minutes"'],
+    [Duration.days(1001), 'Stack/Monitor: `rotationInterval` must be a whole number of hours between 4 hours and 1000 days, got "1001 days"'],
   ])('fails when a secret\'s rotationInterval is %s', (rotationInterval, message) => {
     const stack = newStack();
     const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
-    expect(() => monitor.monitorSecret(new secretsmanager.Secret(stack, 'S'), { rotationInterval })).toThrow(message);
+    expect(() => monitor.monitorSecret(new secretsmanager.Secret(stack, 'S'), { rotationInterval })).toThrow(new Error(message));
+  });
+
+  // The overdue check counts whole days: the interval rounded up, plus the default grace of 1 day.
+  test.each([
+    ['4 hours, the minimum', Duration.hours(4), 2],
+    ['36 hours', Duration.hours(36), 3],
+    ['48 hours', Duration.hours(48), 3],
+    ['1000 days, the maximum', Duration.days(1000), 1001],
+  ])('accepts a secret\'s rotationInterval of %s, rounded up to whole days for the overdue check', (_name, rotationInterval, maxDays) => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+    monitor.monitorSecret(new secretsmanager.Secret(stack, 'S'), { rotationInterval });
+    Template.fromStack(stack).hasResourceProperties('AWS::Config::ConfigRule', { InputParameters: { maxDaysSinceRotation: maxDays } });
   });
 });

@@ -1,0 +1,56 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { invalidProp } from './validate';
+import { AssuranceOptions } from '../key-options';
+import { EncryptionMonitor } from '../monitoring/encryption-monitor';
+import { RotationVerification } from '../rotation-verification/rotation-verification';
+
+/** What `assureKey` set up for a key. */
+export interface KeyAssurance {
+  readonly rotationVerification?: RotationVerification;
+  readonly monitor?: EncryptionMonitor;
+}
+
+/**
+ * The one place the key constructs turn on their default checks: a `RotationVerification`
+ * of the key (a child of `scope`, held to the key's own rotation period) and the stack's
+ * `EncryptionMonitor`. Each is skipped only when its option is explicitly false.
+ */
+export function assureKey(scope: Construct, key: kms.IKey, options: AssuranceOptions & { readonly rotationPeriod?: Duration }): KeyAssurance {
+  let rotationVerification: RotationVerification | undefined;
+  if (options.verifyRotation ?? true) {
+    rotationVerification = new RotationVerification(scope, 'RotationVerification', {
+      // The key must rotate at least as often as it was configured to.
+      maxKeyRotationPeriod: options.rotationPeriod,
+    });
+    rotationVerification.addKey(key);
+  }
+  let monitor: EncryptionMonitor | undefined;
+  if (options.monitoring ?? true) {
+    monitor = EncryptionMonitor.of(scope);
+    monitor.monitorKey(key);
+  }
+  return { rotationVerification, monitor };
+}
+
+/** The metrics a monitored key construct exposes, all from its monitor. */
+export type KeyMetric = 'DeniedDecrypts' | 'DeniedKeyCalls' | 'KeyLifecycleEvents';
+
+/**
+ * A metric of the monitor watching `scope`'s key. The monitor counts per rule, not per
+ * key, so the metric covers every key of that monitor: that is what keeps the thousandth
+ * key free of new metrics and alarms.
+ */
+export function monitorMetric(scope: Construct, monitor: EncryptionMonitor | undefined, metric: KeyMetric,
+  options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  if (!monitor) {
+    invalidProp(scope, 'monitoring', false, `must be on (the default) for metric${metric}(): the key has no monitor`);
+  }
+  switch (metric) {
+    case 'DeniedDecrypts': return monitor.metricDeniedDecrypts(options);
+    case 'DeniedKeyCalls': return monitor.metricDeniedKeyCalls(options);
+    case 'KeyLifecycleEvents': return monitor.metricKeyLifecycleEvents(options);
+  }
+}
