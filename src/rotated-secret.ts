@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AssuranceOptions } from './key-options';
 import { EncryptionMonitor } from './monitoring/encryption-monitor';
+import { monitorMetric } from './private/assurance';
 import { createSecureKey } from './private/secure-key';
 import {
   MAX_ALIAS_LENGTH, SECRET_ROTATION_INTERVAL, invalidProp, validatePattern, validateSecretRotationInterval,
@@ -222,7 +223,7 @@ export class RotatedSecret extends Construct {
    * secret it watches. Requires `monitoring`.
    */
   public metricRotationFailures(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.monitorOrThrow('metricRotationFailures').metricRotationFailures(options);
+    return monitorMetric(this, this.monitor, 'RotationFailures', options);
   }
 
   /**
@@ -230,7 +231,7 @@ export class RotatedSecret extends Construct {
    * counted by the monitor watching this secret over every secret it watches. Requires `monitoring`.
    */
   public metricRotationOverdue(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.monitorOrThrow('metricRotationOverdue').metricRotationOverdue(options);
+    return monitorMetric(this, this.monitor, 'RotationOverdue', options);
   }
 
   /**
@@ -240,13 +241,6 @@ export class RotatedSecret extends Construct {
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     return this.secret.grantRead(grantee);
-  }
-
-  private monitorOrThrow(method: string): EncryptionMonitor {
-    if (!this.monitor) {
-      invalidProp(this, 'monitoring', false, `must be on (the default) for ${method}(): the secret has no monitor`);
-    }
-    return this.monitor;
   }
 }
 

@@ -35,22 +35,25 @@ export function assureKey(scope: Construct, key: kms.IKey, options: AssuranceOpt
   return { rotationVerification, monitor };
 }
 
-/** The metrics a monitored key construct exposes, all from its monitor. */
-export type KeyMetric = 'DeniedDecrypts' | 'DeniedKeyCalls' | 'KeyLifecycleEvents';
+/** The metrics a monitored construct exposes, all from its monitor: three of keys, two of secrets. */
+export type MonitorMetric = 'DeniedDecrypts' | 'DeniedKeyCalls' | 'KeyLifecycleEvents' | 'RotationFailures' | 'RotationOverdue';
 
 /**
- * A metric of the monitor watching `scope`'s key. The monitor counts per rule, not per
- * key, so the metric covers every key of that monitor: that is what keeps the thousandth
- * key free of new metrics and alarms.
+ * A metric of the monitor watching `scope`'s key or secret. The monitor counts per rule,
+ * not per key, so the metric covers everything that monitor watches: that is what keeps
+ * the thousandth key free of new metrics and alarms.
  */
-export function monitorMetric(scope: Construct, monitor: EncryptionMonitor | undefined, metric: KeyMetric,
+export function monitorMetric(scope: Construct, monitor: EncryptionMonitor | undefined, metric: MonitorMetric,
   options?: cloudwatch.MetricOptions): cloudwatch.Metric {
   if (!monitor) {
-    invalidProp(scope, 'monitoring', false, `must be on (the default) for metric${metric}(): the key has no monitor`);
+    const watched = metric.startsWith('Rotation') ? 'secret' : 'key';
+    invalidProp(scope, 'monitoring', false, `must be on (the default) for metric${metric}(): the ${watched} has no monitor`);
   }
   switch (metric) {
     case 'DeniedDecrypts': return monitor.metricDeniedDecrypts(options);
     case 'DeniedKeyCalls': return monitor.metricDeniedKeyCalls(options);
     case 'KeyLifecycleEvents': return monitor.metricKeyLifecycleEvents(options);
+    case 'RotationFailures': return monitor.metricRotationFailures(options);
+    case 'RotationOverdue': return monitor.metricRotationOverdue(options);
   }
 }
