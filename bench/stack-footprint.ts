@@ -40,9 +40,9 @@ for (const [name, options, accountMonitor] of CASES) {
   console.log(`  ${name.padEnd(40)} ${fixed} per stack + ${perTenant} per tenant -> at most ${Math.floor((STACK_LIMIT - fixed) / perTenant)} tenants per stack`);
 }
 
-console.log('Default monitor (keys listed by ARN): the most keys per stack before the event patterns overflow');
+console.log('Default monitor (keys listed by ID): the most keys per stack before the event patterns overflow');
 let fits = 0;
-for (let n = 30; n <= 60; n++) {
+for (let n = 40; n <= 150; n++) {
   try {
     template(n, {});
     fits = n;

@@ -90,7 +90,7 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
     const rules = Object.values(template.findResources('AWS::Events::Rule'));
     const denied = rules.find(r => JSON.stringify(r.Properties.EventPattern.detail.eventName) === '["Decrypt"]')!;
     expect(denied.Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
-    expect(denied.Properties.EventPattern.detail.resources.ARN.map((a: any) => a['Fn::GetAtt'][0]))
+    expect(denied.Properties.EventPattern.detail.resources.ARN.map((a: any) => a.suffix['Fn::Join'][1][1].Ref))
       .toEqual([expect.stringMatching(/^AcmeKey/), expect.stringMatching(/^GlobexKey/)]);
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^EncryptionMonitorAlarmTopic/) }]);

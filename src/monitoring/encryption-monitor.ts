@@ -23,9 +23,10 @@ import { invalidProp, validateDays, validateSecretRotationInterval } from '../pr
 /** Which keys and secrets the monitor's event patterns match. */
 export enum MonitorScope {
   /**
-   * Only the keys and secrets passed to `monitorKey` and `monitorSecret`, listed by ARN in
-   * the event patterns. An event pattern holds at most 4096 characters, about 45 key ARNs
-   * or 30 secret ARNs; past that, synthesis fails and asks for `ACCOUNT`.
+   * Only the keys and secrets passed to `monitorKey` and `monitorSecret`, listed in the
+   * event patterns (keys by their ID at the end of the ARN, secrets by ARN). An event
+   * pattern holds at most 4096 characters, about 70 keys or 30 secrets; past that,
+   * synthesis fails and asks for `ACCOUNT`.
    */
   MONITORED_RESOURCES = 'MONITORED_RESOURCES',
   /**
@@ -165,8 +166,9 @@ const ROTATION_MONITOR_TAG = 'cdk-kms-patterns:rotation-monitor';
 /** EventBridge metric namespace and the metric a rule's matches are counted in. */
 const EVENTS_NAMESPACE = 'AWS/Events';
 const TRIGGERED_RULES = 'TriggeredRules';
-/** Longest ARN of a key (multi-Region, longest partition and Region) and of a secret, for the size check. */
-const KEY_ARN_LENGTH = 90;
+/** The longest a key's matcher and a secret's ARN get once deployed, for the size check. */
+/** A key ID matcher's string, `/` and the ID: a UUID, or `mrk-` and 32 hex digits, with a margin. */
+const KEY_ID_LENGTH = 40;
 const SECRET_ARN_LENGTH = 140;
 
 const ALARM_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitor');
@@ -178,8 +180,8 @@ const TRAIL_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitorTrail');
  *
  * One monitor per stack (`EncryptionMonitor.of(stack)`) watches every key and secret
  * registered with it through a fixed set of EventBridge rules and alarms: the monitored
- * ARNs are data in the rules' patterns, so monitoring the thousandth key adds no rule,
- * alarm, metric filter or function.
+ * key IDs and secret ARNs are data in the rules' patterns, so monitoring the thousandth
+ * key adds no rule, alarm, metric filter or function.
  *
  * @example
  * const monitor = EncryptionMonitor.of(this);
@@ -235,7 +237,7 @@ export class EncryptionMonitor extends Construct {
   private readonly monitorScope: MonitorScope;
   private readonly period: Duration;
   private readonly evaluationPeriods: number;
-  private readonly keyArns: string[] = [];
+  private readonly keyIds: string[] = [];
   private readonly secretArns: string[] = [];
   private readonly rotationFunctions = new Map<string, lambda.IFunction>();
   private readonly rotationIntervalsDays: number[] = [];
@@ -303,17 +305,17 @@ export class EncryptionMonitor extends Construct {
 
   /**
    * Watch `key` for refused calls (Decrypt, and any operation) and for lifecycle changes
-   * (DisableKey, ScheduleKeyDeletion, PutKeyPolicy). Adds its ARN to the monitor's
+   * (DisableKey, ScheduleKeyDeletion, PutKeyPolicy). Adds its key ID to the monitor's
    * patterns; the first key also creates the key rules and alarms.
    */
   public monitorKey(key: kms.IKey): void {
-    if (!this.keyArns.includes(key.keyArn)) {
-      this.keyArns.push(key.keyArn);
+    if (!this.keyIds.includes(key.keyId)) {
+      this.keyIds.push(key.keyId);
     }
     if (this.rules.has('DeniedDecrypts')) {
       return;
     }
-    const keys = (): ResourceSelection => ({ service: 'kms', resourceType: 'key', arns: this.selected(this.keyArns) });
+    const keys = (): ResourceSelection => ({ service: 'kms', resourceType: 'key', keyIds: this.selected(this.keyIds) });
     this.addRuleAndAlarm('DeniedDecrypts', () => deniedKeyCallsPattern(keys(), ['Decrypt']), ALL_MANAGEMENT_EVENTS_STATE,
       this.props.deniedDecryptThreshold ?? 5,
       'Refused kms:Decrypt calls on monitored keys. Someone or something is trying to read data it may not: '
@@ -464,10 +466,10 @@ export class EncryptionMonitor extends Construct {
   private validatePatternSizes(): string[] {
     const errors: string[] = [];
     for (const [name, pattern] of this.patternSources) {
-      const tokenLength = name.startsWith('Rotation') ? SECRET_ARN_LENGTH : KEY_ARN_LENGTH;
+      const tokenLength = name.startsWith('Rotation') ? SECRET_ARN_LENGTH : KEY_ID_LENGTH;
       const length = estimatedPatternLength(pattern(), tokenLength);
       if (length > MAX_EVENT_PATTERN_LENGTH) {
-        const count = name.startsWith('Rotation') ? `${this.secretArns.length} secrets` : `${this.keyArns.length} keys`;
+        const count = name.startsWith('Rotation') ? `${this.secretArns.length} secrets` : `${this.keyIds.length} keys`;
         errors.push(`the ${name} event pattern for ${count} is about ${length} characters, over EventBridge's limit of `
           + `${MAX_EVENT_PATTERN_LENGTH}: use \`scope: MonitorScope.ACCOUNT\`, or spread the keys over more stacks`
           + (this.madeBy ? '. This is the monitor EncryptionMonitor.of() made for the stack\'s constructs: create the stack\'s '

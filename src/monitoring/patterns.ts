@@ -7,7 +7,7 @@ import * as events from 'aws-cdk-lib/aws-events';
  * All alarms take the EventBridge path: CloudTrail delivers every management event of the
  * account to the default event bus of the Region where it happened, so a member account
  * sees its own events even when the trail is an organisation trail whose log group lives
- * elsewhere. What is monitored (key and secret ARNs) is data inside these patterns, never a
+ * elsewhere. What is monitored (key IDs, secret ARNs) is data inside these patterns, never a
  * rule of its own, so the thousandth key adds characters, not resources.
  */
 
@@ -38,18 +38,27 @@ export const ROTATION_FAILURE_EVENTS = ['RotationFailed', 'RotationAbandoned'];
 const ACCESS_DENIED = [{ prefix: 'AccessDenied' }];
 
 /**
- * Which resources a pattern matches: the listed ARNs, or (when `arns` is undefined) any
- * resource of this account, through a wildcard on the ARN.
+ * Which resources a pattern matches: the listed ARNs or key IDs, or (when neither is
+ * given) any resource of this account, through a wildcard on the ARN.
  */
 export interface ResourceSelection {
-  /** The ARNs to match; undefined for every resource of the type in the account. */
+  /** The ARNs to match. */
   readonly arns?: string[];
+  /**
+   * KMS key IDs to match, by the end of the key ARN (`.../key/<id>`). A key ID is globally
+   * unique and half as long as its ARN, so a pattern of 4,096 characters holds about twice
+   * as many keys; the Region is the rule's own.
+   */
+  readonly keyIds?: string[];
   /** Service and resource-type part of the ARN, e.g. `kms` and `key`. */
   readonly service: string;
   readonly resourceType: string;
 }
 
 function arnMatcher(selection: ResourceSelection): unknown[] {
+  if (selection.keyIds !== undefined) {
+    return selection.keyIds.map(id => ({ suffix: `/${id}` }));
+  }
   if (selection.arns !== undefined) {
     return [...selection.arns];
   }

@@ -14,7 +14,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { EncryptionMonitor, MonitorScope, MonitorTrail } from '../../src/monitoring/encryption-monitor';
 import { KEY_LIFECYCLE_EVENTS, estimatedPatternLength, deniedKeyCallsPattern } from '../../src/monitoring/patterns';
 import { matchEvents } from '../helpers/event-ruler';
-import { FAKE_ENV, resolveIntrinsics } from '../helpers/resolve-template';
+import { FAKE_ENV, keyArnFor, resolveIntrinsics } from '../helpers/resolve-template';
 
 const ACCOUNT = FAKE_ENV.account;
 const MONITORED_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-1111-1111-1111-111111111111`;
@@ -140,6 +140,28 @@ describe('the synthesized patterns, through event-ruler', () => {
       'RotationSucceeded of the monitored secret': [],
       'RotationFailed of an unmonitored secret': [],
     });
+  });
+
+  test('keys made in the stack are matched by their key ID at the end of the ARN, and only they', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+    const [first, second] = ['First', 'Second'].map(id => new kms.Key(stack, id, { enableKeyRotation: true }));
+    monitor.monitorKey(first);
+    monitor.monitorKey(second);
+    new kms.Key(stack, 'Unmonitored', { enableKeyRotation: true });
+    const template = Template.fromStack(stack).toJSON();
+    const idOf = (prefix: string) => Object.keys(template.Resources).find(id => id.startsWith(prefix) && template.Resources[id].Type === 'AWS::KMS::Key')!;
+    const rule = Object.entries<any>(template.Resources).find(([id, r]) => r.Type === 'AWS::Events::Rule' && id.startsWith('MonitorDeniedDecrypts'))!;
+    const patterns = { DeniedDecrypts: resolveIntrinsics(rule[1].Properties.EventPattern, template, rule[0]) };
+    // An ID that only ends like a monitored one does not match: the matcher includes the `/` before the ID.
+    const keyId = keyArnFor(idOf('First')).split('/')[1];
+
+    expect(matchEvents(patterns, {
+      first: kmsCall('Decrypt', keyArnFor(idOf('First')), 'AccessDenied'),
+      second: kmsCall('Decrypt', keyArnFor(idOf('Second')), 'AccessDenied'),
+      unmonitored: kmsCall('Decrypt', keyArnFor(idOf('Unmonitored')), 'AccessDenied'),
+      longerIdEndingAlike: kmsCall('Decrypt', `arn:aws:kms:us-east-1:${ACCOUNT}:key/x${keyId}`, 'AccessDenied'),
+    })).toEqual({ first: ['DeniedDecrypts'], second: ['DeniedDecrypts'], unmonitored: [], longerIdEndingAlike: [] });
   });
 
   test('with MonitorScope.ACCOUNT, every key and secret of the account matches, and no other account\'s', () => {
