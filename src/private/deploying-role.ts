@@ -1,0 +1,28 @@
+import { DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * The role CloudFormation deploys `scope`'s stack with, as far as the app can know it:
+ * the CloudFormation execution role of a `DefaultStackSynthesizer` (the bootstrap's
+ * `cdk-<qualifier>-cfn-exec-role-<account>-<region>`), as a value a template can hold.
+ *
+ * Undefined where the app cannot know who deploys: `CliCredentialsStackSynthesizer`,
+ * `LegacyStackSynthesizer` or a custom synthesizer, and also `cdk deploy --role-arn`,
+ * StackSets and Service Catalog, which no synthesizer reports. Code that must name the
+ * deploying role exactly (a key-management Deny, a deploy-event filter) then asks the
+ * user for it, never guesses.
+ */
+export function synthesizerDeployingRoleArn(scope: IConstruct): string | undefined {
+  const synthesizer = Stack.of(scope).synthesizer;
+  if (!(synthesizer instanceof DefaultStackSynthesizer)) {
+    return undefined;
+  }
+  let arn: string;
+  try {
+    arn = synthesizer.cloudFormationExecutionRoleArn;
+  } catch {
+    return undefined; // not bound to a stack yet
+  }
+  // The synthesizer writes `${AWS::AccountId}`-style placeholders for CloudFormation.
+  return arn.includes('${') ? Fn.sub(arn) : arn;
+}
