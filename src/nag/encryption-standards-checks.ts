@@ -1,7 +1,7 @@
 import { CfnResource, Duration, IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { RULES, RuleEntry, Standard } from './private/catalog';
+import { RULES, RuleEntry, Standard, findingText } from './private/catalog';
 import { isRendered } from './private/template';
 
 /**
@@ -66,7 +66,8 @@ export interface EncryptionStandardsChecksProps extends NagPackProps {
  * escape-hatch overrides are judged alike; references to keys in the same stack are
  * followed; a value known only at deploy time (a parameter, an import) makes a rule
  * N/A rather than a finding. Rule IDs are `EncStd-<rule>`, e.g. `EncStd-KMS1`; see
- * RULES.md.
+ * RULES.md. Every finding says what is wrong and how to fix it in one line;
+ * `verbose: true` adds why it matters, L1 property names and exceptions.
  *
  * In cdk-nag 3 a pack added with `Validations.of(app).addPlugins(...)` fails
  * synthesis on any finding, warnings included. To report without failing, call
@@ -131,7 +132,7 @@ export class EncryptionStandardsChecks extends NagPack {
     for (const { entry, rule } of this.checks) {
       this.applyRule({
         ruleSuffixOverride: entry.id,
-        info: entry.info,
+        info: findingText(entry),
         explanation: entry.explanation,
         level: entry.level,
         rule,

@@ -146,10 +146,21 @@ describe('running the pack', () => {
     expect(encStdFindings(stack).map(f => [f.ruleId, f.severity])).toEqual([['EncStd-KMS9', 'warning']]);
   });
 
-  test('verbose adds the explanation to the description', () => {
+  test('a finding says what is wrong and, in one line, how to fix it', () => {
+    const stack = newStack();
+    new s3.Bucket(stack, 'Plain');
+    const [finding] = encStdFindings(stack);
+    expect(finding.description).toBe('The S3 bucket\'s default encryption is not SSE-KMS with a customer managed key. '
+      + 'Fix: Set `encryption: s3.BucketEncryption.KMS, encryptionKey: key` with a customer managed key; '
+      + 'where a service accepts only SSE-S3 (e.g. ELB access logs), acknowledge the finding with the reason.');
+  });
+
+  test('verbose adds the explanation after the fix', () => {
     const stack = newStack();
     new s3.Bucket(stack, 'Plain');
     const [finding] = encStdFindings(stack, { verbose: true });
+    const s1 = RULES.find(r => r.id === 'S1')!;
+    expect(finding.description).toBe(`${s1.info} Fix: ${s1.fix} ${s1.explanation}`);
     expect(finding.description).toContain('SSE-S3 and the AWS managed aws/s3 key give no key policy');
   });
 });
@@ -168,6 +179,14 @@ describe('the catalog', () => {
     const row = rulesMd.split('\n').find(line => line.startsWith(`| \`EncStd-${id}\` |`));
     expect(row).toBeDefined();
     expect(row).toContain(rule.level === NagMessageLevel.ERROR ? '| Error |' : '| Warning |');
+  });
+
+  test.each(RULES.map(r => [r.id, r]))('EncStd-%s has a one-line fix, the same as RULES.md\'s "How to comply"', (id, rule) => {
+    expect(rule.fix).toMatch(/^[A-Z].*\.$/);
+    expect(rule.fix).not.toMatch(/[\n|]/);
+    const row = rulesMd.split('\n').find(line => line.startsWith(`| \`EncStd-${id}\` |`))!;
+    // | ID | Level | Resources | What it checks | How to comply | Tuned by |
+    expect(row.split(' | ')[4]).toBe(rule.fix);
   });
 
   test.each(RULES.map(r => [r.id]))('EncStd-%s has a non-compliant case asserted in test/nag/rules', (id) => {
