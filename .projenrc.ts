@@ -11,7 +11,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   authorAddress: 'maintainers@cdk-kms-patterns.dev',
   repositoryUrl: 'https://github.com/cdk-kms-patterns/cdk-kms-patterns.git',
   license: 'Apache-2.0',
-  keywords: ['cdk', 'aws-cdk', 'kms', 'encryption', 'multi-tenant', 'cdk-nag', 'security'],
+  // Construct Hub lists a package by the `awscdk` keyword (with the jsii assembly).
+  keywords: ['awscdk', 'aws-cdk', 'cdk', 'constructs', 'kms', 'encryption', 'multi-tenant', 'cdk-nag', 'security', 'key-rotation', 'secrets-manager'],
+  // 0.x: minor versions may change the API (README "API stability"); 1.0 makes it stable.
+  stability: 'experimental',
+  majorVersion: 0,
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
@@ -54,6 +58,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToGo: {
     moduleName: 'github.com/cdk-kms-patterns/cdk-kms-patterns-go',
   },
+  publishToNuget: {
+    dotNetNamespace: 'CdkKmsPatterns',
+    packageId: 'CdkKmsPatterns',
+  },
+  // npm releases carry a provenance statement (publib, GitHub OIDC).
+  npmProvenance: true,
 
   gitignore: ['.venv/', 'cdk.out/', '*.d.ts.map', '.tmp/'],
   tsconfigDev: {
@@ -72,8 +82,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
-// What ships in the npm package is lib/ and the jsii assembly, not the dev tooling.
-for (const dir of ['/.venv/', '/.tmp/', '/integ/', '/examples/', '/scripts/', '/bench/', '/docs/', '/cdk.out/', '/.ci/']) {
+// What ships in the npm package is lib/, the jsii assembly, the handler bundles and the
+// user docs (README, API, RULES, LICENSE), not the dev tooling or the project's own docs
+// (test/release/npm-package.test.ts pins the list).
+for (const dir of ['/.venv/', '/.tmp/', '/integ/', '/examples/', '/scripts/', '/bench/', '/docs/', '/cdk.out/', '/.ci/',
+  '/CONTRIBUTING.md', '/SECURITY.md', '/CHANGELOG.md', '/lib/**/*.d.ts.map', '/lib/**/*.tsbuildinfo']) {
   project.addPackageIgnore(dir);
 }
 // Integ snapshots are generated; keep them out of diffs and language statistics.
