@@ -102,6 +102,9 @@ for (const dir of ['/.venv/', '/.tmp/', '/integ/', '/examples/', '/scripts/', '/
   '/CONTRIBUTING.md', '/SECURITY.md', '/CHANGELOG.md', '/lib/**/*.d.ts.map', '/lib/**/*.tsbuildinfo']) {
   project.addPackageIgnore(dir);
 }
+// The wheel holds the generated module and the npm tarball: check both where it is built.
+project.tasks.tryFind('package:python')!.exec('tsx scripts/check-wheel.ts');
+
 // Integ snapshots are generated; keep them out of diffs and language statistics.
 project.gitattributes.addAttributes('/integ/**/*.snapshot/**', 'linguist-generated');
 // eslint's project service needs a tsconfig beside the dev-only folders.
