@@ -125,6 +125,30 @@ describe('running the pack', () => {
       expect(report).toContain('EncStd-S1');
     });
 
+    // The README's rollout says to acknowledge with `EncStd-S1`, not the `EncStd::EncStd-S1`
+    // the newest CLI suggests: on 2.257 the latter let an unacknowledged bucket pass too.
+    // When the minimum aws-cdk-lib moves, these two tell whether that warning still holds.
+    function twoBuckets(ackId: string): (stack: Stack) => void {
+      return stack => {
+        const logs = new s3.Bucket(stack, 'AccessLogs');
+        Validations.of(logs).acknowledge({ id: ackId, reason: 'ELB access logs support only SSE-S3' });
+        new s3.Bucket(stack, 'Plain');
+      };
+    }
+
+    test('an `EncStd-S1` acknowledgement covers only its resource', () => {
+      const { exitCode: code, report } = synthWithPlugin(twoBuckets('EncStd-S1'));
+      expect(code).toBe(1);
+      expect(report).toContain('Stack/Plain/Resource');
+      expect(report).not.toContain('Stack/AccessLogs/Resource');
+    });
+
+    test('on aws-cdk-lib 2.257 an `EncStd::EncStd-S1` acknowledgement lets an unacknowledged bucket pass (README warns)', () => {
+      const { exitCode: code, report } = synthWithPlugin(twoBuckets('EncStd::EncStd-S1'));
+      expect(code).toBeUndefined();
+      expect(report).not.toContain('Stack/Plain/Resource');
+    });
+
     test('falls back to its own scope where CDK gives the plugin no construct tree', () => {
       const app = new App();
       new s3.Bucket(new Stack(app, 'Stack'), 'Plain');
