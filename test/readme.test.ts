@@ -41,6 +41,11 @@ test('a broken snippet is reported at its own line', () => {
   ]);
 });
 
+test('snippets import the library by its package name, as users do', () => {
+  const relative = docs.flatMap(d => d.snippets).filter(s => /^import .*from '\.{1,2}\//m.test(s.code)).map(s => `${s.file}:${s.line}`);
+  expect(relative).toEqual([]);
+});
+
 test('no TypeScript block escapes the check under another fence language', () => {
   expect(docs.flatMap(d => d.unchecked).map(s => `${s.file}:${s.line}`)).toEqual([]);
 });
