@@ -111,7 +111,7 @@ export class MultiRegionKeySet extends Construct {
       const stack = this.createReplicaStack(region);
       const replica = createSecureReplicaKey(new Construct(stack, id), {
         ...props,
-        primaryKeyArn: primary.key.keyArn,
+        primary,
         aliasName: this.aliasName,
         aliasSource,
         defaultDescription: `Replica in ${region} of the multi-Region key ${this.node.path} (primary in ${this.primaryRegion})`,

@@ -474,9 +474,16 @@ describe('render-time validation of the whole key policy', () => {
     });
   });
 
-  test('also checks the builder\'s own statements: an admin that is * fails synth', () => {
+  test('fails at construction when an admin is *: the key-management Deny names admins by their ARN', () => {
     const stack = newStack();
-    new TenantKey(stack, 'K', { tenantId: 'acme', admins: [new iam.AnyPrincipal()] });
+    expect(() => new TenantKey(stack, 'K', { tenantId: 'acme', admins: [new iam.AnyPrincipal()] })).toThrow(
+      'S/K: `admins` must be an IAM role or user (the key policy admits callers by their aws:PrincipalArn; '
+      + 'groups, accounts, `*`, services and federated principals have none that fits), got {"AWS":"*"}');
+  });
+
+  test('also checks the builder\'s own statements: without the Deny, an admin that is * fails synth', () => {
+    const stack = newStack();
+    new TenantKey(stack, 'K', { tenantId: 'acme', admins: [new iam.AnyPrincipal()], restrictKeyManagement: false });
     expect(() => Template.fromStack(stack)).toThrow(new Error(
       'Validation failed with the following errors:\n' +
       '  [S/K/Key] key policy statement AllowKeyAdministrationOnly allows a * principal without a condition',
