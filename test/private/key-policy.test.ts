@@ -478,7 +478,7 @@ describe('render-time validation of the whole key policy', () => {
     const stack = newStack();
     expect(() => new TenantKey(stack, 'K', { tenantId: 'acme', admins: [new iam.AnyPrincipal()] })).toThrow(
       'S/K: `admins` must be an IAM role or user (the key policy admits callers by their aws:PrincipalArn; '
-      + 'groups, accounts, `*`, services and federated principals have none that fits), got {"AWS":"*"}');
+      + 'groups, accounts, `*`, services and federated principals have none that fits), got "{\"AWS\":[\"*\"]}"');
   });
 
   test('also checks the builder\'s own statements: without the Deny, an admin that is * fails synth', () => {
