@@ -17,10 +17,12 @@ export interface KeyManagementOptions {
    * generate data keys with it. They are the key's managers, besides the role that deploys
    * the stack and the account root.
    *
-   * The key policy names them by `aws:PrincipalArn`, which carries the role's path. A role
-   * or user imported by name (`Role.fromRoleName`) or by an ARN without a path is matched
-   * under any path, as `role/<name>` and `role/<any path>/<name>`: names are unique in an
-   * account, so that is still the one identity.
+   * The key-management Deny names them by `aws:PrincipalArn`, which carries the role's
+   * path. A role or user imported by name (`Role.fromRoleName`) or by an ARN without a path
+   * is matched there under any path, as `role/<name>` and `role/<any path>/<name>`: names
+   * are unique in an account, so that is still the one identity. The administrator
+   * statement, though, names the ARN as given, and a key policy may name only principals
+   * that exist: give a role with a path by its full ARN (`Role.fromRoleArn`).
    * @default - none: the role that deploys the stack and the account root are the only
    * managers of the key (an info annotation says so at synth)
    */
