@@ -2,7 +2,7 @@ import { App, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, LegacySta
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { KeyManagement, RotatedSecret, TenantKey, TenantKeyProps } from '../../src';
+import { EncryptionMonitor, KeyManagement, RotatedSecret, TenantKey, TenantKeyProps } from '../../src';
 import { PERMISSION_SET_NAME } from '../../src/private/key-managers';
 
 const ACCOUNT = '111111111111';
@@ -192,10 +192,11 @@ describe('KeyManagement.setStackDefaults', () => {
       deploymentRole: iam.Role.fromRoleArn(stack, 'Deployer', deployer),
       adminPermissionSets: ['KeyAdmins'],
     });
-    new TenantKey(stack, 'K', { tenantId: 'acme' }); // with its rotation verification's log key and the monitor's topic key
+    new EncryptionMonitor(stack, 'Monitor'); // the trail key and the alarm-topic key
+    new TenantKey(stack, 'K', { tenantId: 'acme' }); // and the rotation verification's log key
     new RotatedSecret(stack, 'Secret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() }); // and the secret's own key
     const byKey = managersByKey(stack);
-    expect(Object.keys(byKey).length).toBeGreaterThanOrEqual(4);
+    expect(Object.keys(byKey)).toHaveLength(5);
     for (const managers of Object.values(byKey)) {
       expect(managers).toEqual(expect.arrayContaining([deployer, ROOT]));
       // Two Identity Center patterns, the deployer (an ARN without a path: also under any path), root.
