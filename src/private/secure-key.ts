@@ -35,7 +35,8 @@ export interface SecureKey {
 /**
  * The one place a KMS key is created. It validates and applies the safe defaults
  * (rotation on, 30-day pending window, RETAIN, the safe policy, the CreateGrant
- * guard rail, alias, tags), so a fix to them is one edit here.
+ * guard rail, key management denied to all but the key's managers, alias, tags), so a
+ * fix to them is one edit here.
  */
 export function createSecureKey(scope: Construct, props: SecureKeyProps): SecureKey {
   validateDays(scope, 'rotationPeriod', props.rotationPeriod, ROTATION_DAYS.min, ROTATION_DAYS.max);
