@@ -1,4 +1,5 @@
 export * from './key-options';
+export * from './key-management';
 export * from './service-exemption';
 export * from './tenant-key';
 export * from './shared-tenant-key';

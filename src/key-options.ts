@@ -2,23 +2,85 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
 /**
+ * Who may manage a key: change its policy, disable it, schedule its deletion, tag it, or
+ * move its alias. Every key of the library denies those actions to everyone else, whatever
+ * their IAM policies say (`restrictKeyManagement`).
+ *
+ * Set them on a construct, or for every key of a stack, the library's own keys included,
+ * with `KeyManagement.setStackDefaults(stack, options)`; each option given on a construct
+ * replaces the stack's.
+ */
+export interface KeyManagementOptions {
+  /**
+   * IAM roles and users that administer the key: they may change its policy, rotation,
+   * state, aliases and tags, and schedule its deletion, but may not encrypt, decrypt or
+   * generate data keys with it. They are the key's managers, besides the role that deploys
+   * the stack and the account root.
+   *
+   * The key-management Deny names them by `aws:PrincipalArn`, which carries the role's
+   * path. A role or user imported by name (`Role.fromRoleName`) or by an ARN without a path
+   * is matched there under any path, as `role/<name>` and `role/<any path>/<name>`: names
+   * are unique in an account, so that is still the one identity. The administrator
+   * statement, though, names the ARN as given, and a key policy may name only principals
+   * that exist: give a role with a path by its full ARN (`Role.fromRoleArn`).
+   * @default - none: the role that deploys the stack and the account root are the only
+   * managers of the key (an info annotation says so at synth)
+   */
+  readonly admins?: iam.IPrincipal[];
+
+  /**
+   * Names of IAM Identity Center permission sets whose roles in the key's account manage the
+   * key, as `admins` do. IAM Identity Center names those roles
+   * `role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<name>_<suffix>`, with a
+   * suffix that changes whenever the permission set is re-assigned, so they are matched by
+   * pattern. The roles' own permissions come from the permission set (through the account-root
+   * statement); this only exempts them from the key-management Deny. A permission set named
+   * `<name>_<more>` matches the pattern too: give managing permission sets distinct names.
+   * @default - no permission set
+   */
+  readonly adminPermissionSets?: string[];
+
+  /**
+   * The role CloudFormation deploys the stack with: it creates and updates the key, so it
+   * must stay one of the key's managers, or the next deployment fails (KMS's lockout safety
+   * check refuses a policy that would deny its own caller `PutKeyPolicy`).
+   *
+   * Give it when the app cannot know the role: with `CliCredentialsStackSynthesizer`,
+   * `LegacyStackSynthesizer` or a custom synthesizer (synth then fails without it), and
+   * whenever the stack is deployed by another role than its synthesizer's: `cdk deploy
+   * --role-arn`, CloudFormation StackSets, Service Catalog.
+   * @default - the synthesizer's CloudFormation execution role (`DefaultStackSynthesizer`:
+   * the bootstrap's `cdk-<qualifier>-cfn-exec-role-<account>-<region>`)
+   */
+  readonly deploymentRole?: iam.IRole;
+
+  /**
+   * Deny key management (`kms:PutKeyPolicy`, `kms:ScheduleKeyDeletion`, `kms:DisableKey`,
+   * `kms:DisableKeyRotation`, `kms:UpdateKeyDescription`, tagging, `kms:CreateAlias`,
+   * `kms:UpdateAlias`, `kms:DeleteAlias`, `kms:RevokeGrant`, `kms:ReplicateKey`,
+   * `kms:UpdatePrimaryRegion`) to every principal except the key's managers: `admins`,
+   * `adminPermissionSets`, the deploying role and the account root. Without it, anyone with
+   * `kms:*` in IAM can rewrite the key policy, disable the key, or point its alias at a key
+   * of their own.
+   *
+   * Turn it off only where the deploying role cannot be named, as a last resort: KMS's
+   * lockout safety check tests only the caller, so a Deny naming the wrong role leaves a key
+   * that no later deployment can update.
+   * @default true
+   */
+  readonly restrictKeyManagement?: boolean;
+}
+
+/**
  * The options every key in this library shares. Their defaults are the safe ones;
  * each opt-out is explicit.
  */
-export interface SafeKeyOptions {
+export interface SafeKeyOptions extends KeyManagementOptions {
   /**
    * A description of the key, shown in the KMS console.
    * @default - a description naming the construct and its purpose
    */
   readonly description?: string;
-
-  /**
-   * Principals that administer the key: they may change its policy, rotation,
-   * state, aliases and tags, and schedule its deletion, but may not encrypt,
-   * decrypt or generate data keys with it.
-   * @default - no administrators besides the account, through IAM
-   */
-  readonly admins?: iam.IPrincipal[];
 
   /**
    * How often KMS rotates the key material automatically, between 90 and 2560 days.

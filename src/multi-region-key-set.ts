@@ -41,8 +41,9 @@ export interface MultiRegionKeySetProps extends SafeKeyOptions, AssuranceOptions
  * for reading close to the data.
  *
  * Every key gets the library's safe policy (account-root delegation, administrators who
- * cannot use the key, the CreateGrant guard rail), the same alias, the pending window and
- * the removal policy. Rotation is shared: KMS rotates the replicas with the primary.
+ * cannot use the key, the CreateGrant guard rail, key management denied to all but its
+ * managers: the primary's include every replica Region's deploying role, which replicates
+ * it), the same alias, the pending window and the removal policy. Rotation is shared: KMS rotates the replicas with the primary.
  *
  * The primary stack must name its account and Region (`env`). Each replica stack is named
  * `<primary stack name>-<construct path in the primary stack>-<region>` and depends on the
@@ -111,7 +112,7 @@ export class MultiRegionKeySet extends Construct {
       const stack = this.createReplicaStack(region);
       const replica = createSecureReplicaKey(new Construct(stack, id), {
         ...props,
-        primaryKeyArn: primary.key.keyArn,
+        primary,
         aliasName: this.aliasName,
         aliasSource,
         defaultDescription: `Replica in ${region} of the multi-Region key ${this.node.path} (primary in ${this.primaryRegion})`,

@@ -158,10 +158,11 @@ describe('CrossAccountDecryptKey defaults', () => {
     });
   });
 
-  test('has exactly these four statements, in this order', () => {
+  test('has exactly these five statements, in this order', () => {
     expect(sidsOf(keyOnly)).toEqual([
       'AllowAccountRootDelegation',
       'DenyCreateGrantExceptForAwsResources',
+      'DenyKeyManagementExceptToManagers',
       'AllowConsumerAccountsDecrypt',
       'AllowConsumerAccountsDescribeKey',
     ]);
@@ -214,6 +215,7 @@ describe('CrossAccountDecryptKey consumers', () => {
     expect(sidsOf(template)).toEqual([
       'AllowAccountRootDelegation',
       'DenyCreateGrantExceptForAwsResources',
+      'DenyKeyManagementExceptToManagers',
       'AllowConsumerOrganizationDecrypt',
       'AllowConsumerOrganizationDescribeKey',
     ]);
@@ -231,6 +233,7 @@ describe('CrossAccountDecryptKey consumers', () => {
     expect(sidsOf(template)).toEqual([
       'AllowAccountRootDelegation',
       'DenyCreateGrantExceptForAwsResources',
+      'DenyKeyManagementExceptToManagers',
       'AllowConsumerAccountsDecrypt',
       'AllowConsumerOrganizationDecrypt',
       'AllowConsumerAccountsDescribeKey',

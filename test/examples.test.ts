@@ -151,6 +151,7 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
         'AllowAccountRootDelegation',
         'AllowKeyAdministrationOnly',
         'DenyCreateGrantExceptForAwsResources',
+        'DenyKeyManagementExceptToManagers',
         'AllowConsumerAccountsDecrypt',
         'AllowConsumerAccountsDescribeKey',
       ]);
@@ -183,7 +184,7 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
   },
   'multi-region': (template, synthesized) => {
     const policySids = (key: any): string[] => key.Properties.KeyPolicy.Statement.map((s: { Sid?: string }) => s.Sid);
-    const sids = ['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyCreateGrantExceptForAwsResources'];
+    const sids = ['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyCreateGrantExceptForAwsResources', 'DenyKeyManagementExceptToManagers'];
     // Every Region: the same alias, 30-day window, retained, watched by its own stack's monitor
     // (EventBridge rules are regional). No custom resource crosses Regions: the one rotation
     // check is the primary's, in its stack (KMS rotates the replicas with the primary).

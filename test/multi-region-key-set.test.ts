@@ -9,7 +9,7 @@ import { RotationVerificationProvider } from '../src/rotation-verification/rotat
 const ACCOUNT = '111111111111';
 const PRIMARY_ENV = { account: ACCOUNT, region: 'us-east-1' };
 const REPLICA_REGIONS = ['eu-west-1', 'eu-central-1'];
-const SIDS = ['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyCreateGrantExceptForAwsResources'];
+const SIDS = ['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyCreateGrantExceptForAwsResources', 'DenyKeyManagementExceptToManagers'];
 
 interface Built {
   readonly app: App;
@@ -67,6 +67,17 @@ describe('MultiRegionKeySet, defaults', () => {
     expect(statements[1].Action).not.toEqual(expect.arrayContaining(['kms:Decrypt']));
   });
 
+  test('the primary key is managed by the admin, every Region\'s deploying role (ReplicateKey is authorized by the primary\'s policy) and the root', () => {
+    const deny = (primaryKey.resource.Properties.KeyPolicy.Statement as any[]).find(s => s.Sid === 'DenyKeyManagementExceptToManagers');
+    const execRole = (region: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${region}` });
+    expect(deny.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
+      primary.resolve(admin.roleArn),
+      execRole('us-east-1'),
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:root`]] },
+      ...REPLICA_REGIONS.map(execRole),
+    ]);
+  });
+
   test('the primary alias is alias/data, on the primary key', () => {
     primaryTemplate.hasResourceProperties('AWS::KMS::Alias', {
       AliasName: 'alias/data',
@@ -121,11 +132,27 @@ describe('MultiRegionKeySet, defaults', () => {
       const statements: any[] = replica.resource.Properties.KeyPolicy.Statement;
       const primaryStatements: any[] = primaryKey.resource.Properties.KeyPolicy.Statement;
       expect(statements.map(s => s.Sid)).toEqual(SIDS);
-      // Everything but the administrator's ARN, which crosses Regions, is literally the same.
-      const withoutPrincipal = (s: any) => ({ ...s, Principal: s.Sid === 'AllowKeyAdministrationOnly' ? '<admin>' : s.Principal });
+      // Everything but the administrator's ARN, which crosses Regions, and the managers
+      // (each key's own deploying role; see below) is literally the same.
+      const withoutPrincipal = (s: any) => ({
+        ...s,
+        Principal: s.Sid === 'AllowKeyAdministrationOnly' ? '<admin>' : s.Principal,
+        Condition: s.Sid === 'DenyKeyManagementExceptToManagers' ? '<managers>' : s.Condition,
+      });
       expect(statements.map(withoutPrincipal)).toEqual(primaryStatements.map(withoutPrincipal));
       expect(statements[0].Principal).toEqual({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:root`]] } });
       expect(statements[1].Principal.AWS['Fn::GetStackOutput']).toMatchObject({ StackName: 'Primary', Region: 'us-east-1' });
+    });
+
+    test('is managed by the admin, its own Region\'s deploying role and the root', () => {
+      const deny = (replica.resource.Properties.KeyPolicy.Statement as any[]).find(s => s.Sid === 'DenyKeyManagementExceptToManagers');
+      const managers: any[] = deny.Condition.ArnNotLike['aws:PrincipalArn'];
+      expect(managers).toHaveLength(3);
+      expect(managers[0]['Fn::GetStackOutput']).toMatchObject({ StackName: 'Primary', Region: 'us-east-1' });
+      expect(managers.slice(1)).toEqual([
+        { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${region}` },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:root`]] },
+      ]);
     });
 
     test('holds the CT.KMS.PR.3 CreateGrant Deny that Control Tower checks only on AWS::KMS::Key', () => {
@@ -230,9 +257,9 @@ describe('overrides', () => {
       .flatMap(r => r.Properties.KeyPolicy.Statement.map((s: any) => s.Sid));
     // The set's own key: the primary stack also holds the verification's and the monitor's keys.
     expect(ownKeyResource(Template.fromStack(primary), set).Properties.KeyPolicy.Statement.map((s: any) => s.Sid))
-      .toEqual(['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly']);
+      .toEqual(['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyKeyManagementExceptToManagers']);
     for (const region of REPLICA_REGIONS) {
-      expect(sids(set.replicaStack(region), 'AWS::KMS::ReplicaKey')).toEqual(['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly']);
+      expect(sids(set.replicaStack(region), 'AWS::KMS::ReplicaKey')).toEqual(['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyKeyManagementExceptToManagers']);
     }
   });
 
@@ -243,7 +270,7 @@ describe('overrides', () => {
     const replicaStatements = Template.fromStack(set.replicaStack('eu-west-1')).toJSON().Resources;
     const sids = Object.values(replicaStatements as Record<string, any>).filter(r => r.Type === 'AWS::KMS::ReplicaKey')
       .flatMap(r => r.Properties.KeyPolicy.Statement.map((s: any) => s.Sid));
-    expect(sids).toEqual(['AllowAccountRootDelegation', 'DenyCreateGrantExceptForAwsResources']);
+    expect(sids).toEqual(['AllowAccountRootDelegation', 'DenyCreateGrantExceptForAwsResources', 'DenyKeyManagementExceptToManagers']);
   });
 
   test('the default alias is alias/multi-region/<unique name>, the same in every Region', () => {

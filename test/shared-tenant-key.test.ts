@@ -150,10 +150,11 @@ describe('SharedTenantKey defaults', () => {
     }));
   });
 
-  test('has exactly these four statements, in this order, and no per-principal list', () => {
+  test('has exactly these five statements, in this order, and no per-principal list', () => {
     expect((keyResource(template, key).Properties.KeyPolicy.Statement as any[]).map(s => s.Sid)).toEqual([
       'AllowAccountRootDelegation',
       'DenyCreateGrantExceptForAwsResources',
+      'DenyKeyManagementExceptToManagers',
       'DenyPrincipalsWithoutTenantTag',
       'DenyOutsideTenantEncryptionContext',
     ]);
@@ -352,6 +353,7 @@ describe('SharedTenantKey overrides', () => {
     ownKeyTemplate(template, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('DenyCreateGrantExceptForAwsResources'));
     expect((keyResource(template, key).Properties.KeyPolicy.Statement as any[]).map(s => s.Sid)).toEqual([
       'AllowAccountRootDelegation',
+      'DenyKeyManagementExceptToManagers',
       'DenyPrincipalsWithoutTenantTag',
       'DenyOutsideTenantEncryptionContext',
     ]);

@@ -161,10 +161,11 @@ describe('TenantKey defaults', () => {
     }));
   });
 
-  test('has exactly these four statements, in this order', () => {
+  test('has exactly these five statements, in this order', () => {
     expect(statementsOf(template, key).map(s => s.Sid)).toEqual([
       'AllowAccountRootDelegation',
       'DenyCreateGrantExceptForAwsResources',
+      'DenyKeyManagementExceptToManagers',
       'DenyNonTenantPrincipals',
       'DenyOutsideTenantEncryptionContext',
     ]);
@@ -272,6 +273,7 @@ describe('TenantKey overrides', () => {
     expect(statementsOf(template, key).map(s => s.Sid)).toEqual([
       'AllowAccountRootDelegation',
       'DenyCreateGrantExceptForAwsResources',
+      'DenyKeyManagementExceptToManagers',
       'DenyNonTenantPrincipals',
       'DenyOutsideTenantEncryptionContext',
       'DenyViaS3WithoutItsEncryptionContext',
@@ -347,6 +349,7 @@ describe('TenantKey overrides', () => {
     ownKeyTemplate(template, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('DenyCreateGrantExceptForAwsResources'));
     expect(statementsOf(template, key).map(s => s.Sid)).toEqual([
       'AllowAccountRootDelegation',
+      'DenyKeyManagementExceptToManagers',
       'DenyNonTenantPrincipals',
       'DenyOutsideTenantEncryptionContext',
     ]);

@@ -32,6 +32,30 @@ export const ADMIN_ACTIONS = [
   'kms:UpdateKeyDescription',
 ];
 
+/**
+ * What the key-management Deny refuses to everyone but the key's managers: every action
+ * that changes who controls the key, where its alias points, or whether it works. Absent on
+ * purpose: `kms:RetireGrant` (services retire their own grants, e.g. for shared EBS and RDS
+ * snapshots), `kms:CancelKeyDeletion` and `kms:EnableKey` (recovery), and every `Describe*`,
+ * `Get*` and `List*` (verification and audit read them). `kms:ReplicateKey` and
+ * `kms:UpdatePrimaryRegion` matter only on multi-Region keys and cost nothing elsewhere.
+ */
+export const KEY_MANAGEMENT_ACTIONS = [
+  'kms:PutKeyPolicy',
+  'kms:ScheduleKeyDeletion',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:UpdateKeyDescription',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:CreateAlias',
+  'kms:UpdateAlias',
+  'kms:DeleteAlias',
+  'kms:RevokeGrant',
+  'kms:ReplicateKey',
+  'kms:UpdatePrimaryRegion',
+];
+
 /** Produce ciphertext under the key. */
 export const ENCRYPT_ACTIONS = [
   'kms:Encrypt',

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import {
   ADMIN_ACTIONS, AWS_RESOURCE_GRANT_ACTIONS, CONSUMER_DECRYPT_ACTIONS, CONTEXT_BOUND_ACTIONS, CRYPTO_ACTIONS,
-  DESCRIBE_ACTIONS, SNAPSHOT_SHARING_ACTIONS,
+  DESCRIBE_ACTIONS, KEY_MANAGEMENT_ACTIONS, SNAPSHOT_SHARING_ACTIONS,
 } from './actions';
 import { invalidProp } from './validate';
 import { ServiceExemption } from '../service-exemption';
@@ -17,6 +17,12 @@ export interface KeyPolicyBuilderProps {
   readonly admins?: iam.IPrincipal[];
   /** Add the CT.KMS.PR.3 Deny: grants only for AWS resources or by AWS services. */
   readonly restrictGrantsToAwsServices: boolean;
+  /**
+   * `aws:PrincipalArn` values and patterns of the key's managers, the only principals the
+   * key-management Deny lets through; more can be added until the policy renders.
+   * @default - no key-management Deny
+   */
+  readonly keyManagers?: string[];
 }
 
 /** Who counts as a tenant's principal for a Deny, evaluated when the policy renders. */
@@ -50,8 +56,8 @@ export interface CrossAccountDecryptOptions {
 
 /**
  * The one key-policy builder. It starts every policy with the account-root
- * delegation (so IAM can always manage the key and it can never be locked out),
- * key administrators without cryptographic use, and the CreateGrant guard rail.
+ * delegation, key administrators without cryptographic use, the CreateGrant guard
+ * rail, and the Deny of key management to everyone but the key's managers.
  * Constructs then say what is special about them through intention-named methods;
  * no construct writes a statement by hand.
  *
@@ -64,6 +70,7 @@ export class KeyPolicyBuilder {
   private readonly stack: Stack;
   private readonly rootPrincipal = new iam.AccountRootPrincipal();
   private readonly deferred: DeferredStatement[] = [];
+  private readonly managers?: string[];
 
   constructor(scope: IConstruct, props: KeyPolicyBuilderProps) {
     this.stack = Stack.of(scope);
@@ -98,6 +105,50 @@ export class KeyPolicyBuilder {
         },
       }));
     }
+    if (props.keyManagers) {
+      this.managers = [...props.keyManagers];
+      this.denyKeyManagementExceptTo(this.managers);
+    }
+  }
+
+  /**
+   * Exempt more principals from the key-management Deny, such as the roles that replicate
+   * a multi-Region primary key from other Regions (`kms:ReplicateKey` is authorized by the
+   * primary's policy).
+   */
+  public addKeyManagers(arns: string[]): void {
+    if (!this.managers) {
+      throw new Error('addKeyManagers: this key policy has no key-management Deny');
+    }
+    if (this.rendered) {
+      throw new Error('addKeyManagers: the key policy has already been synthesized');
+    }
+    this.managers.push(...arns);
+  }
+
+  /**
+   * IAM's `kms:*` would otherwise let any principal of the account rewrite the policy,
+   * disable or delete the key, or point its alias at a key of its own (alias swap: every
+   * caller that encrypts by alias then encrypts to the attacker). `aws:PrincipalArn` is the
+   * role's ARN for every session of it, and is absent for AWS service principals, hence
+   * `BoolIfExists aws:PrincipalIsAWSService`. No `aws:ViaAWSService` exemption: a stack
+   * deployed without a role reaches KMS through CloudFormation, and that exemption would
+   * reopen the door to whoever can create a stack. No `NotPrincipal`: a Deny with it
+   * matches sessions by their session ARN, which the list cannot name.
+   */
+  private denyKeyManagementExceptTo(managers: string[]): void {
+    const statement = new DeferredStatement({
+      sid: 'DenyKeyManagementExceptToManagers',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: KEY_MANAGEMENT_ACTIONS,
+      resources: ['*'],
+    }, s => {
+      s.addCondition('ArnNotLike', { 'aws:PrincipalArn': [...new Set(managers)] });
+      s.addCondition('BoolIfExists', { 'aws:PrincipalIsAWSService': 'false' });
+    });
+    this.deferred.push(statement);
+    this.document.addStatements(statement);
   }
 
   /** Key users: cryptographic actions only, never administration. */

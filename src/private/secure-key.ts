@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { resolveKeyManagers } from './key-managers';
 import { KeyPolicyBuilder } from './key-policy';
 import { ReplicaKey } from './replica-key';
 import { MAX_ALIAS_LENGTH, invalidProp, validateDays } from './validate';
@@ -34,16 +35,19 @@ export interface SecureKey {
 /**
  * The one place a KMS key is created. It validates and applies the safe defaults
  * (rotation on, 30-day pending window, RETAIN, the safe policy, the CreateGrant
- * guard rail, alias, tags), so a fix to them is one edit here.
+ * guard rail, key management denied to all but the key's managers, alias, tags), so a
+ * fix to them is one edit here.
  */
 export function createSecureKey(scope: Construct, props: SecureKeyProps): SecureKey {
   validateDays(scope, 'rotationPeriod', props.rotationPeriod, ROTATION_DAYS.min, ROTATION_DAYS.max);
   validateDays(scope, 'pendingWindow', props.pendingWindow, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max);
   validateAliasName(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
 
+  const managers = resolveKeyManagers(scope, props);
   const policy = new KeyPolicyBuilder(scope, {
-    admins: props.admins,
+    admins: managers.admins,
     restrictGrantsToAwsServices: props.restrictGrantsToAwsServices ?? true,
+    keyManagers: managers.managerArns,
   });
   const key = new kms.Key(scope, 'Key', {
     description: props.description ?? props.defaultDescription,
@@ -69,8 +73,13 @@ export function createSecureKey(scope: Construct, props: SecureKeyProps): Secure
  * (`AWS::KMS::ReplicaKey` has no rotation property). It is ignored here.
  */
 export interface SecureReplicaKeyProps extends SafeKeyOptions {
-  /** The primary key's ARN. */
-  readonly primaryKeyArn: string;
+  /**
+   * The primary key, as the factory made it. The replica takes the stack-wide key-management
+   * defaults of the primary's stack (its own stack is made by the library), and its deploying
+   * role becomes one of the primary's managers: `kms:ReplicateKey` is authorized by the
+   * primary key's policy.
+   */
+  readonly primary: SecureKey;
   /** Full alias name, `alias/` included: the primary's, so that each Region has the same alias. */
   readonly aliasName: string;
   /** The user's prop the alias derives from, and its value, for error messages. */
@@ -98,12 +107,17 @@ export function createSecureReplicaKey(scope: Construct, props: SecureReplicaKey
   validateDays(scope, 'pendingWindow', props.pendingWindow, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max);
   validateAliasName(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
 
+  const managers = resolveKeyManagers(scope, props, props.primary.key);
   const policy = new KeyPolicyBuilder(scope, {
-    admins: props.admins,
+    admins: managers.admins,
     restrictGrantsToAwsServices: props.restrictGrantsToAwsServices ?? true,
+    keyManagers: managers.managerArns,
   });
+  if (managers.deployingRoleArns) {
+    props.primary.policy.addKeyManagers(managers.deployingRoleArns);
+  }
   const key = new ReplicaKey(scope, 'Key', {
-    primaryKeyArn: props.primaryKeyArn,
+    primaryKeyArn: props.primary.key.keyArn,
     policy: policy.document,
     description: props.description ?? props.defaultDescription,
     pendingWindow: props.pendingWindow ?? Duration.days(PENDING_WINDOW_DAYS.default),

@@ -73,6 +73,16 @@ test('Fn::Sub resolves pseudo parameters, attributes, variables and escapes', ()
   expect(resolveIntrinsics(sub, template, 'test')).toBe(`${keyArnFor('K')}|aws|111111111111|\${Literal}`);
 });
 
+test('Fn::Split and Fn::Select feed lists to Fn::Join and pick from them', () => {
+  const template: CfnTemplate = { Resources: {} };
+  const anyPath = { 'Fn::Join': [':role/*/', { 'Fn::Split': [':role/', 'arn:aws:iam::111111111111:role/admin'] }] };
+  expect(resolveIntrinsics(anyPath, template, 'test')).toBe('arn:aws:iam::111111111111:role/*/admin');
+  const uuid = { 'Fn::Select': [2, { 'Fn::Split': ['/', 'arn:aws:cloudformation:us-east-1:111111111111:stack/S/uuid'] }] };
+  expect(resolveIntrinsics(uuid, template, 'test')).toBe('uuid');
+  expect(() => resolveIntrinsics({ 'Fn::Select': [3, ['a']] }, template, 'test')).toThrow('cannot select 3 from ["a"] at test.Fn::Select');
+  expect(() => resolveIntrinsics({ 'Fn::Join': ['', 'not a list'] }, template, 'test')).toThrow('expected a list at test.Fn::Join');
+});
+
 describe('fails loudly on what it cannot resolve', () => {
   const template: CfnTemplate = {
     Resources: {

@@ -65,7 +65,7 @@ export function resolvedIdentityPolicies(template: CfnTemplate, roleLogicalId: s
   return [...inline, ...attached].map((doc, i) => resolveIntrinsics(doc, template, `${roleLogicalId} identity policy ${i}`));
 }
 
-/** Replaces Ref, Fn::GetAtt, Fn::Join and Fn::Sub with concrete values; throws on anything else. */
+/** Replaces Ref, Fn::GetAtt, Fn::Join, Fn::Split, Fn::Select and Fn::Sub with concrete values; throws on anything else. */
 export function resolveIntrinsics(value: unknown, template: CfnTemplate, where: string): unknown {
   if (Array.isArray(value)) {
     return value.map((v, i) => resolveIntrinsics(v, template, `${where}[${i}]`));
@@ -83,7 +83,7 @@ export function resolveIntrinsics(value: unknown, template: CfnTemplate, where: 
   return Object.fromEntries(entries.map(([k, v]) => [k, resolveIntrinsics(v, template, `${where}.${k}`)]));
 }
 
-function resolveIntrinsic(fn: string, arg: unknown, template: CfnTemplate, where: string): string {
+function resolveIntrinsic(fn: string, arg: unknown, template: CfnTemplate, where: string): string | string[] {
   switch (fn) {
     case 'Ref':
       return ref(String(arg), template, where);
@@ -92,8 +92,26 @@ function resolveIntrinsic(fn: string, arg: unknown, template: CfnTemplate, where
       return getAtt(id, attr, template, where);
     }
     case 'Fn::Join': {
-      const [delimiter, parts] = arg as [string, unknown[]];
+      const [delimiter, listArg] = arg as [string, unknown];
+      // The list is literal, or an intrinsic that returns one (Fn::Split).
+      const parts = Array.isArray(listArg) ? listArg : resolveIntrinsics(listArg, template, `${where}.list`);
+      if (!Array.isArray(parts)) {
+        throw new Error(`expected a list at ${where}, got ${JSON.stringify(parts)}`);
+      }
       return parts.map((p, i) => asString(resolveIntrinsics(p, template, `${where}[${i}]`), where)).join(delimiter);
+    }
+    case 'Fn::Select': {
+      const [index, listArg] = arg as [unknown, unknown];
+      const list = Array.isArray(listArg) ? listArg : resolveIntrinsics(listArg, template, `${where}.list`);
+      const i = Number(resolveIntrinsics(index, template, `${where}.index`));
+      if (!Array.isArray(list) || !Number.isInteger(i) || i < 0 || i >= list.length) {
+        throw new Error(`cannot select ${JSON.stringify(index)} from ${JSON.stringify(list)} at ${where}`);
+      }
+      return asString(resolveIntrinsics(list[i], template, `${where}[${i}]`), where);
+    }
+    case 'Fn::Split': {
+      const [delimiter, source] = arg as [string, unknown];
+      return asString(resolveIntrinsics(source, template, `${where}.source`), where).split(delimiter);
     }
     case 'Fn::Sub': {
       const [text, vars] = (Array.isArray(arg) ? arg : [arg, {}]) as [string, Record<string, unknown>];

@@ -126,6 +126,79 @@ describe('KeyPolicyBuilder admins', () => {
   });
 });
 
+describe('KeyPolicyBuilder key-management Deny', () => {
+  const MANAGERS = [ADMIN_ROLE_ARN, 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-us-east-1', 'arn:aws:iam::111111111111:root'];
+
+  function denyOf(keyManagers: string[] | undefined): { stack: Stack; builder: KeyPolicyBuilder; statements: any[] } {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true, keyManagers });
+    return { stack, builder, statements: statementsOf(stack, builder) };
+  }
+
+  test('denies the management and alias actions to *, except the managers by aws:PrincipalArn and AWS services', () => {
+    expect(bySid(denyOf(MANAGERS).statements, 'DenyKeyManagementExceptToManagers')).toEqual({
+      Sid: 'DenyKeyManagementExceptToManagers',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: [
+        'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:UpdateKeyDescription',
+        'kms:TagResource', 'kms:UntagResource', 'kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias', 'kms:RevokeGrant',
+        'kms:ReplicateKey', 'kms:UpdatePrimaryRegion',
+      ],
+      Resource: '*',
+      Condition: {
+        ArnNotLike: { 'aws:PrincipalArn': MANAGERS },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      },
+    });
+  });
+
+  test('never denies retiring grants, recovery, or any read', () => {
+    const actions: string[] = bySid(denyOf(MANAGERS).statements, 'DenyKeyManagementExceptToManagers').Action;
+    for (const never of ['kms:RetireGrant', 'kms:CancelKeyDeletion', 'kms:EnableKey', 'kms:EnableKeyRotation']) {
+      expect(actions).not.toContain(never);
+    }
+    expect(actions.filter(a => /^kms:(Describe|Get|List)/.test(a))).toEqual([]);
+    expect(actions.filter(a => a.includes('*'))).toEqual([]);
+  });
+
+  test('uses neither NotPrincipal nor an aws:ViaAWSService exemption, and never bypasses the lockout safety check', () => {
+    const text = JSON.stringify(denyOf(MANAGERS).statements);
+    expect(text).not.toContain('NotPrincipal');
+    expect(text).not.toContain('aws:ViaAWSService');
+    expect(text).not.toContain('BypassPolicyLockoutSafetyCheck');
+  });
+
+  test('comes after the CreateGrant Deny, and is absent without keyManagers', () => {
+    expect(denyOf(MANAGERS).statements.map(s => s.Sid)).toEqual([
+      'AllowAccountRootDelegation', 'DenyCreateGrantExceptForAwsResources', 'DenyKeyManagementExceptToManagers',
+    ]);
+    expect(denyOf(undefined).statements.map(s => s.Sid)).not.toContain('DenyKeyManagementExceptToManagers');
+  });
+
+  test('reads managers added later (a replica Region\'s deploying role) when the policy renders, once each', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true, keyManagers: MANAGERS });
+    const replicaRole = 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1';
+    builder.addKeyManagers([replicaRole, ADMIN_ROLE_ARN]);
+    expect(bySid(statementsOf(stack, builder), 'DenyKeyManagementExceptToManagers').Condition.ArnNotLike['aws:PrincipalArn'])
+      .toEqual([...MANAGERS, replicaRole]);
+  });
+
+  test('addKeyManagers fails without the Deny, and once the policy has rendered', () => {
+    const stack = newStack();
+    expect(() => new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true }).addKeyManagers([ADMIN_ROLE_ARN]))
+      .toThrow('addKeyManagers: this key policy has no key-management Deny');
+    const { builder } = denyOf(MANAGERS);
+    expect(() => builder.addKeyManagers([ADMIN_ROLE_ARN])).toThrow('addKeyManagers: the key policy has already been synthesized');
+  });
+
+  test('passes the builder\'s own validation', () => {
+    const { builder } = denyOf(MANAGERS);
+    expect(builder.validate()).toEqual([]);
+  });
+});
+
 describe('KeyPolicyBuilder.allowUse', () => {
   test('gives the principals exactly the cryptographic actions, and no administration action', () => {
     const stack = newStack();
@@ -474,9 +547,16 @@ describe('render-time validation of the whole key policy', () => {
     });
   });
 
-  test('also checks the builder\'s own statements: an admin that is * fails synth', () => {
+  test('fails at construction when an admin is *: the key-management Deny names admins by their ARN', () => {
     const stack = newStack();
-    new TenantKey(stack, 'K', { tenantId: 'acme', admins: [new iam.AnyPrincipal()] });
+    expect(() => new TenantKey(stack, 'K', { tenantId: 'acme', admins: [new iam.AnyPrincipal()] })).toThrow(
+      'S/K: `admins` must be an IAM role or user (the key policy admits callers by their aws:PrincipalArn; '
+      + 'groups, accounts, `*`, services and federated principals have none that fits), got "{\"AWS\":[\"*\"]}"');
+  });
+
+  test('also checks the builder\'s own statements: without the Deny, an admin that is * fails synth', () => {
+    const stack = newStack();
+    new TenantKey(stack, 'K', { tenantId: 'acme', admins: [new iam.AnyPrincipal()], restrictKeyManagement: false });
     expect(() => Template.fromStack(stack)).toThrow(new Error(
       'Validation failed with the following errors:\n' +
       '  [S/K/Key] key policy statement AllowKeyAdministrationOnly allows a * principal without a condition',

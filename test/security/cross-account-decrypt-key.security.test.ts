@@ -98,9 +98,10 @@ describe('CrossAccountDecryptKey, account mode, simulated', () => {
     ['kms:GenerateDataKey', 'ImplicitlyDenied'],
     ['kms:GenerateDataKeyWithoutPlaintext', 'ImplicitlyDenied'],
     ['kms:ReEncryptTo', 'ImplicitlyDenied'],
-    ['kms:PutKeyPolicy', 'ImplicitlyDenied'],
-    ['kms:ScheduleKeyDeletion', 'ImplicitlyDenied'],
-    ['kms:DisableKey', 'ImplicitlyDenied'],
+    // Key management: denied outright to all but the key's managers.
+    ['kms:PutKeyPolicy', 'ExplicitlyDenied'],
+    ['kms:ScheduleKeyDeletion', 'ExplicitlyDenied'],
+    ['kms:DisableKey', 'ExplicitlyDenied'],
     // CT.KMS.PR.3: a grant not for an AWS resource is denied outright.
     ['kms:CreateGrant', 'ExplicitlyDenied'],
   ];
@@ -172,7 +173,7 @@ describe('CrossAccountDecryptKey, organization mode, simulated', () => {
     ['a member cannot generate data keys, even with kms:* in IAM',
       req(roleIn(CONSUMER), [policy(kmsStar().toStatementJson())], 'kms:GenerateDataKey', inOrg(ORG)), 'ImplicitlyDenied'],
     ['a member cannot put the key policy, even with kms:* in IAM',
-      req(roleIn(CONSUMER), [policy(kmsStar().toStatementJson())], 'kms:PutKeyPolicy', inOrg(ORG)), 'ImplicitlyDenied'],
+      req(roleIn(CONSUMER), [policy(kmsStar().toStatementJson())], 'kms:PutKeyPolicy', inOrg(ORG)), 'ExplicitlyDenied'],
     ['a producer-account principal of the organization gets nothing from the org statement without IAM',
       req(roleIn(PRODUCER), [], 'kms:Decrypt', inOrg(ORG)), 'ImplicitlyDenied'],
     ['control: with an IAM Allow, the producer-account principal decrypts through the root delegation',

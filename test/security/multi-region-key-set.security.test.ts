@@ -51,7 +51,7 @@ function buildFixture(): Fixture {
     DrReaderRole: role(euWest, 'DrReaderRole'),
     // Granted on one replica only, through replicaKey(region).
     LocalReaderRole: role(euWest, 'LocalReaderRole'),
-    // kms:* in IAM on every key: the account-root delegation lets IAM decide.
+    // kms:* in IAM on every key: the account-root delegation lets IAM decide, but for key management.
     PowerUserRole: role(primary, 'PowerUserRole', kmsStar()),
     // Nothing at all.
     UngrantedRole: role(primary, 'UngrantedRole'),
@@ -93,11 +93,29 @@ describe('MultiRegionKeySet, simulated', () => {
     expect(arns.map(a => a.split(':')[3])).toEqual(REGIONS);
   });
 
-  test.each(REPLICAS)('the replica in %s has the primary\'s key policy, resolved', (region) => {
-    const primary = fx.keys.get(PRIMARY)!;
-    const replica = fx.keys.get(region)!;
-    expect(resolvedRegionalKeyPolicy(replica.stack, fx.all, replica.logicalId))
-      .toEqual(resolvedRegionalKeyPolicy(primary.stack, fx.all, primary.logicalId));
+  /** A key policy with the key-management Deny's manager list taken out, and that list. */
+  function splitManagers(region: string): { policy: any; managers: string[] } {
+    const key = fx.keys.get(region)!;
+    const policy = structuredClone(resolvedRegionalKeyPolicy(key.stack, fx.all, key.logicalId)) as any;
+    const deny = policy.Statement.find((st: any) => st.Sid === 'DenyKeyManagementExceptToManagers');
+    const managers = deny.Condition.ArnNotLike['aws:PrincipalArn'];
+    deny.Condition.ArnNotLike['aws:PrincipalArn'] = '<managers>';
+    return { policy, managers };
+  }
+  const execRole = (region: string) => `arn:aws:iam::${FAKE_ENV.account}:role/cdk-hnb659fds-cfn-exec-role-${FAKE_ENV.account}-${region}`;
+  const ADMIN_ARN = `arn:aws:iam::${FAKE_ENV.account}:role/KeyAdminRole`;
+  const ROOT_ARN = `arn:aws:iam::${FAKE_ENV.account}:root`;
+
+  test.each(REPLICAS)('the replica in %s has the primary\'s key policy, resolved, but for the managers', (region) => {
+    expect(splitManagers(region).policy).toEqual(splitManagers(PRIMARY).policy);
+  });
+
+  test.each(REPLICAS)('the replica in %s is managed by the admin, its own Region\'s deploying role and the root', (region) => {
+    expect(splitManagers(region).managers).toEqual([ADMIN_ARN, execRole(region), ROOT_ARN]);
+  });
+
+  test('the primary is managed by the admin, every Region\'s deploying role (ReplicateKey is authorized by its policy) and the root', () => {
+    expect(splitManagers(PRIMARY).managers).toEqual([ADMIN_ARN, execRole(PRIMARY), ROOT_ARN, ...REPLICAS.map(execRole)]);
   });
 
   // The same request in every Region: the decision must not depend on the Region.
@@ -109,7 +127,7 @@ describe('MultiRegionKeySet, simulated', () => {
     ['the key admin cannot generate a data key', 'KeyAdminRole', 'kms:GenerateDataKey', {}, 'ImplicitlyDenied'],
     // Account-root delegation: IAM decides for the account's principals.
     ['a role with kms:* in IAM can decrypt (root delegation)', 'PowerUserRole', 'kms:Decrypt', {}, 'Allowed'],
-    ['a role with kms:* in IAM can rewrite the key policy (no lockout)', 'PowerUserRole', 'kms:PutKeyPolicy', {}, 'Allowed'],
+    ['a role with kms:* in IAM cannot rewrite the key policy: it is no key manager', 'PowerUserRole', 'kms:PutKeyPolicy', {}, 'ExplicitlyDenied'],
     // CT.KMS.PR.3 in every Region.
     ['a role with kms:* in IAM cannot create a grant for itself', 'PowerUserRole', 'kms:CreateGrant', {}, 'ExplicitlyDenied'],
     ['control: a grant for an AWS resource passes the guard rail', 'PowerUserRole', 'kms:CreateGrant',
@@ -117,7 +135,7 @@ describe('MultiRegionKeySet, simulated', () => {
     // Grants through the set reach every Region's key.
     ['a role granted encrypt/decrypt in the primary stack can decrypt', 'WriterRole', 'kms:Decrypt', {}, 'Allowed'],
     ['a role granted encrypt/decrypt in the primary stack can generate a data key', 'WriterRole', 'kms:GenerateDataKey', {}, 'Allowed'],
-    ['a role granted encrypt/decrypt cannot administer the key', 'WriterRole', 'kms:ScheduleKeyDeletion', {}, 'ImplicitlyDenied'],
+    ['a role granted encrypt/decrypt cannot administer the key', 'WriterRole', 'kms:ScheduleKeyDeletion', {}, 'ExplicitlyDenied'],
     ['a role granted decrypt in a replica stack can decrypt', 'DrReaderRole', 'kms:Decrypt', {}, 'Allowed'],
     ['a role granted decrypt only cannot encrypt', 'DrReaderRole', 'kms:Encrypt', {}, 'ImplicitlyDenied'],
     // Nobody else.

@@ -45,7 +45,7 @@ describe('SharedTenantKey isolation, simulated', () => {
     ['control: the same role with context A', 'TaggedPowerRole', 'kms:Decrypt', as(A, { tenantId: A }), 'Allowed'],
     ['untagged role with kms:* is denied with context A', 'UntaggedPowerRole', 'kms:Decrypt', as(undefined, { tenantId: A }), 'ExplicitlyDenied'],
     ['untagged role with kms:* is denied with an empty-string context', 'UntaggedPowerRole', 'kms:Decrypt', as(undefined, { tenantId: '' }), 'ExplicitlyDenied'],
-    ['untagged role with kms:* can still manage the key (no lockout)', 'UntaggedPowerRole', 'kms:PutKeyPolicy', {}, 'Allowed'],
+    ['untagged role with kms:* cannot manage the key: it is no key manager', 'UntaggedPowerRole', 'kms:PutKeyPolicy', {}, 'ExplicitlyDenied'],
     ['key admin cannot decrypt', 'KeyAdminRole', 'kms:Decrypt', as(undefined, { tenantId: A }), 'ExplicitlyDenied'],
     ['control: key admin can put the key policy', 'KeyAdminRole', 'kms:PutKeyPolicy', {}, 'Allowed'],
     // Secrets Manager exemption: its own context replaces the tenant's, the tag is still required.

@@ -57,7 +57,7 @@ describe('TenantKey isolation, simulated', () => {
     ['power user is denied with context A', 'PowerUserRole', 'KeyA', 'kms:Decrypt', ctx(T), 'ExplicitlyDenied'],
     ['power user is denied with context B', 'PowerUserRole', 'KeyA', 'kms:Decrypt', ctx(U), 'ExplicitlyDenied'],
     ['power user is denied without context', 'PowerUserRole', 'KeyA', 'kms:GenerateDataKey', {}, 'ExplicitlyDenied'],
-    ['power user can still rewrite the key policy (no lockout)', 'PowerUserRole', 'KeyA', 'kms:PutKeyPolicy', {}, 'Allowed'],
+    ['power user (kms:* in IAM) cannot rewrite the key policy: it is not a key manager', 'PowerUserRole', 'KeyA', 'kms:PutKeyPolicy', {}, 'ExplicitlyDenied'],
     ['power user can describe the key (outside the Deny)', 'PowerUserRole', 'KeyA', 'kms:DescribeKey', {}, 'Allowed'],
     // Key administrators administer and cannot use.
     ['key admin cannot decrypt, even with the tenant context', 'KeyAdminRole', 'KeyA', 'kms:Decrypt', ctx(T), 'ExplicitlyDenied'],
