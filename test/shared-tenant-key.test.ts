@@ -7,10 +7,8 @@ import { RotationVerificationProvider } from '../src/rotation-verification/rotat
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const CONTEXT_BOUND = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
-const ENCRYPT_DECRYPT = [
-  'kms:Encrypt', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext',
-  'kms:Decrypt', 'kms:ReEncryptFrom',
-];
+// No kms:ReEncrypt*: the key policy denies it (see the ReEncrypt tests below).
+const ENCRYPT_DECRYPT = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:Decrypt'];
 const ADMIN = [
   'kms:CancelKeyDeletion', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:DescribeKey', 'kms:DisableKey',
   'kms:DisableKeyRotation', 'kms:EnableKey', 'kms:EnableKeyRotation', 'kms:GetKeyPolicy',
@@ -150,12 +148,36 @@ describe('SharedTenantKey defaults', () => {
     }));
   });
 
-  test('has exactly these four statements, in this order, and no per-principal list', () => {
+  test('denies a context holding any key but the tenant key and the Encryption SDK\'s aws-crypto-public-key', () => {
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND,
+      Resource: '*',
+      Condition: Match.exact({ 'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'aws-crypto-public-key'] } }),
+    }));
+  });
+
+  test('denies every ReEncrypt, to every principal, unconditionally', () => {
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyReEncrypt',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:ReEncrypt*',
+      Resource: '*',
+      Condition: Match.absent(),
+    }));
+  });
+
+  test('has exactly these six statements, in this order, and no per-principal list', () => {
     expect((keyResource(template, key).Properties.KeyPolicy.Statement as any[]).map(s => s.Sid)).toEqual([
       'AllowAccountRootDelegation',
       'DenyCreateGrantExceptForAwsResources',
       'DenyPrincipalsWithoutTenantTag',
       'DenyOutsideTenantEncryptionContext',
+      'DenyEncryptionContextKeysOutsideAllowList',
+      'DenyReEncrypt',
     ]);
   });
 });
@@ -304,6 +326,33 @@ describe('SharedTenantKey overrides', () => {
     }
   });
 
+  test('encryptionContextKey is the default allow-list\'s tenant key', () => {
+    const { stack, key } = sharedKey({ encryptionContextKey: 'customer' });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      Condition: Match.exact({ 'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': ['customer', 'aws-crypto-public-key'] } }),
+    }));
+  });
+
+  test('allowedEncryptionContextKeys replaces the allow-list', () => {
+    const { stack, key } = sharedKey({ allowedEncryptionContextKeys: ['tenantId', 'aws:x-amz-cek-alg'] });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      Condition: Match.exact({ 'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'aws:x-amz-cek-alg'] } }),
+    }));
+  });
+
+  test('serviceExemptions exclude their endpoints from the keys Deny, as from the context Deny', () => {
+    const { stack, key } = sharedKey({ serviceExemptions: [ServiceExemption.secretsManager(), ServiceExemption.s3('eu-west-1')] });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      Condition: Match.exact({
+        'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'aws-crypto-public-key'] },
+        'StringNotEquals': { 'kms:ViaService': ['secretsmanager.us-east-1.amazonaws.com', 's3.eu-west-1.amazonaws.com'] },
+      }),
+    }));
+  });
+
   test('serviceExemptions leave the tag Deny as it is: the caller must still carry the tag', () => {
     const { stack, key } = sharedKey({ serviceExemptions: [ServiceExemption.s3()] });
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
@@ -354,6 +403,8 @@ describe('SharedTenantKey overrides', () => {
       'AllowAccountRootDelegation',
       'DenyPrincipalsWithoutTenantTag',
       'DenyOutsideTenantEncryptionContext',
+      'DenyEncryptionContextKeysOutsideAllowList',
+      'DenyReEncrypt',
     ]);
   });
 });
@@ -458,6 +509,39 @@ describe('SharedTenantKey validation', () => {
         `S/K: \`${prop}\` must be 1-128 characters of letters, digits and _ . : / = + @ -, got "${value}"`,
       ));
     });
+  });
+
+  test('fails when allowedEncryptionContextKeys leaves out the tenant\'s context key', () => {
+    expect(() => sharedKey({ allowedEncryptionContextKeys: ['aws-crypto-public-key'] })).toThrow(new Error(
+      'S/K: `allowedEncryptionContextKeys` must include the tenant\'s encryption-context key "tenantId", or every call would be denied, '
+      + 'got ["aws-crypto-public-key"]',
+    ));
+  });
+
+  test('fails when allowedEncryptionContextKeys holds two spellings of one key', () => {
+    expect(() => sharedKey({ allowedEncryptionContextKeys: ['tenantId', 'TenantID'] })).toThrow(new Error(
+      'S/K: `allowedEncryptionContextKeys` must not hold keys that differ only in case ("tenantId" and "TenantID"): KMS matches '
+      + '`kms:EncryptionContext:<key>` case-insensitively, so a second spelling of the tenant key reopens the forgery this list stops, '
+      + 'got ["tenantId","TenantID"]',
+    ));
+  });
+
+  test('fails when allowedEncryptionContextKeys names a key twice', () => {
+    expect(() => sharedKey({ allowedEncryptionContextKeys: ['tenantId', 'tenantId'] })).toThrow(new Error(
+      'S/K: `allowedEncryptionContextKeys` must not contain duplicates ("tenantId" appears more than once), got ["tenantId","tenantId"]',
+    ));
+  });
+
+  test('fails when an allowedEncryptionContextKeys entry has characters KMS context keys cannot', () => {
+    expect(() => sharedKey({ allowedEncryptionContextKeys: ['tenantId', 'bad key!'] })).toThrow(new Error(
+      'S/K: `allowedEncryptionContextKeys[1]` must be 1-128 characters of letters, digits and _ . : / = + @ -, got "bad key!"',
+    ));
+  });
+
+  test('accepts tokens in allowedEncryptionContextKeys, unvalidated', () => {
+    const stack = newStack();
+    const extra = new CfnParameter(stack, 'Extra').valueAsString;
+    expect(() => new SharedTenantKey(stack, 'K', { alias: 'shared/tenants', allowedEncryptionContextKeys: ['tenantId', extra] })).not.toThrow();
   });
 
   test.each([

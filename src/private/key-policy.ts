@@ -211,6 +211,44 @@ export class KeyPolicyBuilder {
     }
   }
 
+  /**
+   * Deny context-bound operations whose encryption context has any key outside `allowedKeys`
+   * (compared exactly, case included). KMS matches the key of `kms:EncryptionContext:<key>`
+   * case-insensitively, so a context `{tenantId: A, TENANTID: B}` would otherwise be judged
+   * by whichever pair KMS picks; the GrantConstraints documentation recommends
+   * `kms:EncryptionContextKeys` for a fully case-sensitive check. Calls through an exempt
+   * service are let through, as in the context Deny: the service sets its own keys.
+   */
+  public requireEncryptionContextKeysIn(allowedKeys: string[], exemptions: ServiceExemption[] = []): void {
+    const viaServices = exemptions.map(e => e.viaServiceIn(this.stack.region));
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: CONTEXT_BOUND_ACTIONS,
+      resources: ['*'],
+      conditions: {
+        'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': allowedKeys },
+        ...(viaServices.length > 0 ? { StringNotEquals: { 'kms:ViaService': viaServices } } : {}),
+      },
+    }));
+  }
+
+  /**
+   * Deny every `kms:ReEncrypt*`. AWS does not document whether `kms:EncryptionContext:*`
+   * conditions on ReEncrypt judge the source or the destination context, so a key whose
+   * isolation rests on those conditions cannot tell which ciphertext a ReEncrypt reads.
+   */
+  public denyReEncrypt(): void {
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'DenyReEncrypt',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: ['kms:ReEncrypt*'],
+      resources: ['*'],
+    }));
+  }
+
   /** Deny context-bound operations to any principal that lacks the tag `tagKey`. */
   public requirePrincipalTag(tagKey: string): void {
     // A Deny of its own: in one statement the conditions are ANDed, and a missing

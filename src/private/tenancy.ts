@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { PATTERNS, REGION_PATTERN, validateNoReservedPrefix, validatePattern, validateUnique } from './validate';
+import { PATTERNS, REGION_PATTERN, invalidProp, validateNoReservedPrefix, validatePattern, validateUnique } from './validate';
 import { ServiceExemption } from '../service-exemption';
 
 /** Validation of the tenancy props TenantKey and SharedTenantKey share. */
@@ -12,6 +12,36 @@ export const DEFAULT_CONTEXT_KEY = 'tenantId';
 export function validateConditionKeySuffix(scope: IConstruct, prop: string, value: string | undefined): void {
   validatePattern(scope, prop, value, PATTERNS.conditionKeySuffix, '1-128 characters of letters, digits and _ . : / = + @ -');
   validateNoReservedPrefix(scope, prop, value, ['aws:']);
+}
+
+/**
+ * The encryption-context key the AWS Encryption SDK adds under its default (signing)
+ * algorithm suites, and sends to KMS with the caller's own pairs.
+ */
+export const ENCRYPTION_SDK_PUBLIC_KEY = 'aws-crypto-public-key';
+
+/**
+ * An allow-list of encryption-context keys: each a valid key, none twice, no two that
+ * differ only in case (KMS would treat them as one in `kms:EncryptionContext:<key>`,
+ * the attack the list exists to stop), and `contextKey` among them.
+ */
+export function validateAllowedContextKeys(scope: IConstruct, prop: string, keys: string[], contextKey: string): void {
+  if (Token.isUnresolved(keys)) {
+    return;
+  }
+  keys.forEach((k, i) => validatePattern(scope, `${prop}[${i}]`, k, PATTERNS.conditionKeySuffix, '1-128 characters of letters, digits and _ . : / = + @ -'));
+  validateUnique(scope, prop, keys);
+  const concrete = keys.filter(k => !Token.isUnresolved(k));
+  for (const [i, k] of concrete.entries()) {
+    const twin = concrete.slice(i + 1).find(o => o !== k && o.toLowerCase() === k.toLowerCase());
+    if (twin) {
+      invalidProp(scope, prop, keys, `must not hold keys that differ only in case ("${k}" and "${twin}"): KMS matches `
+        + '`kms:EncryptionContext:<key>` case-insensitively, so a second spelling of the tenant key reopens the forgery this list stops');
+    }
+  }
+  if (!Token.isUnresolved(contextKey) && concrete.length === keys.length && !keys.includes(contextKey)) {
+    invalidProp(scope, prop, keys, `must include the tenant's encryption-context key "${contextKey}", or every call would be denied`);
+  }
 }
 
 /** Each exemption names a plausible endpoint and context key, with no service twice. */

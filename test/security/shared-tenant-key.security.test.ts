@@ -25,6 +25,13 @@ function buildAccount(): SimulatedAccount {
   Tags.of(account.role('TaggedPowerRole', kmsStar())).add('tenantId', A); // tagged A, kms:* in IAM
   account.role('UntaggedPowerRole', kmsStar()); // no tag, kms:* in IAM
   account.key('Shared', shared.key);
+  // The S3 Encryption Client adds aws:x-amz-cek-alg to the context: listed, it is let through.
+  const s3ec = new SharedTenantKey(account.stack, 'S3ec', {
+    alias: 'shared/s3ec',
+    allowedEncryptionContextKeys: ['tenantId', 'aws:x-amz-cek-alg'],
+  });
+  s3ec.grantTenantAccess(roleA);
+  account.key('S3ec', s3ec.key);
   return account;
 }
 
@@ -57,5 +64,65 @@ describe('SharedTenantKey isolation, simulated', () => {
       { ...as(A, { other: 'x' }), viaService: 'secretsmanager' }, 'ExplicitlyDenied'],
   ])('%s', async (_name, role, action, extra, expected) => {
     await expectKms(account.request(role, 'Shared', action, extra), expected);
+  });
+});
+
+describe('SharedTenantKey encryption-context keys, simulated', () => {
+  const account = buildAccount();
+  const SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:a-AbCdEf';
+  const tagged = (tag: string, context: Record<string, string>, extra: Partial<KmsRequest> = {}): Partial<KmsRequest> =>
+    ({ principalTags: { tenantId: tag }, encryptionContext: context, ...extra });
+
+  /**
+   * KMS matches the key of kms:EncryptionContext:<key> case-insensitively, so with two
+   * spellings of the tenant key it judges one pair, which one is undocumented. The request
+   * gives the simulator the pair KMS is assumed to judge (the one that favours the
+   * attacker) and every key the context really holds, in kms:EncryptionContextKeys.
+   */
+  const kmsJudges = (tag: string, judged: Record<string, string>, allKeys: string[]): Partial<KmsRequest> =>
+    tagged(tag, judged, { extraContext: { 'kms:EncryptionContextKeys': allKeys } });
+
+  test.each<[string, string, string, Partial<KmsRequest>, KmsDecision]>([
+    // B makes ciphertext under {tenantId: B, TENANTID: A}: KMS judges B's pair on encrypt...
+    ['attack: tenant B encrypts a context that also names A under a case variant', 'TenantBRole', 'kms:Encrypt',
+      kmsJudges(B, { tenantId: B }, ['tenantId', 'TENANTID']), 'ExplicitlyDenied'],
+    // ... and A's pair when A decrypts it: A would accept data B forged.
+    ['attack: tenant A decrypts that context, KMS judging the variant that names A', 'TenantARole', 'kms:Decrypt',
+      kmsJudges(A, { TENANTID: A }, ['tenantId', 'TENANTID']), 'ExplicitlyDenied'],
+    ['attack: the same, with the variant TenantId', 'TenantARole', 'kms:Decrypt',
+      kmsJudges(A, { TenantId: A }, ['tenantId', 'TenantId']), 'ExplicitlyDenied'],
+    ['attack: only a case variant of the tenant key', 'TenantARole', 'kms:Decrypt', tagged(A, { TENANTID: A }), 'ExplicitlyDenied'],
+    ['a key outside the allow-list', 'TenantARole', 'kms:GenerateDataKey', tagged(A, { tenantId: A, purpose: 'x' }), 'ExplicitlyDenied'],
+    ['control: the plain tenant context', 'TenantARole', 'kms:GenerateDataKey', tagged(A, { tenantId: A }), 'Allowed'],
+    ['control: the Encryption SDK\'s context (tenant key + aws-crypto-public-key)', 'TenantARole', 'kms:GenerateDataKey',
+      tagged(A, { 'tenantId': A, 'aws-crypto-public-key': 'AmZxYWJj' }), 'Allowed'],
+    ['control: Secrets Manager\'s own keys, through the exempt service', 'TenantARole', 'kms:Decrypt',
+      tagged(A, { SecretARN: SECRET, SecretVersionId: 'v1' }, { viaService: 'secretsmanager' }), 'Allowed'],
+    ['Secrets Manager\'s keys on a direct call (no exemption applies)', 'TenantARole', 'kms:Decrypt',
+      tagged(A, { tenantId: A, SecretARN: SECRET }), 'ExplicitlyDenied'],
+  ])('%s', async (_name, role, action, extra, expected) => {
+    await expectKms(account.request(role, 'Shared', action, extra), expected);
+  });
+
+  test.each<[string, Record<string, string>, KmsDecision]>([
+    ['control: the S3 Encryption Client\'s aws:x-amz-cek-alg, when listed', { 'tenantId': A, 'aws:x-amz-cek-alg': 'AES/GCM/NoPadding' }, 'Allowed'],
+    ['aws-crypto-public-key, once the list is given without it', { 'tenantId': A, 'aws-crypto-public-key': 'AmZxYWJj' }, 'ExplicitlyDenied'],
+  ])('%s', async (_name, context, expected) => {
+    await expectKms(account.request('TenantARole', 'S3ec', 'kms:GenerateDataKey', tagged(A, context)), expected);
+  });
+});
+
+describe('SharedTenantKey ReEncrypt, simulated', () => {
+  const account = buildAccount();
+  const own = { principalTags: { tenantId: A }, encryptionContext: { tenantId: A } };
+
+  // AWS does not document whether the context conditions on ReEncrypt judge the source
+  // or the destination context; the key denies ReEncrypt to everyone rather than guess.
+  test.each(['kms:ReEncryptFrom', 'kms:ReEncryptTo'])('attack: the tenant\'s own %s, even with kms:* in IAM, is denied', async (action) => {
+    await expectKms(account.request('TaggedPowerRole', 'Shared', action, own), 'ExplicitlyDenied');
+  });
+
+  test('control: the same role decrypts the same context', async () => {
+    await expectKms(account.request('TaggedPowerRole', 'Shared', 'kms:Decrypt', own), 'Allowed');
   });
 });
