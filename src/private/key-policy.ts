@@ -82,8 +82,9 @@ export class KeyPolicyBuilder {
       }));
     }
     if (props.restrictGrantsToAwsServices) {
-      // AWS Control Tower CT.KMS.PR.3: a grant is a side door into the key that the
-      // key policy never sees again, so only AWS services integrating with KMS get one.
+      // AWS Control Tower CT.KMS.PR.3: a grant allows what it names without the conditions
+      // of the policy's Allow statements (only a Deny still binds it), so only AWS services
+      // integrating with KMS get one.
       this.document.addStatements(new iam.PolicyStatement({
         sid: 'DenyCreateGrantExceptForAwsResources',
         effect: iam.Effect.DENY,
