@@ -198,8 +198,9 @@ export class KeyPolicyBuilder {
       if (!exemption.contextKey) {
         continue;
       }
+      const via = `DenyVia${sidSafe(exemption.servicePrefix)}${sidSafe(exemption.region ?? '')}`;
       this.document.addStatements(new iam.PolicyStatement({
-        sid: `DenyVia${sidSafe(exemption.servicePrefix)}${sidSafe(exemption.region ?? '')}WithoutItsEncryptionContext`,
+        sid: `${via}WithoutItsEncryptionContext`,
         effect: iam.Effect.DENY,
         principals: [new iam.StarPrincipal()],
         actions: CONTEXT_BOUND_ACTIONS,
@@ -209,6 +210,23 @@ export class KeyPolicyBuilder {
           Null: { [`kms:EncryptionContext:${exemption.contextKey}`]: 'true' },
         },
       }));
+      const pattern = exemption._tenantContextPattern(this.stack, expectedValue);
+      if (pattern !== undefined) {
+        // The service's own context must name the tenant. With a policy variable, a caller
+        // without the tag makes this negated condition silently not apply: the tag Deny
+        // (requirePrincipalTag) must stand beside it, as it does on SharedTenantKey.
+        this.document.addStatements(new iam.PolicyStatement({
+          sid: `${via}OutsideTenant`,
+          effect: iam.Effect.DENY,
+          principals: [new iam.StarPrincipal()],
+          actions: CONTEXT_BOUND_ACTIONS,
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'kms:ViaService': exemption.viaServiceIn(this.stack.region) },
+            StringNotLike: { [`kms:EncryptionContext:${exemption.contextKey}`]: pattern },
+          },
+        }));
+      }
     }
   }
 

@@ -53,6 +53,15 @@ export function validateServiceExemptions(scope: IConstruct, exemptions: Service
       validatePattern(scope, `${prop}.contextKey`, e.contextKey, PATTERNS.conditionKeySuffix, '1-128 characters of letters, digits and _ . : / = + @ -');
     }
     validatePattern(scope, `${prop}.region`, e.region, REGION_PATTERN, 'a Region name such as "eu-west-1"');
+    const binding = e._tenantBinding;
+    if (binding?.service === 'secretsmanager') {
+      validatePattern(scope, `${prop}.secretNamePrefix`, binding.prefix, /^[A-Za-z0-9/_+=.@-]*$/,
+        'letters, digits and / _ + = . @ - (the characters of a secret name; no wildcard)');
+    } else if (binding?.service === 's3') {
+      validatePattern(scope, `${prop}.bucketName`, binding.bucketName, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'a bucket name: 3-63 lowercase letters, digits, "." or "-"');
+      validatePattern(scope, `${prop}.keyPrefix`, binding.prefix, /^[^*?$]*$/, 'an object key prefix without "*", "?" or "$" (they would widen the match)');
+    }
   });
   const region = Stack.of(scope).region;
   const keyRegion = Token.isUnresolved(region) ? '<key Region>' : region;
@@ -80,14 +89,26 @@ export function grantUnderTenantContext(scope: IConstruct, grantee: iam.IGrantab
     resourceArns: [on.keyArn],
     conditions: { StringEquals: { [`kms:EncryptionContext:${on.contextKey}`]: on.contextValue } },
   });
-  const region = Stack.of(scope).region;
   return on.exemptions.reduce((combined, exemption) => combined.combine(iam.Grant.addToPrincipal({
     grantee,
     actions,
     resourceArns: [on.keyArn],
-    conditions: {
-      StringEquals: { 'kms:ViaService': exemption.viaServiceIn(region) },
-      ...(exemption.contextKey ? { Null: { [`kms:EncryptionContext:${exemption.contextKey}`]: 'false' } } : {}),
-    },
+    conditions: exemptionConditions(Stack.of(scope), exemption, on.contextValue),
   })), grant);
+}
+
+/**
+ * What a grant through an exempt service requires: the endpoint, and the service's own
+ * context key, bound to the tenant for the `...ForTenant` forms.
+ */
+function exemptionConditions(stack: Stack, exemption: ServiceExemption, tenant: string): Record<string, Record<string, string>> {
+  const via = { 'kms:ViaService': exemption.viaServiceIn(stack.region) };
+  const pattern = exemption._tenantContextPattern(stack, tenant);
+  if (exemption.contextKey && pattern !== undefined) {
+    return { StringEquals: via, StringLike: { [`kms:EncryptionContext:${exemption.contextKey}`]: pattern } };
+  }
+  return {
+    StringEquals: via,
+    ...(exemption.contextKey ? { Null: { [`kms:EncryptionContext:${exemption.contextKey}`]: 'false' } } : {}),
+  };
 }

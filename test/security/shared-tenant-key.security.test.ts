@@ -126,3 +126,54 @@ describe('SharedTenantKey ReEncrypt, simulated', () => {
     await expectKms(account.request('TaggedPowerRole', 'Shared', 'kms:Decrypt', own), 'Allowed');
   });
 });
+
+describe('SharedTenantKey exemptions bound to the caller\'s tenant, simulated', () => {
+  const SECRET = (tenant: string) => `arn:aws:secretsmanager:us-east-1:111111111111:secret:tenants/${tenant}/db-AbCdEf`;
+  const OBJECT = (tenant: string) => `arn:aws:s3:::tenant-data/${tenant}/report.csv`;
+
+  function build(): SimulatedAccount {
+    const account = new SimulatedAccount();
+    const bound = new SharedTenantKey(account.stack, 'Bound', {
+      alias: 'shared/bound',
+      serviceExemptions: [
+        ServiceExemption.secretsManagerForTenant({ secretNamePrefix: 'tenants/' }),
+        ServiceExemption.s3ForTenant({ bucketName: 'tenant-data' }),
+      ],
+    });
+    const plain = new SharedTenantKey(account.stack, 'Plain', { alias: 'shared/plain', serviceExemptions: [ServiceExemption.secretsManager()] });
+    for (const [name, tenant] of [['TenantARole', A], ['TenantBRole', B]]) {
+      const r = account.role(name);
+      Tags.of(r).add('tenantId', tenant);
+      bound.grantTenantAccess(r);
+      plain.grantTenantAccess(r);
+    }
+    account.role('UntaggedPowerRole', kmsStar());
+    account.key('Bound', bound.key);
+    account.key('Plain', plain.key);
+    return account;
+  }
+  const account = build();
+  const via = (service: string, tag: string | undefined, context: Record<string, string>): Partial<KmsRequest> =>
+    ({ viaService: service, encryptionContext: context, ...(tag ? { principalTags: { tenantId: tag } } : {}) });
+
+  test.each<[string, string, string, Partial<KmsRequest>, KmsDecision]>([
+    ['attack: tenant B reads tenant A\'s secret through Secrets Manager', 'TenantBRole', 'Bound',
+      via('secretsmanager', B, { SecretARN: SECRET(A), SecretVersionId: 'v1' }), 'ExplicitlyDenied'],
+    ['control: tenant A reads its own secret', 'TenantARole', 'Bound', via('secretsmanager', A, { SecretARN: SECRET(A), SecretVersionId: 'v1' }), 'Allowed'],
+    ['a secret outside the tenants/ prefix', 'TenantARole', 'Bound',
+      via('secretsmanager', A, { SecretARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:tenant-a/db-AbCdEf' }), 'ExplicitlyDenied'],
+    ['attack: tenant B reads tenant A\'s object through S3', 'TenantBRole', 'Bound', via('s3', B, { 'aws:s3:arn': OBJECT(A) }), 'ExplicitlyDenied'],
+    ['control: tenant B reads its own object', 'TenantBRole', 'Bound', via('s3', B, { 'aws:s3:arn': OBJECT(B) }), 'Allowed'],
+    // With an S3 Bucket Key the context is the bucket's ARN: the tenant-bound form refuses it.
+    ['a Bucket Key\'s context (the bucket ARN) is refused', 'TenantARole', 'Bound', via('s3', A, { 'aws:s3:arn': 'arn:aws:s3:::tenant-data' }), 'ExplicitlyDenied'],
+    // No tag: ${aws:PrincipalTag/tenantId} cannot resolve and the negated condition does not
+    // apply; the tag Deny beside it refuses the call.
+    ['attack: a principal without the tag, with kms:* in IAM, through Secrets Manager', 'UntaggedPowerRole', 'Bound',
+      via('secretsmanager', undefined, { SecretARN: SECRET(A) }), 'ExplicitlyDenied'],
+    // The plain exemption hands isolation to Secrets Manager: the key policy lets B through.
+    ['for contrast: the plain exemption lets tenant B decrypt tenant A\'s secret', 'TenantBRole', 'Plain',
+      via('secretsmanager', B, { SecretARN: SECRET(A), SecretVersionId: 'v1' }), 'Allowed'],
+  ])('%s', async (_name, role, key, extra, expected) => {
+    await expectKms(account.request(role, key, 'kms:Decrypt', extra), expected);
+  });
+});
