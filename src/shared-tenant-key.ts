@@ -10,7 +10,7 @@ import { assureKey, monitorMetric } from './private/assurance';
 import { createSecureKey } from './private/secure-key';
 import {
   DEFAULT_CONTEXT_KEY, ENCRYPTION_SDK_PUBLIC_KEY, grantUnderTenantContext,
-  validateAllowedContextKeys, validateConditionKeySuffix, validateServiceExemptions,
+  validateAllowedContextKeys, validateConditionKeySuffix, validateServiceExemptions, validateTenantPrincipalPath,
 } from './private/tenancy';
 import { RotationVerification } from './rotation-verification/rotation-verification';
 import { ServiceExemption } from './service-exemption';
@@ -30,6 +30,17 @@ export interface SharedTenantKeyProps extends SafeKeyOptions, AssuranceOptions {
    * @default 'tenantId'
    */
   readonly tenantTagKey?: string;
+
+  /**
+   * When set, a tenant principal must also be an IAM role of the key's account under this
+   * path (`aws:PrincipalArn` like `arn:<partition>:iam::<account>:role<path>*`), e.g.
+   * `/tenants/`. Why: a principal allowed to tag itself (session tags, `iam:TagRole`)
+   * could otherwise make itself any tenant's principal; only `iam:CreateRole` places a role
+   * under a path, and an SCP can reserve that to your provisioner (see the README's guard
+   * rails). Starts and ends with `/`; no `*` or `?`; not `/` alone. IAM users are refused.
+   * @default - any tagged principal of any path
+   */
+  readonly tenantPrincipalPath?: string;
 
   /**
    * The encryption-context key whose value must equal the caller's tenant tag.
@@ -117,6 +128,7 @@ export class SharedTenantKey extends Construct {
     this.serviceExemptions = exemptions;
     const allowedKeys = props.allowedEncryptionContextKeys ?? [this.encryptionContextKey, ENCRYPTION_SDK_PUBLIC_KEY];
     validateAllowedContextKeys(this, 'allowedEncryptionContextKeys', allowedKeys, this.encryptionContextKey);
+    validateTenantPrincipalPath(this, 'tenantPrincipalPath', props.tenantPrincipalPath);
 
     const made = createSecureKey(this, {
       ...props,
@@ -126,6 +138,9 @@ export class SharedTenantKey extends Construct {
       defaultDescription: `Customer-managed key shared by tenants, isolated by the principal tag ${this.tenantTagKey} (${this.node.path})`,
     });
     made.policy.requirePrincipalTag(this.tenantTagKey);
+    if (props.tenantPrincipalPath !== undefined) {
+      made.policy.requirePrincipalPath(props.tenantPrincipalPath);
+    }
     made.policy.requireEncryptionContext(this.encryptionContextKey, this.tenantContextVariable, exemptions);
     made.policy.requireEncryptionContextKeysIn(allowedKeys, exemptions);
     made.policy.denyReEncrypt();

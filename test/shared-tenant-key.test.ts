@@ -563,3 +563,33 @@ describe('SharedTenantKey validation', () => {
     ));
   });
 });
+
+describe('SharedTenantKey tenantPrincipalPath', () => {
+  test('denies every principal that is not a role of the account under the path', () => {
+    const { stack, key } = sharedKey({ tenantPrincipalPath: '/tenants/' });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyPrincipalsOutsideTenantPath',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND,
+      Resource: '*',
+      Condition: Match.exact({
+        ArnNotLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:role/tenants/*']] } },
+      }),
+    }));
+  });
+
+  test('in an environment-agnostic stack, names the account with AWS::AccountId', () => {
+    const stack = new Stack(new App(), 'S');
+    const key = new SharedTenantKey(stack, 'K', { alias: 'shared', tenantPrincipalPath: '/tenants/' });
+    const statement = (keyResource(Template.fromStack(stack), key).Properties.KeyPolicy.Statement as any[]).find(s => s.Sid === 'DenyPrincipalsOutsideTenantPath');
+    expect(statement.Condition.ArnNotLike['aws:PrincipalArn']).toEqual(
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/tenants/*']] });
+  });
+
+  test('fails when the path does not end with "/"', () => {
+    expect(() => sharedKey({ tenantPrincipalPath: '/tenants' })).toThrow(new Error(
+      'S/K: `tenantPrincipalPath` must be an IAM path that starts and ends with "/" (printable ASCII, no "*" or "?"), such as "/tenants/", got "/tenants"',
+    ));
+  });
+});

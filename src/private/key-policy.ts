@@ -25,6 +25,8 @@ export interface TenantPrincipals {
   readonly arns: () => string[];
   /** Principals tagged `key=value` count too. */
   readonly tag?: { readonly key: string; readonly value: string };
+  /** Tagged principals count only when they are roles under this IAM path (`/.../`). */
+  readonly tagPath?: string;
 }
 
 /**
@@ -305,6 +307,46 @@ export class KeyPolicyBuilder {
     });
     this.deferred.push(statement);
     this.document.addStatements(statement);
+    if (principals.tag && principals.tagPath !== undefined) {
+      // A second Deny, because a Deny's conditions are ANDed: a principal that is not
+      // granted by ARN must be tagged (above) AND a role under the path (here).
+      const underPath = new DeferredStatement({
+        sid: 'DenyTaggedPrincipalsOutsideTenantPath',
+        effect: iam.Effect.DENY,
+        principals: [new iam.StarPrincipal()],
+        actions: CONTEXT_BOUND_ACTIONS,
+        resources: ['*'],
+        conditions: { ArnNotLike: { 'aws:PrincipalArn': this.rolesUnder(principals.tagPath) } },
+      }, s => {
+        const arns = principals.arns();
+        if (arns.length > 0) {
+          s.addCondition('ArnNotEquals', { 'aws:PrincipalArn': arns });
+        }
+      });
+      this.deferred.push(underPath);
+      this.document.addStatements(underPath);
+    }
+  }
+
+  /**
+   * Deny context-bound operations to every principal that is not a role under the IAM
+   * path `path` (`/.../`) of the key's account. A principal that can tag itself cannot
+   * move itself under a path: only `iam:CreateRole` places a role there.
+   */
+  public requirePrincipalPath(path: string): void {
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'DenyPrincipalsOutsideTenantPath',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: CONTEXT_BOUND_ACTIONS,
+      resources: ['*'],
+      conditions: { ArnNotLike: { 'aws:PrincipalArn': this.rolesUnder(path) } },
+    }));
+  }
+
+  /** The `aws:PrincipalArn` pattern of the key account's roles under `path`. */
+  private rolesUnder(path: string): string {
+    return `arn:${this.stack.partition}:iam::${this.stack.account}:role${path}*`;
   }
 
   /**

@@ -44,6 +44,25 @@ export function validateAllowedContextKeys(scope: IConstruct, prop: string, keys
   }
 }
 
+/**
+ * An IAM path that tenant roles must sit under: `/` ... `/`, printable ASCII, at most 512
+ * characters (IAM's rule), without the wildcards `*` and `?` (the key policy matches it
+ * with `ArnLike`, where they would widen it), and not `/` alone, which every role has.
+ */
+export function validateTenantPrincipalPath(scope: IConstruct, prop: string, path: string | undefined): void {
+  if (path === undefined || Token.isUnresolved(path)) {
+    return;
+  }
+  if (path === '/') {
+    invalidProp(scope, prop, path, 'must name a path below "/": every role sits under "/", so it would admit any tagged principal');
+  }
+  validatePattern(scope, prop, path, /^\/[\x21-\x29\x2B-\x3E\x40-\x7E]*\/$/,
+    'an IAM path that starts and ends with "/" (printable ASCII, no "*" or "?"), such as "/tenants/"');
+  if (path.length > 512) {
+    invalidProp(scope, prop, path, `must be at most 512 characters (IAM's limit; it has ${path.length})`);
+  }
+}
+
 /** Each exemption names a plausible endpoint and context key, with no service twice. */
 export function validateServiceExemptions(scope: IConstruct, exemptions: ServiceExemption[]): void {
   exemptions.forEach((e, i) => {

@@ -43,6 +43,20 @@ describe('examples/scp/tenant-tags.json, simulated', () => {
     await expectScp(scp, { principalArn: role('tenant-provisioner'), action: 'iam:TagRole', resource: TENANT_ROLE, context: tagKeys('TenantId') }, 'Allowed');
   });
 
+  // With tenantPrincipalPath: '/tenants/', a role under the path is a tenant principal; only
+  // the provisioner may create one there or change who may assume it.
+  test.each(['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRole'])('attack: a non-provisioner calls %s under /tenants/', async (action) => {
+    await expectScp(scp, { principalArn: role('app'), action, resource: role('tenants/acme-app') }, 'ExplicitlyDenied');
+  });
+
+  test('control: the provisioner creates a role under /tenants/', async () => {
+    await expectScp(scp, { principalArn: role('tenant-provisioner'), action: 'iam:CreateRole', resource: role('tenants/acme-app') }, 'Allowed');
+  });
+
+  test('control: a non-provisioner creates a role elsewhere', async () => {
+    await expectScp(scp, { principalArn: role('app'), action: 'iam:CreateRole', resource: role('apps/worker') }, 'Allowed');
+  });
+
   test('attack: an administrator with kms:* rewrites a key policy', async () => {
     await expectScp(scp, { principalArn: role('admin'), action: 'kms:PutKeyPolicy', resource: KEY }, 'ExplicitlyDenied');
   });

@@ -177,3 +177,27 @@ describe('SharedTenantKey exemptions bound to the caller\'s tenant, simulated', 
     await expectKms(account.request(role, key, 'kms:Decrypt', extra), expected);
   });
 });
+
+describe('SharedTenantKey with tenantPrincipalPath, simulated', () => {
+  // A principal that can tag itself (iam:TagRole, session tags) becomes any tenant's
+  // principal; a path cannot be self-assigned: only iam:CreateRole places a role there.
+  function build(): SimulatedAccount {
+    const account = new SimulatedAccount();
+    const key = new SharedTenantKey(account.stack, 'Pathed', { alias: 'shared/pathed', tenantPrincipalPath: '/tenants/' });
+    Tags.of(account.roleUnder('/tenants/', 'TenantARole', kmsStar())).add('tenantId', A);
+    Tags.of(account.roleUnder('/', 'SelfTaggedRole', kmsStar())).add('tenantId', A);
+    Tags.of(account.roleUnder('/tenantsx/', 'NeighbourPathRole', kmsStar())).add('tenantId', A);
+    account.key('Pathed', key.key);
+    return account;
+  }
+  const account = build();
+  const asA = { principalTags: { tenantId: A }, encryptionContext: { tenantId: A } };
+
+  test.each<[string, string, KmsDecision]>([
+    ['attack: a role outside the path that tagged itself tenantId=A', 'SelfTaggedRole', 'ExplicitlyDenied'],
+    ['attack: a role under a path that merely starts alike (/tenantsx/)', 'NeighbourPathRole', 'ExplicitlyDenied'],
+    ['control: a role under /tenants/ tagged tenantId=A', 'TenantARole', 'Allowed'],
+  ])('%s', async (_name, role, expected) => {
+    await expectKms(account.request(role, 'Pathed', 'kms:Decrypt', asA), expected);
+  });
+});
