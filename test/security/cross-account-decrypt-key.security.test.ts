@@ -242,3 +242,24 @@ describe('CrossAccountDecryptKey.grantConsumer, simulated', () => {
     await check(request, expected);
   });
 });
+
+// The key has no principal Deny: its promise (which accounts, through which services)
+// lives in Allow conditions, which a grant does not carry. A principal of the producer
+// account with kms:CreateGrant in IAM could open the key to anyone, unless the
+// CreateGrant Deny stands.
+describe('CrossAccountDecryptKey and grants made in its own account, simulated', () => {
+  const producer = new Producer()
+    .key('Guarded', { consumerAccountIds: [CONSUMER], viaServices: ['s3.us-east-1.amazonaws.com'] })
+    .key('Unguarded', { consumerAccountIds: [CONSUMER], viaServices: ['s3.us-east-1.amazonaws.com'], restrictGrantsToAwsServices: false });
+  const localAdmin = roleIn(PRODUCER, 'LocalAdmin');
+  const grant = (key: string, forAwsResource: boolean) => producer.request(key, localAdmin, [policy(kmsStar().toStatementJson())], 'kms:CreateGrant',
+    { extraContext: { 'kms:GrantIsForAWSResource': String(forAwsResource), 'kms:GranteePrincipal': roleIn(UNLISTED) } });
+
+  test.each<Case>([
+    ['attack: a local principal with kms:* grants an unlisted account use of the key', grant('Guarded', false), 'ExplicitlyDenied'],
+    ['control: a grant for an AWS resource still passes', grant('Guarded', true), 'Allowed'],
+    ['with restrictGrantsToAwsServices: false the same grant is allowed: a full bypass (EncStd-KMS11 flags it)', grant('Unguarded', false), 'Allowed'],
+  ])('%s', async (_name, request, expected) => {
+    await check(request, expected);
+  });
+});
