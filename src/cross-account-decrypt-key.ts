@@ -36,13 +36,18 @@ export interface CrossAccountConsumerOptions {
    * by itself; it binds what may be decrypted, not who may. AWS services set their own
    * context, so with `viaServices` only the services' own keys (e.g. `aws:s3:arn` for S3,
    * `SecretARN` for Secrets Manager) can be required; other combinations are rejected.
+   * Cannot be combined with `allowReEncryptFrom` (see there).
    * @default - no encryption context is required
    */
   readonly requiredEncryptionContext?: { [key: string]: string };
 
   /**
    * Also allow `kms:ReEncryptFrom`, so a consumer can move ciphertext under this key to
-   * a key of its own without seeing the plaintext.
+   * a key of its own without seeing the plaintext. Cannot be combined with
+   * `requiredEncryptionContext`: AWS does not document whether encryption-context
+   * conditions on ReEncrypt judge the source or the destination context, so the
+   * required context might bind only the consumer's own destination and leave every
+   * ciphertext under the key open to re-encryption.
    * @default false
    */
   readonly allowReEncryptFrom?: boolean;

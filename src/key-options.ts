@@ -108,8 +108,11 @@ export interface SafeKeyOptions extends KeyManagementOptions {
    * Deny `kms:CreateGrant` unless the grant is for an AWS resource
    * (`kms:GrantIsForAWSResource`) or comes from an AWS service
    * (`aws:PrincipalIsAWSService`), as the Control Tower control CT.KMS.PR.3 requires.
-   * A grant outlives the key policy that allowed it; turn this off only when a
-   * principal of yours must create grants itself.
+   * A grant outlives the key policy that allowed it and escapes the conditions of its
+   * Allow statements (only a Deny still binds it); turn this off only when a principal
+   * of yours must create grants itself. On a `CrossAccountDecryptKey`, which has no
+   * principal Deny, turning it off lets a grant made in the key's account reach any
+   * principal, in any account, outside the consumer restrictions (nag rule EncStd-KMS11).
    * @default true
    */
   readonly restrictGrantsToAwsServices?: boolean;

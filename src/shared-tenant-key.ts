@@ -8,7 +8,10 @@ import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, unionOf } from './private/actions';
 import { assureKey, monitorMetric } from './private/assurance';
 import { createSecureKey } from './private/secure-key';
-import { DEFAULT_CONTEXT_KEY, grantUnderTenantContext, validateConditionKeySuffix, validateServiceExemptions } from './private/tenancy';
+import {
+  DEFAULT_CONTEXT_KEY, ENCRYPTION_SDK_PUBLIC_KEY, grantUnderTenantContext,
+  validateAllowedContextKeys, validateConditionKeySuffix, validateServiceExemptions, validateTenantPrincipalPath,
+} from './private/tenancy';
 import { RotationVerification } from './rotation-verification/rotation-verification';
 import { ServiceExemption } from './service-exemption';
 
@@ -29,10 +32,36 @@ export interface SharedTenantKeyProps extends SafeKeyOptions, AssuranceOptions {
   readonly tenantTagKey?: string;
 
   /**
+   * When set, a tenant principal must also be an IAM role of the key's account under this
+   * path (`aws:PrincipalArn` like `arn:<partition>:iam::<account>:role<path>*`), e.g.
+   * `/tenants/`. Why: a principal allowed to tag itself (session tags, `iam:TagRole`)
+   * could otherwise make itself any tenant's principal; only `iam:CreateRole` places a role
+   * under a path, and an SCP can reserve that to your provisioner (see the README's guard
+   * rails). Starts and ends with `/`; no `*` or `?`; not `/` alone. IAM users are refused.
+   * @default - any tagged principal of any path
+   */
+  readonly tenantPrincipalPath?: string;
+
+  /**
    * The encryption-context key whose value must equal the caller's tenant tag.
    * @default 'tenantId'
    */
   readonly encryptionContextKey?: string;
+
+  /**
+   * Every key an encryption context may hold; a context with any other key is denied
+   * (`ForAnyValue:StringNotEquals kms:EncryptionContextKeys`), except through an exempt
+   * service, which sets its own keys. Why: KMS matches the key in
+   * `kms:EncryptionContext:<key>` case-insensitively, so without this list a context
+   * `{tenantId: A, TENANTID: B}` is judged by whichever pair KMS picks, and tenant B could
+   * forge ciphertext tenant A accepts. The list is compared exactly, case included, and
+   * must include `encryptionContextKey`. Add the keys your clients put in the context,
+   * e.g. `aws:x-amz-cek-alg` for the Amazon S3 Encryption Client. Ciphertext made before
+   * with other keys no longer decrypts.
+   * @default - `encryptionContextKey` and `aws-crypto-public-key` (which the AWS
+   *   Encryption SDK adds under its default, signing algorithm suites)
+   */
+  readonly allowedEncryptionContextKeys?: string[];
 
   /**
    * AWS services that set their own encryption context and may call the key
@@ -50,6 +79,11 @@ export interface SharedTenantKeyProps extends SafeKeyOptions, AssuranceOptions {
  * tenant tag (`kms:EncryptionContext:tenantId` = `${aws:PrincipalTag/tenantId}`), and
  * a principal without the tag is denied outright. The key policy is the same size for
  * one tenant or a hundred thousand. Isolation is as strong as your control of the tag.
+ *
+ * Contexts holding keys outside `allowedEncryptionContextKeys` are denied, and so is every
+ * `kms:ReEncrypt*`: AWS does not document whether encryption-context conditions on
+ * ReEncrypt judge the source or the destination context, so the tenant check could be
+ * made against the wrong one. Move ciphertext between keys with Decrypt and Encrypt.
  *
  * @example
  * const shared = new SharedTenantKey(this, 'Shared', { alias: 'shared/tenants' });
@@ -92,6 +126,9 @@ export class SharedTenantKey extends Construct {
     const exemptions = props.serviceExemptions ?? [];
     validateServiceExemptions(this, exemptions);
     this.serviceExemptions = exemptions;
+    const allowedKeys = props.allowedEncryptionContextKeys ?? [this.encryptionContextKey, ENCRYPTION_SDK_PUBLIC_KEY];
+    validateAllowedContextKeys(this, 'allowedEncryptionContextKeys', allowedKeys, this.encryptionContextKey);
+    validateTenantPrincipalPath(this, 'tenantPrincipalPath', props.tenantPrincipalPath);
 
     const made = createSecureKey(this, {
       ...props,
@@ -101,7 +138,12 @@ export class SharedTenantKey extends Construct {
       defaultDescription: `Customer-managed key shared by tenants, isolated by the principal tag ${this.tenantTagKey} (${this.node.path})`,
     });
     made.policy.requirePrincipalTag(this.tenantTagKey);
+    if (props.tenantPrincipalPath !== undefined) {
+      made.policy.requirePrincipalPath(props.tenantPrincipalPath);
+    }
     made.policy.requireEncryptionContext(this.encryptionContextKey, this.tenantContextVariable, exemptions);
+    made.policy.requireEncryptionContextKeysIn(allowedKeys, exemptions);
+    made.policy.denyReEncrypt();
 
     this.key = made.key;
     this.alias = made.alias;
@@ -114,10 +156,12 @@ export class SharedTenantKey extends Construct {
   /**
    * Let `grantee` encrypt, decrypt and generate data keys for its own tenant: the
    * IAM statement requires the encryption context to equal the grantee's tenant tag.
-   * The grantee must carry the tag `<tenantTagKey>=<its tenant>`.
+   * The grantee must carry the tag `<tenantTagKey>=<its tenant>`. No `kms:ReEncrypt*`:
+   * the key policy denies it.
    */
   public grantTenantAccess(grantee: iam.IGrantable): iam.Grant {
-    return grantUnderTenantContext(this, grantee, unionOf(ENCRYPT_ACTIONS, DECRYPT_ACTIONS), {
+    const actions = unionOf(ENCRYPT_ACTIONS, DECRYPT_ACTIONS).filter(a => !a.startsWith('kms:ReEncrypt'));
+    return grantUnderTenantContext(this, grantee, actions, {
       keyArn: this.keyArn,
       contextKey: this.encryptionContextKey,
       contextValue: this.tenantContextVariable,

@@ -8,7 +8,9 @@ import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, GENERATE_DATA_KEY_ACTIONS, unionOf } 
 import { assureKey, monitorMetric } from './private/assurance';
 import { KeyPolicyBuilder, principalArnsOf } from './private/key-policy';
 import { createSecureKey } from './private/secure-key';
-import { DEFAULT_CONTEXT_KEY, grantUnderTenantContext, validateConditionKeySuffix, validateServiceExemptions } from './private/tenancy';
+import {
+  DEFAULT_CONTEXT_KEY, grantUnderTenantContext, validateConditionKeySuffix, validateServiceExemptions, validateTenantPrincipalPath,
+} from './private/tenancy';
 import { invalidProp, validatePattern } from './private/validate';
 import { RotationVerification } from './rotation-verification/rotation-verification';
 import { ServiceExemption } from './service-exemption';
@@ -41,6 +43,18 @@ export interface TenantKeyProps extends SafeKeyOptions, AssuranceOptions {
    * @default - only principals granted through this construct are the tenant's
    */
   readonly tenantTagKey?: string;
+
+  /**
+   * With `tenantTagKey`: a tagged principal counts as the tenant's only when it is also an
+   * IAM role of the key's account under this path (`aws:PrincipalArn` like
+   * `arn:<partition>:iam::<account>:role<path>*`), e.g. `/tenants/acme/`. Why: a
+   * principal allowed to tag itself (session tags, `iam:TagRole`) could otherwise make
+   * itself the tenant's; only `iam:CreateRole` places a role under a path, and an SCP can
+   * reserve that to your provisioner. Principals granted through this construct are
+   * admitted by ARN, wherever they sit. Starts and ends with `/`; no `*` or `?`; not `/`.
+   * @default - a tagged principal of any path
+   */
+  readonly tenantPrincipalPath?: string;
 
   /**
    * AWS services that set their own encryption context (S3, Secrets Manager, SQS)
@@ -107,6 +121,11 @@ export class TenantKey extends Construct {
     const contextKey = props.encryptionContextKey ?? DEFAULT_CONTEXT_KEY;
     validateConditionKeySuffix(this, 'encryptionContextKey', contextKey);
     validateConditionKeySuffix(this, 'tenantTagKey', props.tenantTagKey);
+    validateTenantPrincipalPath(this, 'tenantPrincipalPath', props.tenantPrincipalPath);
+    if (props.tenantPrincipalPath !== undefined && props.tenantTagKey === undefined) {
+      invalidProp(this, 'tenantPrincipalPath', props.tenantPrincipalPath,
+        'requires `tenantTagKey`: it narrows the tagged principals, and without a tag key only principals granted by ARN are the tenant\'s');
+    }
     const exemptions = props.serviceExemptions ?? [];
     validateServiceExemptions(this, exemptions);
 
@@ -124,6 +143,7 @@ export class TenantKey extends Construct {
     this.policy.requireTenantPrincipal({
       arns: () => [...this.tenantPrincipalArns],
       tag: props.tenantTagKey ? { key: props.tenantTagKey, value: props.tenantId } : undefined,
+      tagPath: props.tenantPrincipalPath,
     });
     this.policy.requireEncryptionContext(contextKey, props.tenantId, exemptions);
 

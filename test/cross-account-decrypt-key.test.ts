@@ -382,11 +382,11 @@ describe('CrossAccountDecryptKey options', () => {
   });
 
   test('consumerPolicyStatement() mirrors viaServices, and the context with IfExists', () => {
-    const { stack, key } = crossAccountKey({ viaServices: [S3], requiredEncryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::b' }, allowReEncryptFrom: true });
+    const { stack, key } = crossAccountKey({ viaServices: [S3], requiredEncryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::b' } });
     expect(stack.resolve(key.consumerPolicyStatement().toStatementJson())).toEqual({
       Sid: 'DecryptWithSharedKey',
       Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:ReEncryptFrom', 'kms:DescribeKey'],
+      Action: ['kms:Decrypt', 'kms:DescribeKey'],
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^KKey/), 'Arn'] },
       Condition: {
         StringEquals: { 'kms:ViaService': [S3] },
@@ -420,13 +420,13 @@ describe('CrossAccountDecryptKey.grantConsumer', () => {
   test('mirrors the options as consumerPolicyStatement() does', () => {
     const { stack, role } = consumerRole();
     CrossAccountDecryptKey.grantConsumer(role, KEY_ARN, {
-      viaServices: [S3], requiredEncryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::b' }, allowReEncryptFrom: true,
+      viaServices: [S3], requiredEncryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::b' },
     });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [{
           Effect: 'Allow',
-          Action: ['kms:Decrypt', 'kms:ReEncryptFrom', 'kms:DescribeKey'],
+          Action: ['kms:Decrypt', 'kms:DescribeKey'],
           Resource: KEY_ARN,
           Condition: {
             StringEquals: { 'kms:ViaService': [S3] },
@@ -518,6 +518,11 @@ describe('CrossAccountDecryptKey validation', () => {
       'S/K: `requiredEncryptionContext` cannot require the key "aws:s3:arn" together with `viaServices` "sqs.us-east-1.amazonaws.com": sqs sets its own encryption context (aws:sqs:arn) and no caller can add to it, so every call through it would be denied; require only aws:sqs:arn, or drop one of the two props, got {"aws:s3:arn":"arn:aws:s3:::b"}'],
     ['fails when the snapshot preset is combined with a required context', { allowSnapshotAndAmiSharing: true, requiredEncryptionContext: { purpose: 'sharing' } },
       'S/K: `requiredEncryptionContext` cannot be combined with `allowSnapshotAndAmiSharing`: EC2 and RDS set their own encryption context per volume or instance, so every snapshot operation would be denied, got {"purpose":"sharing"}'],
+    // The KMS docs do not say whether ReEncrypt's context conditions judge the source or the destination.
+    ['fails when allowReEncryptFrom is combined with a required context', { allowReEncryptFrom: true, requiredEncryptionContext: { purpose: 'sharing' } },
+      'S/K: `allowReEncryptFrom` cannot be combined with `requiredEncryptionContext`: AWS does not document whether the `kms:EncryptionContext` conditions '
+      + 'on ReEncrypt judge the source or the destination context, so the required context might bind only the consumer\'s own destination, '
+      + 'and every ciphertext under the key could be re-encrypted to a key the consumer holds, got true'],
     ['fails when the snapshot preset is restricted to services other than EC2 and RDS', { allowSnapshotAndAmiSharing: true, viaServices: [S3] },
       'S/K: `viaServices` must include an "ec2.<region>.amazonaws.com" or "rds.<region>.amazonaws.com" endpoint when `allowSnapshotAndAmiSharing` is on, or snapshots and AMIs could not be used, got ["s3.us-east-1.amazonaws.com"]'],
     ['fails when the alias is under alias/aws/', { alias: 'aws/shared' },
@@ -545,6 +550,10 @@ describe('CrossAccountDecryptKey validation', () => {
       'Consumer/Reader: `keyArn` must be a KMS key ARN "arn:<partition>:kms:<region>:<account>:key/<key-id>" (an alias ARN does not authorize use of the key in an IAM policy), got "arn:aws:kms:us-east-1:111111111111:alias/shared"'],
     ['fails when grantConsumer is given a key ID', '1234abcd-12ab-34cd-56ef-1234567890ab', {},
       'Consumer/Reader: `keyArn` must be a KMS key ARN "arn:<partition>:kms:<region>:<account>:key/<key-id>" (an alias ARN does not authorize use of the key in an IAM policy), got "1234abcd-12ab-34cd-56ef-1234567890ab"'],
+    ['fails when grantConsumer combines allowReEncryptFrom with a required context', KEY_ARN, { allowReEncryptFrom: true, requiredEncryptionContext: { purpose: 'p' } },
+      'Consumer/Reader: `allowReEncryptFrom` cannot be combined with `requiredEncryptionContext`: AWS does not document whether the `kms:EncryptionContext` conditions '
+      + 'on ReEncrypt judge the source or the destination context, so the required context might bind only the consumer\'s own destination, '
+      + 'and every ciphertext under the key could be re-encrypted to a key the consumer holds, got true'],
     ['fails when grantConsumer is given a bad service', KEY_ARN, { viaServices: ['s3'] },
       'Consumer/Reader: `viaServices[0]` must be a KMS ViaService endpoint "<service>.<region>.amazonaws.com" such as "s3.eu-west-1.amazonaws.com", got "s3"'],
   ])('%s', (_name, keyArn, options, message) => {

@@ -257,3 +257,76 @@ describe.each([
     expect(() => make(newStack(), [ServiceExemption.s3(region)])).not.toThrow();
   });
 });
+
+describe('ServiceExemption bound to the tenant', () => {
+  test('secretsManagerForTenant and s3ForTenant keep the service\'s endpoint and context key, and say they are tenant-bound', () => {
+    const secrets = ServiceExemption.secretsManagerForTenant({ secretNamePrefix: 'tenants/', region: 'eu-west-1' });
+    expect([secrets.servicePrefix, secrets.contextKey, secrets.region, secrets.tenantBound]).toEqual(['secretsmanager', 'SecretARN', 'eu-west-1', true]);
+    const objects = ServiceExemption.s3ForTenant({ bucketName: 'data' });
+    expect([objects.servicePrefix, objects.contextKey, objects.region, objects.tenantBound]).toEqual(['s3', 'aws:s3:arn', undefined, true]);
+    expect(ServiceExemption.secretsManager().tenantBound).toBe(false);
+  });
+
+  test('in a TenantKey, denies calls through Secrets Manager whose SecretARN is not under the tenant', () => {
+    const stack = newStack();
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.secretsManagerForTenant({ secretNamePrefix: 'tenants/' })] });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyViaSecretsmanagerOutsideTenant',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: Match.exact({
+        StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' },
+        StringNotLike: {
+          'kms:EncryptionContext:SecretARN': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:us-east-1:111111111111:secret:tenants/acme/*']] },
+        },
+      }),
+    }));
+  });
+
+  test('in a SharedTenantKey, ties aws:s3:arn to the caller\'s tenant tag, and keeps the tag Deny and the Null Deny', () => {
+    const stack = newStack();
+    const key = new SharedTenantKey(stack, 'K', { alias: 'shared', serviceExemptions: [ServiceExemption.s3ForTenant({ bucketName: 'data', keyPrefix: 'tenants/' })] });
+    const template = keyTemplate(stack, key);
+    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyViaS3OutsideTenant',
+      Condition: Match.exact({
+        StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+        StringNotLike: {
+          'kms:EncryptionContext:aws:s3:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::data/tenants/${aws:PrincipalTag/tenantId}/*']] },
+        },
+      }),
+    }));
+    expect(sidsOf(stack, key)).toEqual(expect.arrayContaining(['DenyPrincipalsWithoutTenantTag', 'DenyViaS3WithoutItsEncryptionContext', 'DenyViaS3OutsideTenant']));
+  });
+
+  test('a grant through a tenant-bound exemption requires the tenant\'s pattern, not just the key\'s presence', () => {
+    const stack = newStack();
+    const key = new SharedTenantKey(stack, 'K', { alias: 'shared', serviceExemptions: [ServiceExemption.secretsManagerForTenant({ region: 'eu-west-1' })] });
+    key.grantTenantAccess(iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::111111111111:role/App'));
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Condition: Match.exact({
+            StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
+            StringLike: {
+              'kms:EncryptionContext:SecretARN': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:${aws:PrincipalTag/tenantId}/*']] },
+            },
+          }),
+        })]),
+      },
+    });
+  });
+
+  test.each<[string, ServiceExemption, string]>([
+    ['a secret name prefix with a wildcard', ServiceExemption.secretsManagerForTenant({ secretNamePrefix: 'tenants/*' }),
+      'S/K: `serviceExemptions[0].secretNamePrefix` must be letters, digits and / _ + = . @ - (the characters of a secret name; no wildcard), got "tenants/*"'],
+    ['a bucket name with upper case', ServiceExemption.s3ForTenant({ bucketName: 'Data' }),
+      'S/K: `serviceExemptions[0].bucketName` must be a bucket name: 3-63 lowercase letters, digits, "." or "-", got "Data"'],
+    ['an object key prefix with "?"', ServiceExemption.s3ForTenant({ bucketName: 'data', keyPrefix: 'a?/' }),
+      'S/K: `serviceExemptions[0].keyPrefix` must be an object key prefix without "*", "?" or "$" (they would widen the match), got "a?/"'],
+  ])('fails with %s', (_d, exemption, message) => {
+    expect(() => new TenantKey(newStack(), 'K', { tenantId: 'acme', serviceExemptions: [exemption] })).toThrow(new Error(message));
+  });
+});

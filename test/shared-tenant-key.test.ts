@@ -7,10 +7,8 @@ import { RotationVerificationProvider } from '../src/rotation-verification/rotat
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const CONTEXT_BOUND = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
-const ENCRYPT_DECRYPT = [
-  'kms:Encrypt', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext',
-  'kms:Decrypt', 'kms:ReEncryptFrom',
-];
+// No kms:ReEncrypt*: the key policy denies it (see the ReEncrypt tests below).
+const ENCRYPT_DECRYPT = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:Decrypt'];
 const ADMIN = [
   'kms:CancelKeyDeletion', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:DescribeKey', 'kms:DisableKey',
   'kms:DisableKeyRotation', 'kms:EnableKey', 'kms:EnableKeyRotation', 'kms:GetKeyPolicy',
@@ -150,13 +148,37 @@ describe('SharedTenantKey defaults', () => {
     }));
   });
 
-  test('has exactly these five statements, in this order, and no per-principal list', () => {
+  test('denies a context holding any key but the tenant key and the Encryption SDK\'s aws-crypto-public-key', () => {
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND,
+      Resource: '*',
+      Condition: Match.exact({ 'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'aws-crypto-public-key'] } }),
+    }));
+  });
+
+  test('denies every ReEncrypt, to every principal, unconditionally', () => {
+    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyReEncrypt',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:ReEncrypt*',
+      Resource: '*',
+      Condition: Match.absent(),
+    }));
+  });
+
+  test('has exactly these seven statements, in this order, and no per-principal list', () => {
     expect((keyResource(template, key).Properties.KeyPolicy.Statement as any[]).map(s => s.Sid)).toEqual([
       'AllowAccountRootDelegation',
       'DenyCreateGrantExceptForAwsResources',
       'DenyKeyManagementExceptToManagers',
       'DenyPrincipalsWithoutTenantTag',
       'DenyOutsideTenantEncryptionContext',
+      'DenyEncryptionContextKeysOutsideAllowList',
+      'DenyReEncrypt',
     ]);
   });
 });
@@ -305,6 +327,33 @@ describe('SharedTenantKey overrides', () => {
     }
   });
 
+  test('encryptionContextKey is the default allow-list\'s tenant key', () => {
+    const { stack, key } = sharedKey({ encryptionContextKey: 'customer' });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      Condition: Match.exact({ 'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': ['customer', 'aws-crypto-public-key'] } }),
+    }));
+  });
+
+  test('allowedEncryptionContextKeys replaces the allow-list', () => {
+    const { stack, key } = sharedKey({ allowedEncryptionContextKeys: ['tenantId', 'aws:x-amz-cek-alg'] });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      Condition: Match.exact({ 'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'aws:x-amz-cek-alg'] } }),
+    }));
+  });
+
+  test('serviceExemptions exclude their endpoints from the keys Deny, as from the context Deny', () => {
+    const { stack, key } = sharedKey({ serviceExemptions: [ServiceExemption.secretsManager(), ServiceExemption.s3('eu-west-1')] });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      Condition: Match.exact({
+        'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'aws-crypto-public-key'] },
+        'StringNotEquals': { 'kms:ViaService': ['secretsmanager.us-east-1.amazonaws.com', 's3.eu-west-1.amazonaws.com'] },
+      }),
+    }));
+  });
+
   test('serviceExemptions leave the tag Deny as it is: the caller must still carry the tag', () => {
     const { stack, key } = sharedKey({ serviceExemptions: [ServiceExemption.s3()] });
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
@@ -356,6 +405,8 @@ describe('SharedTenantKey overrides', () => {
       'DenyKeyManagementExceptToManagers',
       'DenyPrincipalsWithoutTenantTag',
       'DenyOutsideTenantEncryptionContext',
+      'DenyEncryptionContextKeysOutsideAllowList',
+      'DenyReEncrypt',
     ]);
   });
 });
@@ -462,6 +513,39 @@ describe('SharedTenantKey validation', () => {
     });
   });
 
+  test('fails when allowedEncryptionContextKeys leaves out the tenant\'s context key', () => {
+    expect(() => sharedKey({ allowedEncryptionContextKeys: ['aws-crypto-public-key'] })).toThrow(new Error(
+      'S/K: `allowedEncryptionContextKeys` must include the tenant\'s encryption-context key "tenantId", or every call would be denied, '
+      + 'got ["aws-crypto-public-key"]',
+    ));
+  });
+
+  test('fails when allowedEncryptionContextKeys holds two spellings of one key', () => {
+    expect(() => sharedKey({ allowedEncryptionContextKeys: ['tenantId', 'TenantID'] })).toThrow(new Error(
+      'S/K: `allowedEncryptionContextKeys` must not hold keys that differ only in case ("tenantId" and "TenantID"): KMS matches '
+      + '`kms:EncryptionContext:<key>` case-insensitively, so a second spelling of the tenant key reopens the forgery this list stops, '
+      + 'got ["tenantId","TenantID"]',
+    ));
+  });
+
+  test('fails when allowedEncryptionContextKeys names a key twice', () => {
+    expect(() => sharedKey({ allowedEncryptionContextKeys: ['tenantId', 'tenantId'] })).toThrow(new Error(
+      'S/K: `allowedEncryptionContextKeys` must not contain duplicates ("tenantId" appears more than once), got ["tenantId","tenantId"]',
+    ));
+  });
+
+  test('fails when an allowedEncryptionContextKeys entry has characters KMS context keys cannot', () => {
+    expect(() => sharedKey({ allowedEncryptionContextKeys: ['tenantId', 'bad key!'] })).toThrow(new Error(
+      'S/K: `allowedEncryptionContextKeys[1]` must be 1-128 characters of letters, digits and _ . : / = + @ -, got "bad key!"',
+    ));
+  });
+
+  test('accepts tokens in allowedEncryptionContextKeys, unvalidated', () => {
+    const stack = newStack();
+    const extra = new CfnParameter(stack, 'Extra').valueAsString;
+    expect(() => new SharedTenantKey(stack, 'K', { alias: 'shared/tenants', allowedEncryptionContextKeys: ['tenantId', extra] })).not.toThrow();
+  });
+
   test.each([
     ['89 days', Duration.days(89), '89 days'],
     ['2561 days', Duration.days(2561), '2561 days'],
@@ -478,6 +562,36 @@ describe('SharedTenantKey validation', () => {
   ])('fails when pendingWindow is %s', (_, pendingWindow, shown) => {
     expect(() => sharedKey({ pendingWindow })).toThrow(new Error(
       `S/K: \`pendingWindow\` must be a whole number of days between 7 and 30, got "${shown}"`,
+    ));
+  });
+});
+
+describe('SharedTenantKey tenantPrincipalPath', () => {
+  test('denies every principal that is not a role of the account under the path', () => {
+    const { stack, key } = sharedKey({ tenantPrincipalPath: '/tenants/' });
+    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
+      Sid: 'DenyPrincipalsOutsideTenantPath',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND,
+      Resource: '*',
+      Condition: Match.exact({
+        ArnNotLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:role/tenants/*']] } },
+      }),
+    }));
+  });
+
+  test('in an environment-agnostic stack, names the account with AWS::AccountId', () => {
+    const stack = new Stack(new App(), 'S');
+    const key = new SharedTenantKey(stack, 'K', { alias: 'shared', tenantPrincipalPath: '/tenants/' });
+    const statement = (keyResource(Template.fromStack(stack), key).Properties.KeyPolicy.Statement as any[]).find(s => s.Sid === 'DenyPrincipalsOutsideTenantPath');
+    expect(statement.Condition.ArnNotLike['aws:PrincipalArn']).toEqual(
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/tenants/*']] });
+  });
+
+  test('fails when the path does not end with "/"', () => {
+    expect(() => sharedKey({ tenantPrincipalPath: '/tenants' })).toThrow(new Error(
+      'S/K: `tenantPrincipalPath` must be an IAM path that starts and ends with "/" (printable ASCII, no "*" or "?"), such as "/tenants/", got "/tenants"',
     ));
   });
 });

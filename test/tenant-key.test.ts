@@ -723,3 +723,60 @@ describe('TenantKey with tokens', () => {
       .toThrow(/^'pendingWindow' value must between 7 and 30 days\. Received: /);
   });
 });
+
+describe('TenantKey tenantPrincipalPath', () => {
+  const ROLES_UNDER = (path: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::111111111111:role${path}*`]] });
+
+  test('adds a Deny for tagged principals outside the path, sparing principals granted by ARN', () => {
+    const { stack, key } = tenantKey({ tenantTagKey: 'tenant', tenantPrincipalPath: '/tenants/acme/' });
+    const granted = role(stack, 'Granted');
+    key.grantDecrypt(granted);
+    const template = Template.fromStack(stack);
+    expect(statementOf(template, key, 'DenyTaggedPrincipalsOutsideTenantPath')).toEqual({
+      Sid: 'DenyTaggedPrincipalsOutsideTenantPath',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND,
+      Resource: '*',
+      Condition: {
+        ArnNotLike: { 'aws:PrincipalArn': ROLES_UNDER('/tenants/acme/') },
+        ArnNotEquals: { 'aws:PrincipalArn': [stack.resolve(granted.roleArn)] },
+      },
+    });
+  });
+
+  test('adds no such Deny without the prop', () => {
+    const { stack, key } = tenantKey({ tenantTagKey: 'tenant' });
+    expect(statementsOf(Template.fromStack(stack), key).map(s => s.Sid)).not.toContain('DenyTaggedPrincipalsOutsideTenantPath');
+  });
+
+  test('fails without tenantTagKey', () => {
+    expect(() => tenantKey({ tenantPrincipalPath: '/tenants/' })).toThrow(new Error(
+      'S/K: `tenantPrincipalPath` requires `tenantTagKey`: it narrows the tagged principals, and without a tag key only principals granted by ARN are the tenant\'s, got "/tenants/"',
+    ));
+  });
+
+  test.each([
+    ['does not start with "/"', 'tenants/'],
+    ['does not end with "/"', '/tenants'],
+    ['holds a wildcard', '/tenants/*/'],
+    ['holds "?"', '/tenant?/'],
+    ['holds a space', '/my tenants/'],
+  ])('fails when the path %s', (_d, path) => {
+    expect(() => tenantKey({ tenantTagKey: 'tenant', tenantPrincipalPath: path })).toThrow(new Error(
+      `S/K: \`tenantPrincipalPath\` must be an IAM path that starts and ends with "/" (printable ASCII, no "*" or "?"), such as "/tenants/", got "${path}"`,
+    ));
+  });
+
+  test('fails when the path is "/" alone', () => {
+    expect(() => tenantKey({ tenantTagKey: 'tenant', tenantPrincipalPath: '/' })).toThrow(new Error(
+      'S/K: `tenantPrincipalPath` must name a path below "/": every role sits under "/", so it would admit any tagged principal, got "/"',
+    ));
+  });
+
+  // "IAM identifiers": a path is at most 512 characters.
+  test('fails when the path is longer than IAM allows (512)', () => {
+    const path = `/${'a'.repeat(511)}/`;
+    expect(() => tenantKey({ tenantTagKey: 'tenant', tenantPrincipalPath: path })).toThrow(/`tenantPrincipalPath` must be at most 512 characters \(IAM's limit; it has 513\)/);
+  });
+});

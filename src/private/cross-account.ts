@@ -76,6 +76,13 @@ export function validateConsumerAccess(scope: IConstruct, access: ConsumerAccess
     }
   }
 
+  if (access.allowReEncryptFrom && context !== undefined) {
+    invalidProp(scope, 'allowReEncryptFrom', true,
+      'cannot be combined with `requiredEncryptionContext`: AWS does not document whether the `kms:EncryptionContext` conditions '
+      + 'on ReEncrypt judge the source or the destination context, so the required context might bind only the consumer\'s own '
+      + 'destination, and every ciphertext under the key could be re-encrypted to a key the consumer holds');
+  }
+
   if (access.allowSnapshotAndAmiSharing) {
     if (context !== undefined) {
       invalidProp(scope, 'requiredEncryptionContext', context,

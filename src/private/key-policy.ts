@@ -31,6 +31,8 @@ export interface TenantPrincipals {
   readonly arns: () => string[];
   /** Principals tagged `key=value` count too. */
   readonly tag?: { readonly key: string; readonly value: string };
+  /** Tagged principals count only when they are roles under this IAM path (`/.../`). */
+  readonly tagPath?: string;
 }
 
 /**
@@ -89,8 +91,9 @@ export class KeyPolicyBuilder {
       }));
     }
     if (props.restrictGrantsToAwsServices) {
-      // AWS Control Tower CT.KMS.PR.3: a grant is a side door into the key that the
-      // key policy never sees again, so only AWS services integrating with KMS get one.
+      // AWS Control Tower CT.KMS.PR.3: a grant allows what it names without the conditions
+      // of the policy's Allow statements (only a Deny still binds it), so only AWS services
+      // integrating with KMS get one.
       this.document.addStatements(new iam.PolicyStatement({
         sid: 'DenyCreateGrantExceptForAwsResources',
         effect: iam.Effect.DENY,
@@ -248,8 +251,9 @@ export class KeyPolicyBuilder {
       if (!exemption.contextKey) {
         continue;
       }
+      const via = `DenyVia${sidSafe(exemption.servicePrefix)}${sidSafe(exemption.region ?? '')}`;
       this.document.addStatements(new iam.PolicyStatement({
-        sid: `DenyVia${sidSafe(exemption.servicePrefix)}${sidSafe(exemption.region ?? '')}WithoutItsEncryptionContext`,
+        sid: `${via}WithoutItsEncryptionContext`,
         effect: iam.Effect.DENY,
         principals: [new iam.StarPrincipal()],
         actions: CONTEXT_BOUND_ACTIONS,
@@ -259,7 +263,62 @@ export class KeyPolicyBuilder {
           Null: { [`kms:EncryptionContext:${exemption.contextKey}`]: 'true' },
         },
       }));
+      const pattern = exemption._tenantContextPattern(this.stack, expectedValue);
+      if (pattern !== undefined) {
+        // The service's own context must name the tenant. With a policy variable, a caller
+        // without the tag makes this negated condition silently not apply: the tag Deny
+        // (requirePrincipalTag) must stand beside it, as it does on SharedTenantKey.
+        this.document.addStatements(new iam.PolicyStatement({
+          sid: `${via}OutsideTenant`,
+          effect: iam.Effect.DENY,
+          principals: [new iam.StarPrincipal()],
+          actions: CONTEXT_BOUND_ACTIONS,
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'kms:ViaService': exemption.viaServiceIn(this.stack.region) },
+            StringNotLike: { [`kms:EncryptionContext:${exemption.contextKey}`]: pattern },
+          },
+        }));
+      }
     }
+  }
+
+  /**
+   * Deny context-bound operations whose encryption context has any key outside `allowedKeys`
+   * (compared exactly, case included). KMS matches the key of `kms:EncryptionContext:<key>`
+   * case-insensitively, so a context `{tenantId: A, TENANTID: B}` would otherwise be judged
+   * by whichever pair KMS picks; the GrantConstraints documentation recommends
+   * `kms:EncryptionContextKeys` for a fully case-sensitive check. Calls through an exempt
+   * service are let through, as in the context Deny: the service sets its own keys.
+   */
+  public requireEncryptionContextKeysIn(allowedKeys: string[], exemptions: ServiceExemption[] = []): void {
+    const viaServices = exemptions.map(e => e.viaServiceIn(this.stack.region));
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: CONTEXT_BOUND_ACTIONS,
+      resources: ['*'],
+      conditions: {
+        'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': allowedKeys },
+        ...(viaServices.length > 0 ? { StringNotEquals: { 'kms:ViaService': viaServices } } : {}),
+      },
+    }));
+  }
+
+  /**
+   * Deny every `kms:ReEncrypt*`. AWS does not document whether `kms:EncryptionContext:*`
+   * conditions on ReEncrypt judge the source or the destination context, so a key whose
+   * isolation rests on those conditions cannot tell which ciphertext a ReEncrypt reads.
+   */
+  public denyReEncrypt(): void {
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'DenyReEncrypt',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: ['kms:ReEncrypt*'],
+      resources: ['*'],
+    }));
   }
 
   /** Deny context-bound operations to any principal that lacks the tag `tagKey`. */
@@ -299,6 +358,46 @@ export class KeyPolicyBuilder {
     });
     this.deferred.push(statement);
     this.document.addStatements(statement);
+    if (principals.tag && principals.tagPath !== undefined) {
+      // A second Deny, because a Deny's conditions are ANDed: a principal that is not
+      // granted by ARN must be tagged (above) AND a role under the path (here).
+      const underPath = new DeferredStatement({
+        sid: 'DenyTaggedPrincipalsOutsideTenantPath',
+        effect: iam.Effect.DENY,
+        principals: [new iam.StarPrincipal()],
+        actions: CONTEXT_BOUND_ACTIONS,
+        resources: ['*'],
+        conditions: { ArnNotLike: { 'aws:PrincipalArn': this.rolesUnder(principals.tagPath) } },
+      }, s => {
+        const arns = principals.arns();
+        if (arns.length > 0) {
+          s.addCondition('ArnNotEquals', { 'aws:PrincipalArn': arns });
+        }
+      });
+      this.deferred.push(underPath);
+      this.document.addStatements(underPath);
+    }
+  }
+
+  /**
+   * Deny context-bound operations to every principal that is not a role under the IAM
+   * path `path` (`/.../`) of the key's account. A principal that can tag itself cannot
+   * move itself under a path: only `iam:CreateRole` places a role there.
+   */
+  public requirePrincipalPath(path: string): void {
+    this.document.addStatements(new iam.PolicyStatement({
+      sid: 'DenyPrincipalsOutsideTenantPath',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: CONTEXT_BOUND_ACTIONS,
+      resources: ['*'],
+      conditions: { ArnNotLike: { 'aws:PrincipalArn': this.rolesUnder(path) } },
+    }));
+  }
+
+  /** The `aws:PrincipalArn` pattern of the key account's roles under `path`. */
+  private rolesUnder(path: string): string {
+    return `arn:${this.stack.partition}:iam::${this.stack.account}:role${path}*`;
   }
 
   /**

@@ -104,11 +104,17 @@ describe('examples/cross-account.ts', () => {
 const CONFIGURATIONS: Record<string, Partial<CrossAccountDecryptKeyProps>> = {
   'accounts': { consumerAccountIds: ['222222222222', '333333333333'] },
   'organization': { consumerOrganizationId: 'o-abcdef1234' },
-  'accounts, organization, viaServices, context and ReEncryptFrom': {
+  'accounts, organization, viaServices and context': {
     consumerAccountIds: ['222222222222'],
     consumerOrganizationId: 'o-abcdef1234',
     viaServices: ['s3.us-east-1.amazonaws.com'],
     requiredEncryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::shared-reports' },
+  },
+  // allowReEncryptFrom cannot be combined with requiredEncryptionContext.
+  'accounts, organization, viaServices and ReEncryptFrom': {
+    consumerAccountIds: ['222222222222'],
+    consumerOrganizationId: 'o-abcdef1234',
+    viaServices: ['s3.us-east-1.amazonaws.com'],
     allowReEncryptFrom: true,
   },
   'snapshot and AMI preset': {

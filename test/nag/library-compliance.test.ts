@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ENV, encStdFindings } from './enc-std';
-import { ServiceExemption, SharedTenantKey, TenantKey } from '../../src';
+import { CrossAccountDecryptKey, ServiceExemption, SharedTenantKey, TenantKey } from '../../src';
 import { synthesizeExamples } from '../helpers/examples';
 import { formatNagFindings } from '../helpers/nag';
 
@@ -52,6 +52,20 @@ describe.each(Object.entries(CONFIGURATIONS))('%s', (_name, build) => {
     const stack = new Stack(new App(), 'Stack', { env });
     build(stack);
     expect(formatNagFindings(encStdFindings(stack))).toBe('no cdk-nag findings');
+  });
+});
+
+// CrossAccountDecryptKey has no principal Deny: without the CreateGrant Deny, a grant made
+// in its own account reaches any account, outside the consumer list, viaServices and context.
+describe('CrossAccountDecryptKey and EncStd-KMS11', () => {
+  test.each<[string, boolean, string[]]>([
+    ['passes with the CreateGrant Deny (the default)', true, []],
+    ['is flagged with restrictGrantsToAwsServices: false', false, ['EncStd-KMS11']],
+  ])('%s', (_name, restrictGrantsToAwsServices, expected) => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    new CrossAccountDecryptKey(stack, 'Shared', { consumerAccountIds: ['222222222222'], restrictGrantsToAwsServices });
+    const findings = encStdFindings(stack, { allowedCrossAccountPrincipals: ['222222222222'] });
+    expect(findings.map(f => f.ruleId)).toEqual(expected);
   });
 });
 

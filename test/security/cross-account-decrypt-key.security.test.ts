@@ -140,7 +140,7 @@ describe('CrossAccountDecryptKey with viaServices, simulated', () => {
 });
 
 describe('CrossAccountDecryptKey with requiredEncryptionContext, simulated', () => {
-  const producer = new Producer().key('Bound', { consumerAccountIds: [CONSUMER], requiredEncryptionContext: { purpose: 'sharing' }, allowReEncryptFrom: true });
+  const producer = new Producer().key('Bound', { consumerAccountIds: [CONSUMER], requiredEncryptionContext: { purpose: 'sharing' } });
   const statement = producer.consumerPolicy('Bound');
   const req = (action: string, extra: Partial<KmsRequest> = {}) => producer.request('Bound', roleIn(CONSUMER), [statement], action, extra);
 
@@ -148,8 +148,8 @@ describe('CrossAccountDecryptKey with requiredEncryptionContext, simulated', () 
     ['Decrypt with the required context is allowed', req('kms:Decrypt', { encryptionContext: { purpose: 'sharing' } }), 'Allowed'],
     ['Decrypt with another value is denied', req('kms:Decrypt', { encryptionContext: { purpose: 'internal' } }), 'ImplicitlyDenied'],
     ['Decrypt without any context is denied (the key policy has no IfExists)', req('kms:Decrypt'), 'ImplicitlyDenied'],
-    ['ReEncryptFrom with the required context is allowed', req('kms:ReEncryptFrom', { encryptionContext: { purpose: 'sharing' } }), 'Allowed'],
-    ['ReEncryptFrom without it is denied', req('kms:ReEncryptFrom', { encryptionContext: { purpose: 'internal' } }), 'ImplicitlyDenied'],
+    // allowReEncryptFrom cannot be combined with a required context (refused at synth).
+    ['ReEncryptFrom, even with the required context, is denied', req('kms:ReEncryptFrom', { encryptionContext: { purpose: 'sharing' } }), 'ImplicitlyDenied'],
     ['DescribeKey, which carries no context, is allowed', req('kms:DescribeKey'), 'Allowed'],
   ])('%s', async (_name, request, expected) => {
     await check(request, expected);
@@ -239,6 +239,27 @@ describe('CrossAccountDecryptKey.grantConsumer, simulated', () => {
     ['the granted role decrypts through S3', req('kms:Decrypt', { viaService: S3 }), 'Allowed'],
     ['the granted role cannot decrypt directly', req('kms:Decrypt'), 'ImplicitlyDenied'],
     ['the granted role cannot encrypt through S3', req('kms:Encrypt', { viaService: S3 }), 'ImplicitlyDenied'],
+  ])('%s', async (_name, request, expected) => {
+    await check(request, expected);
+  });
+});
+
+// The key has no principal Deny: its promise (which accounts, through which services)
+// lives in Allow conditions, which a grant does not carry. A principal of the producer
+// account with kms:CreateGrant in IAM could open the key to anyone, unless the
+// CreateGrant Deny stands.
+describe('CrossAccountDecryptKey and grants made in its own account, simulated', () => {
+  const producer = new Producer()
+    .key('Guarded', { consumerAccountIds: [CONSUMER], viaServices: ['s3.us-east-1.amazonaws.com'] })
+    .key('Unguarded', { consumerAccountIds: [CONSUMER], viaServices: ['s3.us-east-1.amazonaws.com'], restrictGrantsToAwsServices: false });
+  const localAdmin = roleIn(PRODUCER, 'LocalAdmin');
+  const grant = (key: string, forAwsResource: boolean) => producer.request(key, localAdmin, [policy(kmsStar().toStatementJson())], 'kms:CreateGrant',
+    { extraContext: { 'kms:GrantIsForAWSResource': String(forAwsResource), 'kms:GranteePrincipal': roleIn(UNLISTED) } });
+
+  test.each<Case>([
+    ['attack: a local principal with kms:* grants an unlisted account use of the key', grant('Guarded', false), 'ExplicitlyDenied'],
+    ['control: a grant for an AWS resource still passes', grant('Guarded', true), 'Allowed'],
+    ['with restrictGrantsToAwsServices: false the same grant is allowed: a full bypass (EncStd-KMS11 flags it)', grant('Unguarded', false), 'Allowed'],
   ])('%s', async (_name, request, expected) => {
     await check(request, expected);
   });

@@ -15,7 +15,12 @@ export class SimulatedAccount {
 
   /** A named role (its ARN is readable in failures), optionally with identity statements. */
   public role(name: string, ...statements: iam.PolicyStatement[]): iam.Role {
-    const role = new iam.Role(this.stack, name, { roleName: name, assumedBy: new iam.AccountRootPrincipal() });
+    return this.roleUnder('/', name, ...statements);
+  }
+
+  /** A named role under the IAM path `path` (`/.../`), optionally with identity statements. */
+  public roleUnder(path: string, name: string, ...statements: iam.PolicyStatement[]): iam.Role {
+    const role = new iam.Role(this.stack, name, { roleName: name, path, assumedBy: new iam.AccountRootPrincipal() });
     statements.forEach(s => role.addToPolicy(s));
     this.roles.set(name, role);
     return role;

@@ -89,3 +89,26 @@ describe('TenantKey isolation, simulated', () => {
     });
   });
 });
+
+describe('TenantKey with tenantTagKey and tenantPrincipalPath, simulated', () => {
+  function build(): SimulatedAccount {
+    const account = new SimulatedAccount();
+    const key = new TenantKey(account.stack, 'KeyP', { tenantId: T, tenantTagKey: 'tenant', tenantPrincipalPath: '/tenants/' });
+    Tags.of(account.roleUnder('/tenants/', 'PathedRole', kmsStar())).add('tenant', T);
+    Tags.of(account.roleUnder('/', 'SelfTaggedRole', kmsStar())).add('tenant', T);
+    key.grantDecrypt(account.roleUnder('/apps/', 'GrantedRole')); // granted by ARN, outside the path
+    account.key('KeyP', key.key);
+    return account;
+  }
+  const account = build();
+  const tagged = { principalTags: { tenant: T }, encryptionContext: { tenantId: T } };
+
+  test.each<[string, string, Partial<KmsRequest>, KmsDecision]>([
+    ['attack: a role outside the path that tagged itself for the tenant', 'SelfTaggedRole', tagged, 'ExplicitlyDenied'],
+    ['control: a tagged role under the path', 'PathedRole', tagged, 'Allowed'],
+    ['a role under the path tagged for another tenant', 'PathedRole', { ...tagged, principalTags: { tenant: U } }, 'ExplicitlyDenied'],
+    ['control: a role granted through the construct, outside the path, untagged', 'GrantedRole', { encryptionContext: { tenantId: T } }, 'Allowed'],
+  ])('%s', async (_name, role, extra, expected) => {
+    await expectKms(account.request(role, 'KeyP', 'kms:Decrypt', extra), expected);
+  });
+});

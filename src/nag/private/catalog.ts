@@ -6,6 +6,7 @@ import { efsCustomerManagedKey } from '../rules/efs-cmk';
 import { kinesisCustomerManagedKey } from '../rules/kinesis-cmk';
 import { kmsAlias } from '../rules/kms-alias';
 import { kmsCrossAccountAllowed } from '../rules/kms-cross-account';
+import { kmsCrossAccountGrants } from '../rules/kms-cross-account-grants';
 import { kmsMultiRegionAllowed } from '../rules/kms-multi-region';
 import { kmsNoOpenPrincipal } from '../rules/kms-no-open-principal';
 import { kmsNoWildcardActions } from '../rules/kms-no-wildcard-actions';
@@ -138,6 +139,14 @@ export const RULES: readonly RuleEntry[] = [
     fix: 'Use a single-Region key, or set `allowMultiRegionKeys: true` where the standard permits multi-Region keys.',
     explanation: 'Multi-Region keys share key material across Regions, so data encrypted in one Region can be decrypted in another; some data-residency rules forbid that. Use single-Region keys, or set `allowMultiRegionKeys: true` where the standard permits them.',
     check: s => kmsMultiRegionAllowed(s.allowMultiRegionKeys),
+  },
+  {
+    id: 'KMS11',
+    level: NagMessageLevel.ERROR,
+    info: 'The KMS key is shared with other accounts, and its policy does not deny kms:CreateGrant except for AWS resources.',
+    fix: 'Add a Deny of `kms:CreateGrant` to `Principal: "*"` with `BoolIfExists: { "kms:GrantIsForAWSResource": "false" }` (CT.KMS.PR.3; this library\'s keys have it unless `restrictGrantsToAwsServices: false`).',
+    explanation: 'A grant allows what it names to any grantee, in any account, without the conditions of the key policy\'s Allow statements (consumer accounts, kms:ViaService, the required encryption context); only an explicit Deny in the key policy still binds it. So a principal of the key\'s account with kms:CreateGrant in IAM can give anyone what the sharing statements withhold. Add a Deny of kms:CreateGrant to Principal "*" with `BoolIfExists: { "kms:GrantIsForAWSResource": "false" }` (AWS Control Tower CT.KMS.PR.3; `restrictGrantsToAwsServices: true`, the default of this library\'s keys).',
+    check: () => kmsCrossAccountGrants,
   },
   {
     id: 'SMG1',

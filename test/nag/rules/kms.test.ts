@@ -1,16 +1,17 @@
-// EncStd-KMS1..KMS10 on keys made with plain aws-cdk-lib: L2 kms.Key, L1 CfnKey and
+// EncStd-KMS1..KMS11 on keys made with plain aws-cdk-lib: L2 kms.Key, L1 CfnKey and
 // CfnReplicaKey, a generic CfnResource, and escape-hatch overrides.
 import { CfnDeletionPolicy, CfnParameter, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { NagRuleCompliance } from 'cdk-nag';
+import { kmsCrossAccountGrants } from '../../../src/nag/rules/kms-cross-account-grants';
 import { kmsMultiRegionAllowed } from '../../../src/nag/rules/kms-multi-region';
 import { kmsPendingWindowAtLeast } from '../../../src/nag/rules/kms-pending-window';
 import { kmsRetained } from '../../../src/nag/rules/kms-retained';
 import { kmsRootDelegation } from '../../../src/nag/rules/kms-root-delegation';
 import { kmsRotationEnabled } from '../../../src/nag/rules/kms-rotation-enabled';
 import { kmsRotationPeriodAtMost } from '../../../src/nag/rules/kms-rotation-period';
-import { ENV, idsOn, newStack } from '../enc-std';
+import { ENV, cfnOf, idsOn, newStack } from '../enc-std';
 
 /** A key that passes every KMS rule at default settings. */
 function goodKey(stack: Stack, id = 'Key', props: kms.KeyProps = {}): kms.Key {
@@ -231,9 +232,9 @@ describe('EncStd-KMS5 root delegation', () => {
     expect(idsOn(cfnKey(newStack(), { keyPolicy: policy }))).toEqual(['EncStd-KMS5']);
   });
 
-  test('fails a root of another account (and KMS8 reports the grant)', () => {
+  test('fails a root of another account (and KMS8 reports the grant, KMS11 the missing CreateGrant Deny)', () => {
     const policy = { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'kms:*', Resource: '*' }] };
-    expect(idsOn(cfnKey(newStack(), { keyPolicy: policy }))).toEqual(['EncStd-KMS5', 'EncStd-KMS7', 'EncStd-KMS8']);
+    expect(idsOn(cfnKey(newStack(), { keyPolicy: policy }))).toEqual(['EncStd-KMS11', 'EncStd-KMS5', 'EncStd-KMS7', 'EncStd-KMS8']);
   });
 
   test('is N/A when the whole key policy is a parameter', () => {
@@ -264,9 +265,9 @@ describe('EncStd-KMS6 no open principal', () => {
     expect(idsOn(cfnKey(newStack(), { keyPolicy: policyWith(viaService) }))).toEqual([]);
   });
 
-  test('passes an Allow to * restricted to an allowed organization', () => {
+  test('passes an Allow to * restricted to an allowed organization (KMS11 wants the CreateGrant Deny beside it)', () => {
     const org = { ...open, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } } };
-    expect(idsOn(cfnKey(newStack(), { keyPolicy: policyWith(org) }), { allowedOrganizationIds: ['o-abcdefghij'] })).toEqual([]);
+    expect(idsOn(cfnKey(newStack(), { keyPolicy: policyWith(org) }), { allowedOrganizationIds: ['o-abcdefghij'] })).toEqual(['EncStd-KMS11']);
   });
 
   test.each([
@@ -329,23 +330,24 @@ describe('EncStd-KMS7 no kms:* except to the root', () => {
   });
 });
 
+// Every key here is shared without the CreateGrant Deny, so KMS11 reports it too.
 describe('EncStd-KMS8 cross-account access', () => {
   const decryptBy = (principal: string) => ({ Effect: 'Allow', Principal: { AWS: principal }, Action: 'kms:Decrypt', Resource: '*' });
 
   test('fails a role of another account, passes it once listed by account or by ARN', () => {
     const key = cfnKey(newStack(), { keyPolicy: policyWith(decryptBy('arn:aws:iam::222222222222:role/reader')) });
-    expect(idsOn(key)).toEqual(['EncStd-KMS8']);
-    expect(idsOn(key, { allowedCrossAccountPrincipals: ['222222222222'] })).toEqual([]);
-    expect(idsOn(key, { allowedCrossAccountPrincipals: ['arn:aws:iam::222222222222:role/reader'] })).toEqual([]);
-    expect(idsOn(key, { allowedCrossAccountPrincipals: ['arn:aws:iam::222222222222:role/other'] })).toEqual(['EncStd-KMS8']);
+    expect(idsOn(key)).toEqual(['EncStd-KMS11', 'EncStd-KMS8']);
+    expect(idsOn(key, { allowedCrossAccountPrincipals: ['222222222222'] })).toEqual(['EncStd-KMS11']);
+    expect(idsOn(key, { allowedCrossAccountPrincipals: ['arn:aws:iam::222222222222:role/reader'] })).toEqual(['EncStd-KMS11']);
+    expect(idsOn(key, { allowedCrossAccountPrincipals: ['arn:aws:iam::222222222222:role/other'] })).toEqual(['EncStd-KMS11', 'EncStd-KMS8']);
   });
 
   test('fails an L2 grant to an AccountPrincipal of another account', () => {
     const stack = newStack();
     const key = goodKey(stack);
     key.grantDecrypt(new iam.AccountPrincipal('333333333333'));
-    expect(idsOn(key)).toEqual(['EncStd-KMS8']);
-    expect(idsOn(key, { allowedCrossAccountPrincipals: ['333333333333'] })).toEqual([]);
+    expect(idsOn(key)).toEqual(['EncStd-KMS11', 'EncStd-KMS8']);
+    expect(idsOn(key, { allowedCrossAccountPrincipals: ['333333333333'] })).toEqual(['EncStd-KMS11']);
   });
 
   test('passes roles of the own account, services, and an own literal account in a stack with env', () => {
@@ -366,7 +368,7 @@ describe('EncStd-KMS8 cross-account access', () => {
         ],
       },
     });
-    expect(idsOn(key)).toEqual(['EncStd-KMS8']);
+    expect(idsOn(key)).toEqual(['EncStd-KMS11', 'EncStd-KMS8']);
   });
 
   test('fails account and organization conditions that name unlisted accounts or organizations', () => {
@@ -375,16 +377,70 @@ describe('EncStd-KMS8 cross-account access', () => {
     const byOrgPath = { Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-abcdefghij/r-ab12/*' } } };
     const account = cfnKey(stack, { keyPolicy: policyWith(byAccount) }, 'A');
     const orgPath = cfnKey(stack, { keyPolicy: policyWith(byOrgPath) }, 'B');
-    expect(idsOn(account)).toEqual(['EncStd-KMS8']);
-    expect(idsOn(account, { allowedCrossAccountPrincipals: ['444444444444'] })).toEqual([]);
-    expect(idsOn(orgPath)).toEqual(['EncStd-KMS8']);
-    expect(idsOn(orgPath, { allowedOrganizationIds: ['o-abcdefghij'] })).toEqual([]);
+    expect(idsOn(account)).toEqual(['EncStd-KMS11', 'EncStd-KMS8']);
+    expect(idsOn(account, { allowedCrossAccountPrincipals: ['444444444444'] })).toEqual(['EncStd-KMS11']);
+    expect(idsOn(orgPath)).toEqual(['EncStd-KMS11', 'EncStd-KMS8']);
+    expect(idsOn(orgPath, { allowedOrganizationIds: ['o-abcdefghij'] })).toEqual(['EncStd-KMS11']);
   });
 
   test('is N/A when the foreign principal is a parameter', () => {
     const stack = newStack();
     const arn = new CfnParameter(stack, 'ReaderArn', { type: 'String' });
     expect(idsOn(cfnKey(stack, { keyPolicy: policyWith(decryptBy(arn.valueAsString)) }))).toEqual([]);
+  });
+});
+
+describe('EncStd-KMS11 CreateGrant Deny on keys shared with other accounts', () => {
+  const decryptBy222 = { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'kms:Decrypt', Resource: '*' };
+  const guard = (condition: object, action: string | string[] = 'kms:CreateGrant') => ({ Effect: 'Deny', Principal: '*', Action: action, Resource: '*', Condition: condition });
+  const allowed = { allowedCrossAccountPrincipals: ['222222222222'] };
+
+  test('fails a key shared with another account without the Deny', () => {
+    expect(idsOn(cfnKey(newStack(), { keyPolicy: policyWith(decryptBy222) }), allowed)).toEqual(['EncStd-KMS11']);
+  });
+
+  test.each<[string, object]>([
+    ['BoolIfExists', { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false' } }],
+    ['Bool', { Bool: { 'kms:GrantIsForAWSResource': 'false' } }],
+    ['BoolIfExists, AWS services exempt (CT.KMS.PR.3 as this library writes it)', { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } }],
+  ])('passes the same key with the Deny written with %s', (_d, condition) => {
+    expect(idsOn(cfnKey(newStack(), { keyPolicy: policyWith(decryptBy222, guard(condition)) }), allowed)).toEqual([]);
+  });
+
+  test.each<[string, object]>([
+    ['narrowed to one principal', guard({ BoolIfExists: { 'kms:GrantIsForAWSResource': 'false' }, ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/x' } })],
+    ['applying only to grants FOR AWS resources', guard({ Bool: { 'kms:GrantIsForAWSResource': 'true' } })],
+    ['on another action', guard({ BoolIfExists: { 'kms:GrantIsForAWSResource': 'false' } }, 'kms:RevokeGrant')],
+    ['to one principal, not to *', { ...guard({ BoolIfExists: { 'kms:GrantIsForAWSResource': 'false' } }), Principal: { AWS: 'arn:aws:iam::111111111111:role/x' } }],
+  ])('fails a Deny %s', (_d, statement) => {
+    expect(idsOn(cfnKey(newStack(), { keyPolicy: policyWith(decryptBy222, statement) }), allowed)).toEqual(['EncStd-KMS11']);
+  });
+
+  test('fails an L2 key granted to another account', () => {
+    const stack = newStack();
+    const key = goodKey(stack);
+    key.grantDecrypt(new iam.AccountPrincipal('222222222222'));
+    expect(idsOn(key, allowed)).toEqual(['EncStd-KMS11']);
+  });
+
+  test('fails a key opened to an organization', () => {
+    const org = { Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } } };
+    expect(idsOn(cfnKey(newStack(), { keyPolicy: policyWith(org) }), { allowedOrganizationIds: ['o-abcdefghij'] })).toEqual(['EncStd-KMS11']);
+  });
+
+  test('is N/A for a key of one account, with or without the Deny', () => {
+    const stack = newStack();
+    const key = goodKey(stack);
+    key.grantDecrypt(new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+    expect(idsOn(key)).toEqual([]);
+    expect(kmsCrossAccountGrants(cfnOf(key))).toBe(NagRuleCompliance.NOT_APPLICABLE);
+  });
+
+  test('is N/A when the only other principal is a parameter', () => {
+    const stack = newStack();
+    const arn = new CfnParameter(stack, 'ReaderArn', { type: 'String' });
+    const key = cfnKey(stack, { keyPolicy: policyWith({ Effect: 'Allow', Principal: { AWS: arn.valueAsString }, Action: 'kms:Decrypt', Resource: '*' }) });
+    expect(kmsCrossAccountGrants(key)).toBe(NagRuleCompliance.NOT_APPLICABLE);
   });
 });
 
