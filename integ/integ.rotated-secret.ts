@@ -9,43 +9,18 @@
 // --language typescript --app "tsx {filePath}" --parallel-regions us-east-1`.
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { integApp } from './integ-app';
-import { RotatedSecret, RotationVerification } from '../src';
+import { RandomTokenRotation, RotatedSecret, RotationVerification } from '../src';
 
 const app = integApp();
 const stack = new Stack(app, 'KmsPatternsRotatedSecretInteg');
 
-// A rotation function for an opaque token: createSecret stores a random value as
-// AWSPENDING, finishSecret moves AWSCURRENT to it (no external system to set or test).
-const rotator = new lambda.Function(stack, 'TokenRotator', {
-  runtime: lambda.Runtime.NODEJS_22_X,
-  handler: 'index.handler',
-  timeout: Duration.seconds(30),
-  code: lambda.Code.fromInline(`
-const sm = require('@aws-sdk/client-secrets-manager');
-const client = new sm.SecretsManagerClient({});
-exports.handler = async ({ SecretId, ClientRequestToken, Step }) => {
-  const described = await client.send(new sm.DescribeSecretCommand({ SecretId }));
-  const stages = described.VersionIdsToStages || {};
-  if (Step === 'createSecret') {
-    try {
-      await client.send(new sm.GetSecretValueCommand({ SecretId, VersionId: ClientRequestToken, VersionStage: 'AWSPENDING' }));
-    } catch (e) {
-      const { RandomPassword } = await client.send(new sm.GetRandomPasswordCommand({ ExcludePunctuation: true }));
-      await client.send(new sm.PutSecretValueCommand({ SecretId, ClientRequestToken, SecretString: RandomPassword, VersionStages: ['AWSPENDING'] }));
-    }
-  } else if (Step === 'finishSecret') {
-    if ((stages[ClientRequestToken] || []).includes('AWSCURRENT')) return;
-    const current = Object.keys(stages).find(v => stages[v].includes('AWSCURRENT'));
-    await client.send(new sm.UpdateSecretVersionStageCommand({ SecretId, VersionStage: 'AWSCURRENT', MoveToVersionId: ClientRequestToken, RemoveFromVersionId: current }));
-  }
-};
-`),
-});
+// The library's rotation function for an opaque token: each rotation stores a random value
+// as AWSPENDING, checks it and moves AWSCURRENT to it (no external system to set).
+const rotation = new RandomTokenRotation(stack, 'TokenRotation', { removalPolicy: RemovalPolicy.DESTROY });
 
 const token = new RotatedSecret(stack, 'ApiToken', {
-  rotationLambda: rotator,
+  rotationLambda: rotation.function,
   rotationInterval: Duration.days(7),
   description: 'cdk-kms-patterns integ test token',
   // Holds nothing: destroyed with the stack (the library default is RETAIN).
@@ -54,7 +29,7 @@ const token = new RotatedSecret(stack, 'ApiToken', {
 
 // A strict check that rotates the secret once more and waits for AWSCURRENT to move.
 const tested = new RotationVerification(stack, 'TestRotation', { strict: true, maxSecretRotationInterval: Duration.days(7) });
-tested.addSecret(token.secret, { testRotation: true, rotationLambda: rotator });
+tested.addSecret(token.secret, { testRotation: true, rotationLambda: rotation.function });
 tested.node.addDependency(token.rotationSchedule, token.rotationVerification!);
 
 const integ = new IntegTest(app, 'RotatedSecretInteg', { testCases: [stack] });
@@ -63,7 +38,7 @@ integ.assertions
   .awsApiCall('SecretsManager', 'DescribeSecret', { SecretId: token.secretArn })
   .expect(ExpectedResult.objectLike({
     RotationEnabled: true,
-    RotationLambdaARN: rotator.functionArn,
+    RotationLambdaARN: rotation.function.functionArn,
     KmsKeyId: token.encryptionKey.keyArn,
   }));
 integ.assertions

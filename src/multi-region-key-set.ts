@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Names, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -220,7 +221,7 @@ export class MultiRegionKeySet extends Construct {
       .replace(/[^A-Za-z0-9-]/g, '');
     const stack = new Stack(primary.node.scope as Construct, `${primary.node.id}-${pathInStack}-${region}`, {
       env: { account: primary.account, region },
-      stackName: `${primary.stackName}-${pathInStack}-${region}`,
+      stackName: replicaStackName(`${primary.stackName}-${pathInStack}`, region),
       description: `Replica in ${region} of the multi-Region key ${this.node.path} (cdk-kms-patterns MultiRegionKeySet)`,
       // Lets this stack consume attributes of L2 resources in the primary stack (key and
       // administrator ARNs) across Regions, instead of requiring physical names.
@@ -265,4 +266,21 @@ export class MultiRegionKeySet extends Construct {
     });
     validateUnique(this, 'replicaRegions', regions);
   }
+}
+
+/** "CreateStack" (AWS CloudFormation API Reference): a stack name has at most 128 characters. */
+const MAX_STACK_NAME_LENGTH = 128;
+
+/**
+ * `<primary stack name>-<path>-<region>`; when that would pass CloudFormation's limit, the
+ * front of it cut to fit and a hash of all of it: still stable, still distinct per set and Region.
+ */
+function replicaStackName(base: string, region: string): string {
+  const full = `${base}-${region}`;
+  if (full.length <= MAX_STACK_NAME_LENGTH) {
+    return full;
+  }
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  const keep = MAX_STACK_NAME_LENGTH - hash.length - region.length - 2;
+  return `${base.slice(0, keep).replace(/-+$/, '')}-${hash}-${region}`;
 }

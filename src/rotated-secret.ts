@@ -29,7 +29,9 @@ export interface RotatedSecretProps extends AssuranceOptions {
 
   /**
    * Your rotation function. It gets permission to read and update the secret and to
-   * use the key through Secrets Manager. Give exactly one of `rotationLambda` and `hostedRotation`.
+   * use the key through Secrets Manager. For a secret only Secrets Manager holds (an API
+   * token), `new RandomTokenRotation(...).function` rotates it with no database or VPC.
+   * Give exactly one of `rotationLambda` and `hostedRotation`.
    * @default - none: `hostedRotation` must be given
    */
   readonly rotationLambda?: lambda.IFunction;

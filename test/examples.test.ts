@@ -3,7 +3,7 @@
 // `synthesizeExamples(outdir)` in test/helpers/examples.ts.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SynthesizedExample, exampleNames, loadExample, synthesizeExamples } from './helpers/examples';
 
 const TMP_DIR = path.resolve(__dirname, '..', '.tmp');
@@ -27,14 +27,21 @@ function appResources(template: Template, type: string): Record<string, any> {
  * (five functions, one waiter), and one monitor whose rules and alarms are a fixed set: three
  * for keys, two for secrets, one more alarm when a rotation function is watched.
  */
-function expectAssurance(template: Template, expected: { verifications: number; keys: boolean; secrets: boolean; rotationFunction?: boolean }): void {
+function expectAssurance(template: Template, expected: {
+  verifications: number;
+  keys: boolean;
+  secrets: boolean;
+  rotationFunction?: boolean;
+  /** Lambda functions the example's own constructs make (a rotation function), besides the provider's. */
+  ownFunctions?: number;
+}): void {
   template.resourceCountIs('Custom::KmsPatternsRotationVerification', expected.verifications);
-  const providerOnly = (type: string): void => {
+  const providerOnly = (type: string, own = 0): void => {
     const all = Object.keys(template.findResources(type));
-    expect(all.filter(id => !id.startsWith(PROVIDER_PREFIX))).toEqual([]);
-    expect(all).toHaveLength(expected.verifications > 0 ? ({ 'AWS::Lambda::Function': 5, 'AWS::StepFunctions::StateMachine': 1 } as Record<string, number>)[type] : 0);
+    expect(all.filter(id => !id.startsWith(PROVIDER_PREFIX))).toHaveLength(own);
+    expect(all).toHaveLength(own + (expected.verifications > 0 ? ({ 'AWS::Lambda::Function': 5, 'AWS::StepFunctions::StateMachine': 1 } as Record<string, number>)[type] : 0));
   };
-  providerOnly('AWS::Lambda::Function');
+  providerOnly('AWS::Lambda::Function', expected.ownFunctions);
   providerOnly('AWS::StepFunctions::StateMachine');
   const rules = (expected.keys ? 3 : 0) + (expected.secrets ? 2 : 0);
   const monitorOnly = (type: string, count: number): void => {
@@ -53,24 +60,30 @@ function expectAssurance(template: Template, expected: { verifications: number; 
 /** Facts specific to one example, checked against each of its stacks. */
 const EXPECTATIONS: Record<string, (template: Template, synthesized: SynthesizedExample) => void> = {
   'rotated-secret': (template) => {
-    // One RotatedSecret: its key, alias, secret, hosted rotation schedule and the rotation
-    // check, whose per-stack provider brings the key of its own log group.
-    // The secret and its key are watched by the stack's monitor.
-    expect(Object.keys(appResources(template, 'AWS::KMS::Key'))).toHaveLength(1);
+    // One RotatedSecret rotated by a RandomTokenRotation: the secret's key, alias, secret and
+    // schedule; the rotation function with its role, its log group and that log group's
+    // key; the rotation check, whose per-stack provider brings the key of its own log group.
+    // The secret, its key and the rotation function are watched by the stack's monitor.
+    expect(Object.keys(appResources(template, 'AWS::KMS::Key'))).toHaveLength(2);
     template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
-    expectAssurance(template, { verifications: 1, keys: true, secrets: true });
-    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/rotated-secret/RotatedSecretExample/DbPassword' });
-    const [keyId, key] = Object.entries(appResources(template, 'AWS::KMS::Key'))[0];
+    expectAssurance(template, { verifications: 1, keys: true, secrets: true, rotationFunction: true, ownFunctions: 1 });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/rotated-secret/RotatedSecretExample/ApiToken' });
+    const secretKeyId = Object.keys(appResources(template, 'AWS::KMS::Key')).find(id => id.startsWith('ApiToken'))!;
+    const key = template.toJSON().Resources[secretKeyId];
     expect(key.DeletionPolicy).toBe('Retain');
     expect(key.Properties).toMatchObject({ EnableKeyRotation: true, RotationPeriodInDays: 365, PendingWindowInDays: 30 });
     const secret = Object.values(template.findResources('AWS::SecretsManager::Secret'))[0];
     expect(secret.DeletionPolicy).toBe('Retain');
-    expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [secretKeyId, 'Arn'] });
+    // The library's own rotation function: no hosted rotation, so no database or VPC to reach.
+    const [functionId] = Object.keys(appResources(template, 'AWS::Lambda::Function'));
+    expect(functionId).toMatch(/^TokenRotation/);
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
-      RotationRules: { ScheduleExpression: 'rate(7 days)' },
-      HostedRotationLambda: { RotationType: 'PostgreSQLSingleUser', KmsKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      RotationLambdaARN: { 'Fn::GetAtt': [functionId, 'Arn'] },
     });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TOKEN_LENGTH: '40' }) } });
     // The check runs after the schedule exists.
     const [scheduleId] = Object.keys(template.findResources('AWS::SecretsManager::RotationSchedule'));
     const check = Object.values(template.findResources('Custom::KmsPatternsRotationVerification'))[0];

@@ -305,6 +305,26 @@ describe('overrides', () => {
     expect(set.replicaStack('eu-west-1').stackName).toBe('prod-keys-DataTier-Keys-eu-west-1');
     expect(set.replicaStack('eu-west-1').node.id).toBe('Primary-DataTier-Keys-eu-west-1');
   });
+
+  // "CreateStack" (AWS CloudFormation API Reference): StackName at most 128 characters,
+  // a letter first, then letters, digits and hyphens.
+  test('a replica stack name that would pass 128 characters is cut to fit, with a hash that keeps it stable and distinct', () => {
+    const names = () => {
+      const app = new App();
+      const primary = new Stack(app, 'Primary', { env: PRIMARY_ENV, stackName: `P${'x'.repeat(127)}` });
+      const set = new MultiRegionKeySet(primary, 'Keys', { replicaRegions: ['eu-west-1', 'ap-southeast-2'] });
+      return set.replicaRegions.map(r => set.replicaStack(r).stackName);
+    };
+    const [eu, ap] = names();
+
+    for (const name of [eu, ap]) {
+      expect(name.length).toBeLessThanOrEqual(128);
+      expect(name).toMatch(/^[A-Za-z][A-Za-z0-9-]*$/);
+    }
+    expect(eu).toMatch(/^Px+-[0-9a-f]{8}-eu-west-1$/);
+    expect(ap).toMatch(/-ap-southeast-2$/);
+    expect(names()).toEqual([eu, ap]);
+  });
 });
 
 describe('grants through the set', () => {

@@ -188,27 +188,43 @@ export class KeyPolicyBuilder {
   }
 
   /**
-   * Let CloudTrail encrypt the log files of this account's trails with this key (and
-   * describe it, which CloudTrail checks when a trail is created), bound by the encryption
-   * context CloudTrail sets to trails of this account only.
+   * Let CloudTrail use this key for the one trail `trailArn`, as "Configure AWS KMS key
+   * policies for CloudTrail" (Required KMS key policy elements for trails) lists:
+   * `kms:GenerateDataKey*` to encrypt log and digest files, with the encryption context
+   * CloudTrail sets (a trail of this account); `kms:Decrypt`, without which CloudTrail
+   * cannot create or update an SSE-KMS trail whose bucket uses an S3 Bucket Key; and
+   * `kms:DescribeKey`. Each is scoped by `aws:SourceArn` to that trail, the document's
+   * advice, so no other trail (of this account or another) can use the key through
+   * CloudTrail. The encrypt statement also keeps `aws:SourceAccount`, which the document
+   * supports; the other two carry exactly the condition it shows for them.
+   * `trailArn` must not refer to the trail resource: the trail refers to this key.
    */
-  public allowCloudTrailLogEncryption(): void {
-    const trails = `arn:${this.stack.partition}:cloudtrail:*:${this.stack.account}:trail/*`;
+  public allowCloudTrailLogEncryption(trailArn: string): void {
+    const principals = [new iam.ServicePrincipal('cloudtrail.amazonaws.com')];
+    const accountTrails = `arn:${this.stack.partition}:cloudtrail:*:${this.stack.account}:trail/*`;
     this.document.addStatements(new iam.PolicyStatement({
       sid: 'AllowCloudTrailLogEncryption',
-      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-      actions: ['kms:GenerateDataKey'],
+      principals,
+      actions: ['kms:GenerateDataKey*'],
       resources: ['*'],
       conditions: {
-        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trails },
-        StringEquals: { 'aws:SourceAccount': this.stack.account },
+        StringEquals: { 'aws:SourceArn': trailArn, 'aws:SourceAccount': this.stack.account },
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': accountTrails },
       },
     }));
     this.document.addStatements(new iam.PolicyStatement({
+      sid: 'AllowCloudTrailDecryptForBucketKey',
+      principals,
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceArn': trailArn } },
+    }));
+    this.document.addStatements(new iam.PolicyStatement({
       sid: 'AllowCloudTrailDescribeKey',
-      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      principals,
       actions: DESCRIBE_ACTIONS,
       resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceArn': trailArn } },
     }));
   }
 

@@ -15,6 +15,11 @@ export function keyArnFor(logicalId: string): string {
   return `arn:${FAKE_ENV.partition}:kms:${FAKE_ENV.region}:${FAKE_ENV.account}:key/${keyIdFor(logicalId)}`;
 }
 
+/** A secret's ARN (what `Ref` returns) for its logical id: the name, then Secrets Manager's six random characters. */
+export function secretArnFor(logicalId: string): string {
+  return `arn:${FAKE_ENV.partition}:secretsmanager:${FAKE_ENV.region}:${FAKE_ENV.account}:secret:${logicalId}-AbCdEf`;
+}
+
 /** The ARN a role or user in the template resolves to: its RoleName/UserName, else its logical id. */
 export function principalArnFor(template: CfnTemplate, logicalId: string): string {
   const { type, props } = resource(template, logicalId, '');
@@ -140,6 +145,7 @@ function ref(name: string, template: CfnTemplate, where: string): string {
   const { type } = resource(template, name, where);
   if (type === 'AWS::KMS::Key') return keyIdFor(name);
   if (type === 'AWS::IAM::Role' || type === 'AWS::IAM::User') return nameOf(template, name);
+  if (type === 'AWS::SecretsManager::Secret') return secretArnFor(name);
   throw new Error(`unsupported Ref to ${name} (${type}) at ${where}`);
 }
 
@@ -148,6 +154,11 @@ function getAtt(id: string, attr: string, template: CfnTemplate, where: string):
   if (type === 'AWS::KMS::Key' && attr === 'Arn') return keyArnFor(id);
   if (type === 'AWS::KMS::Key' && attr === 'KeyId') return keyIdFor(id);
   if ((type === 'AWS::IAM::Role' || type === 'AWS::IAM::User') && attr === 'Arn') return principalArnFor(template, id);
+  if (type === 'AWS::Logs::LogGroup' && attr === 'Arn') {
+    const { props } = resource(template, id, where);
+    const name = props.LogGroupName === undefined ? id : asString(resolveIntrinsics(props.LogGroupName, template, `${id}.LogGroupName`), where);
+    return `arn:${FAKE_ENV.partition}:logs:${FAKE_ENV.region}:${FAKE_ENV.account}:log-group:${name}:*`;
+  }
   throw new Error(`unsupported Fn::GetAtt ${id}.${attr} (${type}) at ${where}`);
 }
 

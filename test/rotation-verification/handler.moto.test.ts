@@ -1,6 +1,5 @@
-// The handler against a real local endpoint: moto in server mode, started here on a
-// free port of 127.0.0.1 and stopped (its whole process group) when the suite ends,
-// whether the tests pass or fail. Real API shapes, real errors, no AWS account.
+// The handler against a real local endpoint: moto in server mode (test/helpers/moto.ts
+// starts and stops it). Real API shapes, real errors, no AWS account.
 //
 // What moto covers here, and what the mocks in handler.test.ts cover instead:
 // - moto: keys with and without rotation (GetKeyRotationStatus, whose moto response has no
@@ -14,81 +13,28 @@
 //   and this machine runs no Docker for moto's Lambda backend, so no moto secret can carry
 //   RotationLambdaARN), hence the all-green secret, an overdue LastRotatedDate, a rotation
 //   left pending (AWSPENDING) and the wait budget running out; throttling and its retries.
-import { ChildProcess, spawn } from 'child_process';
-import * as fs from 'fs';
-import * as net from 'net';
-import * as path from 'path';
 import { CreateKeyCommand, EnableKeyRotationCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateSecretCommand, DescribeSecretCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { IsCompleteRequest, configure, isComplete, onEvent, reset } from '../../src/rotation-verification/verify-rotation.lambda';
+import { MotoServer, startMoto } from '../helpers/moto';
 
-const MOTO = path.resolve(__dirname, '..', '..', '.venv', 'bin', 'moto_server');
 const REGION = 'us-east-1';
 
-let server: ChildProcess | undefined;
+let moto: MotoServer | undefined;
 let kms: KMSClient;
 let sm: SecretsManagerClient;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilAnswering(endpoint: string, proc: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) {
-      throw new Error(`moto_server exited with code ${proc.exitCode} before answering`);
-    }
-    try {
-      const res = await fetch(`${endpoint}/moto-api/`);
-      if (res.status < 500) {
-        return;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise(r => setTimeout(r, 200));
-  }
-  throw new Error(`moto_server did not answer on ${endpoint} within 30 s`);
-}
-
-function stopServer(): void {
-  if (server?.pid && server.exitCode === null) {
-    try {
-      process.kill(-server.pid, 'SIGTERM'); // the whole group: moto may fork workers
-    } catch {
-      // already gone
-    }
-  }
-  server = undefined;
-}
-
 beforeAll(async () => {
-  if (!fs.existsSync(MOTO)) {
-    throw new Error(`moto_server not found at ${MOTO}: run \`npx projen python-tools\` to create the Python venv with moto[server]`);
-  }
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  server = spawn(MOTO, ['-H', '127.0.0.1', '-p', String(port)], { detached: true, stdio: 'ignore' });
-  process.once('exit', stopServer);
-  await waitUntilAnswering(endpoint, server);
-  const config = { endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-  kms = new KMSClient(config);
-  sm = new SecretsManagerClient(config);
+  moto = await startMoto(REGION);
+  kms = new KMSClient(moto.clientConfig);
+  sm = new SecretsManagerClient(moto.clientConfig);
   configure({ kms, secretsManager: sm, maxAttempts: 3, baseDelayMs: 10 });
 }, 60_000);
 
 afterAll(() => {
   reset();
-  stopServer();
+  moto?.stop();
 });
 
 beforeEach(() => {
