@@ -8,19 +8,21 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail } from '../../src/monitoring/encryption-monitor';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
+/** What the README states as the keys a MONITORED_RESOURCES monitor holds under the default quota. */
+const KEYS_PER_DEFAULT_PATTERN = 19;
 const GROWING_TYPES = ['AWS::Logs::MetricFilter', 'AWS::CloudWatch::Alarm', 'AWS::Events::Rule', 'AWS::Lambda::Function',
-  'AWS::Config::ConfigRule', 'AWS::CloudWatch::InsightRule', 'AWS::CloudTrail::Trail', 'AWS::SNS::Topic'];
+  'AWS::Config::ConfigRule', 'AWS::CloudWatch::InsightRule', 'AWS::CloudTrail::Trail', 'AWS::SNS::Topic', 'AWS::SQS::Queue', 'AWS::KMS::Key'];
 
 function newStack(app = new App(), id = 'Stack'): Stack {
   return new Stack(app, id, { env: ENV });
 }
 
-/** A stack whose monitor watches `n` keys and `n` secrets, each secret with its own rotation function. */
+/** A stack whose monitor watches `n` keys (each with its alias) and `n` secrets, each secret with its own rotation function. */
 function monitored(n: number, props: EncryptionMonitorProps = {}): { stack: Stack; template: Template } {
   const stack = newStack();
   const monitor = new EncryptionMonitor(stack, 'Monitor', props);
   for (let i = 0; i < n; i++) {
-    monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
+    monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }), `alias/key-${i}`);
     monitor.monitorSecret(new secretsmanager.Secret(stack, `Secret${i}`), {
       rotationFunction: lambda.Function.fromFunctionName(stack, `Rotator${i}`, `rotator-${i}`),
     });
@@ -29,31 +31,40 @@ function monitored(n: number, props: EncryptionMonitorProps = {}): { stack: Stac
 }
 
 function counts(template: Template): Record<string, number> {
-  return Object.fromEntries(GROWING_TYPES.map(t => [t, Object.keys(template.findResources(t)).length]));
+  const all = Object.fromEntries(GROWING_TYPES.map(t => [t, Object.keys(template.findResources(t)).length]));
+  // The monitored keys are the test's, not the monitor's.
+  return { ...all, 'AWS::KMS::Key': all['AWS::KMS::Key'] - Object.keys(template.findResources('AWS::KMS::Key', { Properties: { Description: Match.absent() } })).length };
 }
 
 describe('scale', () => {
-  test('1 and 20 monitored keys and secrets yield the same metric filters, alarms, rules and functions', () => {
+  test('1 and 10 monitored keys, aliases and secrets yield the same metric filters, alarms, rules, queues and functions', () => {
     const one = counts(monitored(1).template);
 
-    expect(counts(monitored(20).template)).toEqual(one);
+    expect(counts(monitored(10).template)).toEqual(one);
     expect(one).toEqual({
       'AWS::Logs::MetricFilter': 0,
-      'AWS::CloudWatch::Alarm': 6,
-      'AWS::Events::Rule': 5,
+      // DeniedDecrypts, DeniedKeyCalls, RotationOverdue (counts); three delivery failures
+      // (KeyLifecycle, AliasChanges, RotationFailures); dead letters; rotation function errors.
+      'AWS::CloudWatch::Alarm': 8,
+      // The above, and RoutineDeploys (to the queue, no alarm).
+      'AWS::Events::Rule': 7,
       'AWS::Lambda::Function': 0,
       'AWS::Config::ConfigRule': 1,
       'AWS::CloudWatch::InsightRule': 1,
       'AWS::CloudTrail::Trail': 1,
       'AWS::SNS::Topic': 1,
+      'AWS::SQS::Queue': 2,
+      // The topic and queue key, the trail key.
+      'AWS::KMS::Key': 2,
     });
   });
 
-  test('the 20 keys are data: every key ARN is in each key rule\'s pattern', () => {
-    const { template } = monitored(20);
-    const rule = Object.values(template.findResources('AWS::Events::Rule', { Properties: { Description: Match.stringLikeRegexp('DeniedDecrypts$') } }))[0];
+  test('the 10 keys and aliases are data: every key ID and alias name is in the rules\' patterns', () => {
+    const { template } = monitored(10);
+    const rule = (name: string) => Object.values(template.findResources('AWS::Events::Rule', { Properties: { Description: Match.stringLikeRegexp(`${name}$`) } }))[0];
 
-    expect(rule.Properties.EventPattern.detail.resources.ARN).toHaveLength(20);
+    expect(rule('DeniedDecrypts').Properties.EventPattern.detail.resources.ARN).toHaveLength(10);
+    expect(rule('AliasChanges').Properties.EventPattern.detail.requestParameters.aliasName).toEqual(Array.from({ length: 10 }, (_, i) => `alias/key-${i}`));
   });
 
   test('a two-stack app gets one trail, in the first monitor\'s stack, and the second stack deploys after it', () => {
@@ -97,7 +108,8 @@ describe('scale', () => {
       expect(monitors[i].trail).toBeUndefined();
       expect(monitors[i].cloudTrailLogGroup).toBeUndefined();
       const template = Template.fromStack(stack);
-      expect(counts(template)).toMatchObject({ 'AWS::CloudTrail::Trail': 0, 'AWS::CloudWatch::InsightRule': 0, 'AWS::Events::Rule': 3, 'AWS::CloudWatch::Alarm': 3 });
+      // DeniedDecrypts, DeniedKeyCalls, KeyLifecycle, RoutineDeploys; their alarms and the dead-letter alarm.
+      expect(counts(template)).toMatchObject({ 'AWS::CloudTrail::Trail': 0, 'AWS::CloudWatch::InsightRule': 0, 'AWS::Events::Rule': 4, 'AWS::CloudWatch::Alarm': 4 });
       template.resourceCountIs('AWS::S3::Bucket', 0);
       template.resourceCountIs('AWS::Logs::LogGroup', 0);
     }
@@ -120,24 +132,25 @@ describe('scale', () => {
     expect(first.dependencies).toEqual([]);
   });
 
-  test('past EventBridge\'s 4096-character pattern limit, synthesis fails and names MonitorScope.ACCOUNT', () => {
+  // "Amazon EventBridge quotas": event pattern size, default 2,048 characters (adjustable).
+  test('past EventBridge\'s default 2,048-character pattern quota, synthesis fails and names MonitorScope.ACCOUNT', () => {
     const stack = newStack();
     const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
-    for (let i = 0; i < 80; i++) {
+    for (let i = 0; i < 40; i++) {
       monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
     }
 
-    expect(() => Template.fromStack(stack)).toThrow(/Stack\/Monitor.*the DeniedDecrypts event pattern for 80 keys is about \d+ characters, over EventBridge's limit of 4096: use `scope: MonitorScope.ACCOUNT`/s);
+    expect(() => Template.fromStack(stack)).toThrow(/Stack\/Monitor.*the DeniedDecrypts event pattern for 40 keys and 0 aliases is about \d+ characters, over EventBridge's limit of 2048 \(`maxEventPatternLength`.*\): use `scope: MonitorScope.ACCOUNT`/s);
   });
 
   test('past the limit, the monitor of() made says how to replace it: a monitor of scope ACCOUNT created first, or monitoring: false', () => {
     const stack = newStack();
-    for (let i = 0; i < 80; i++) {
+    for (let i = 0; i < 40; i++) {
       EncryptionMonitor.of(stack).monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
     }
 
-    expect(() => Template.fromStack(stack)).toThrow(new RegExp('Stack/EncryptionMonitor.*the DeniedDecrypts event pattern for 80 keys is about \\d+ characters, '
-      + 'over EventBridge\'s limit of 4096: use `scope: MonitorScope.ACCOUNT`, or spread the keys over more stacks\\. '
+    expect(() => Template.fromStack(stack)).toThrow(new RegExp('Stack/EncryptionMonitor.*the DeniedDecrypts event pattern for 40 keys and 0 aliases is about \\d+ characters, '
+      + 'over EventBridge\'s limit of 2048 \\(`maxEventPatternLength`.*\\): use `scope: MonitorScope.ACCOUNT`, or spread the keys over more stacks\\. '
       + 'This is the monitor EncryptionMonitor\\.of\\(\\) made for the stack\'s constructs: create the stack\'s EncryptionMonitor yourself, '
       + 'before them, with `scope: MonitorScope\\.ACCOUNT` .*or set `monitoring: false` on the constructs', 's'));
   });
@@ -145,12 +158,36 @@ describe('scale', () => {
   test('past the limit, a monitor the user created does not get the advice about of()', () => {
     const stack = newStack();
     const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
-    for (let i = 0; i < 80; i++) {
+    for (let i = 0; i < 40; i++) {
       monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
     }
 
-    expect(() => Template.fromStack(stack)).toThrow(/limit of 4096/);
+    expect(() => Template.fromStack(stack)).toThrow(/limit of 2048/);
     expect(() => Template.fromStack(stack)).not.toThrow(/EncryptionMonitor\.of\(\)|monitoring: false/);
+  });
+
+  test('an account with a raised quota sets maxEventPatternLength, and the same 40 keys synthesize', () => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), maxEventPatternLength: 4096 });
+    for (let i = 0; i < 40; i++) {
+      monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
+    }
+
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('the default quota holds 19 keys with 21-character aliases, and fails at 20', () => {
+    const build = (n: number) => {
+      const stack = newStack();
+      const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+      for (let i = 0; i < n; i++) {
+        monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }), `alias/tenant/t-${String(i).padStart(6, '0')}`);
+      }
+      return () => Template.fromStack(stack);
+    };
+
+    expect(build(KEYS_PER_DEFAULT_PATTERN)).not.toThrow();
+    expect(build(KEYS_PER_DEFAULT_PATTERN + 1)).toThrow(/over EventBridge's limit of 2048/);
   });
 
   test('with MonitorScope.ACCOUNT, 80 keys synthesize, matched by an account-wide ARN wildcard', () => {
@@ -203,7 +240,16 @@ describe('resources', () => {
     }));
   });
 
-  test('KeyLifecycle: successful DisableKey, ScheduleKeyDeletion, PutKeyPolicy (write events: plain ENABLED)', () => {
+  // The synthesizer's CloudFormation execution role: a routine deploy is CloudFormation acting as it.
+  const execRole = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-us-east-1' };
+  const notRoutineDeploy = [
+    { userIdentity: { invokedBy: [{ exists: false }] } },
+    { userIdentity: { invokedBy: [{ 'anything-but': ['cloudformation.amazonaws.com'] }] } },
+    { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ exists: false }] } } } },
+    { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ 'anything-but': [execRole] }] } } } },
+  ];
+
+  test('KeyLifecycle: DisableKey and ScheduleKeyDeletion always, PutKeyPolicy unless a routine deploy (write events: plain ENABLED)', () => {
     expect(ruleByName('KeyLifecycle').props).toEqual(expect.objectContaining({
       State: 'ENABLED',
       EventPattern: {
@@ -211,12 +257,91 @@ describe('resources', () => {
         'detail-type': ['AWS API Call via CloudTrail'],
         'detail': {
           eventSource: ['kms.amazonaws.com'],
-          eventName: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy'],
           errorCode: [{ exists: false }],
           resources: { ARN: [keyArn] },
+          $or: [{ eventName: ['DisableKey', 'ScheduleKeyDeletion'] }, ...notRoutineDeploy.map(b => ({ eventName: ['PutKeyPolicy'], ...b }))],
         },
       },
     }));
+  });
+
+  test('AliasChanges: alias calls on the monitored aliases, by name, unless a routine deploy', () => {
+    expect(ruleByName('AliasChanges').props.EventPattern.detail).toEqual({
+      eventSource: ['kms.amazonaws.com'],
+      eventName: ['CreateAlias', 'UpdateAlias', 'DeleteAlias'],
+      errorCode: [{ exists: false }],
+      requestParameters: { aliasName: ['alias/key-0'] },
+      $or: notRoutineDeploy,
+    });
+  });
+
+  test('RoutineDeploys: PutKeyPolicy and alias calls CloudFormation makes as the execution role, to the queue', () => {
+    const rule = ruleByName('RoutineDeploys').props;
+    expect(rule.EventPattern.detail).toEqual({
+      eventSource: ['kms.amazonaws.com'],
+      errorCode: [{ exists: false }],
+      userIdentity: { invokedBy: ['cloudformation.amazonaws.com'], sessionContext: { sessionIssuer: { arn: [execRole] } } },
+      $or: [
+        { eventName: ['PutKeyPolicy'], resources: { ARN: [keyArn] } },
+        { eventName: ['CreateAlias', 'UpdateAlias', 'DeleteAlias'], requestParameters: { aliasName: ['alias/key-0'] } },
+      ],
+    });
+    expect(rule.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^MonitorEventsQueue/), 'Arn'] } })]);
+  });
+
+  test.each(['KeyLifecycle', 'AliasChanges', 'RotationFailures'])('%s: one target, the topic, through the Chatbot notification, with the dead-letter queue and no role', (name) => {
+    const targets = ruleByName(name).props.Targets;
+    expect(targets).toEqual([{
+      Id: 'AlarmTopic',
+      Arn: { Ref: expect.stringMatching(/^MonitorAlarmTopic[0-9A-F]{8}$/) },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^MonitorDeadLetterQueue/), 'Arn'] } },
+      InputTransformer: { InputPathsMap: expect.any(Object), InputTemplate: expect.any(String) },
+    }]);
+    // "Amazon EventBridge targets" (Amazon SNS): a RoleArn on an SNS target may make delivery fail, especially to an encrypted topic.
+    expect(targets[0].RoleArn).toBeUndefined();
+  });
+
+  test.each(['DeniedDecrypts', 'DeniedKeyCalls', 'RoutineDeploys', 'RotationOverdue'])('%s: one target, the non-paging queue, with the dead-letter queue', (name) => {
+    expect(ruleByName(name).props.Targets).toEqual([{
+      Id: 'EventsQueue',
+      Arn: { 'Fn::GetAtt': [expect.stringMatching(/^MonitorEventsQueue/), 'Arn'] },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^MonitorDeadLetterQueue/), 'Arn'] } },
+    }]);
+  });
+
+  test('every rule has a target (AWS documents the per-rule metrics of rules with targets only)', () => {
+    for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) {
+      expect(rule.Properties.Targets).toHaveLength(1);
+    }
+  });
+
+  test('the queues: CMK-encrypted with the topic key, the events queue kept 1 day with the DLQ behind it, the DLQ 14 days', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitorAlarmTopicKey'), 'Arn'] },
+      MessageRetentionPeriod: 86400,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitorDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 1000 },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitorAlarmTopicKey'), 'Arn'] },
+      MessageRetentionPeriod: 1209600,
+      RedriveAllowPolicy: { redrivePermission: 'allowAll' },
+    });
+  });
+
+  test('each queue lets only the monitor\'s rules that deliver to it send, and refuses requests without TLS', () => {
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    const allows = Object.fromEntries(policies.map(p => [p.Properties.Queues[0].Ref.replace(/[0-9A-F]{8}$/, ''),
+      p.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'AllowMonitorRules')]));
+    const rulesOf = (statement: any) => statement.Condition.ArnEquals['aws:SourceArn'].map((a: any) => a['Fn::GetAtt'][0].replace(/Rule[0-9A-F]{8}$/, '')).sort();
+
+    expect(rulesOf(allows.MonitorEventsQueue)).toEqual(['MonitorDeniedDecrypts', 'MonitorDeniedKeyCalls', 'MonitorRotationOverdue', 'MonitorRoutineDeploys']);
+    expect(rulesOf(allows.MonitorDeadLetterQueue)).toEqual(['MonitorAliasChanges', 'MonitorDeniedDecrypts', 'MonitorDeniedKeyCalls',
+      'MonitorKeyLifecycle', 'MonitorRotationFailures', 'MonitorRotationOverdue', 'MonitorRoutineDeploys']);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
+        Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })]));
+    }
   });
 
   test('RotationFailures: RotationFailed and RotationAbandoned of the monitored secrets', () => {
@@ -249,16 +374,18 @@ describe('resources', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Tags: Match.arrayWith([{ Key: EncryptionMonitor.ROTATION_MONITOR_TAG, Value: stack.node.findChild('Monitor').node.addr }]) });
   });
 
+  // "Monitoring Amazon EventBridge": Invocations and FailedInvocations are per-rule metrics; they are sent only when non-zero.
   test.each([
-    ['DeniedDecrypts', 5],
-    ['DeniedKeyCalls', 10],
-    ['KeyLifecycle', 1],
-    ['RotationFailures', 1],
-    ['RotationOverdue', 1],
-  ])('%s alarm: TriggeredRules of its rule >= %d in 5 minutes, to the alarm topic', (name, threshold) => {
+    ['DeniedDecrypts', 'Invocations', 5],
+    ['DeniedKeyCalls', 'Invocations', 10],
+    ['RotationOverdue', 'Invocations', 1],
+    ['KeyLifecycle', 'FailedInvocations', 1],
+    ['AliasChanges', 'FailedInvocations', 1],
+    ['RotationFailures', 'FailedInvocations', 1],
+  ])('%s alarm: %s of its rule >= %d in 5 minutes, missing data not breaching, to the alarm topic', (name, metricName, threshold) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Events',
-      MetricName: 'TriggeredRules',
+      MetricName: metricName,
       Dimensions: [{ Name: 'RuleName', Value: { Ref: ruleByName(name).logicalId } }],
       Statistic: 'Sum',
       Period: 300,
@@ -270,12 +397,27 @@ describe('resources', () => {
     });
   });
 
-  test('RotationFunctionErrors alarm: one Metrics Insights query over every rotation function', () => {
+  test('no alarm counts TriggeredRules (undocumented for rules without targets)', () => {
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).not.toContain('TriggeredRules');
+  });
+
+  test('DeadLetters alarm: any message in the dead-letter queue', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: [Match.objectLike({
-        Expression: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^SELECT SUM\\(Errors\\) FROM SCHEMA\\("AWS/Lambda", FunctionName\\) WHERE FunctionName = ')])] },
-        Period: 300,
-      })],
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitorDeadLetterQueue'), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('RotationFunctionErrors alarm: plain metric math, SUM over each function\'s Errors', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [
+        Match.objectLike({ Id: 'errors0', ReturnData: false, MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/Lambda', MetricName: 'Errors' }), Stat: 'Sum', Period: 300 }) }),
+        { Id: 'expr_1', Expression: 'SUM([errors0])', Label: 'Rotation function errors', ReturnData: true },
+      ],
       Threshold: 1,
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitorAlarmTopic') }],
     });
@@ -369,7 +511,8 @@ describe('options', () => {
     const template = Template.fromStack(stack);
 
     template.resourceCountIs('AWS::SNS::Topic', 0);
-    template.resourceCountIs('AWS::KMS::Key', 1);
+    // The test's key, and the monitor's key for its queues.
+    template.resourceCountIs('AWS::KMS::Key', 2);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:us-east-1:111111111111:alarms'] });
   });
 
@@ -398,7 +541,8 @@ describe('options', () => {
     const { template } = monitored(1, { dashboard: true });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
-    for (const title of ['DeniedDecrypts', 'DeniedKeyCalls', 'KeyLifecycle', 'RotationFailures', 'RotationOverdue', 'RotationFunctionErrors']) {
+    for (const title of ['DeniedDecrypts', 'DeniedKeyCalls', 'KeyLifecycleDeliveryFailed', 'AliasChangesDeliveryFailed', 'DeadLetters',
+      'RotationFailuresDeliveryFailed', 'RotationOverdue', 'RotationFunctionErrors']) {
       expect(body).toContain(`\\"title\\":\\"${title}\\"`);
     }
   });
@@ -447,7 +591,7 @@ describe('options', () => {
     });
   });
 
-  test('metrics are TriggeredRules of the rule, and ask for monitorKey/monitorSecret first', () => {
+  test('metrics are Invocations of the rule, and ask for monitorKey/monitorSecret first', () => {
     const stack = newStack();
     const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
     expect(() => monitor.metricDeniedDecrypts()).toThrow('Stack/Monitor: no DeniedDecrypts metric before the first monitorKey()');
@@ -455,12 +599,13 @@ describe('options', () => {
     monitor.monitorKey(new kms.Key(stack, 'Key', { enableKeyRotation: true }));
 
     const metric = monitor.metricDeniedDecrypts({ period: Duration.hours(1) });
-    expect(metric.metricName).toBe('TriggeredRules');
+    expect(metric.metricName).toBe('Invocations');
     expect(metric.namespace).toBe('AWS/Events');
     expect(metric.period.toSeconds()).toBe(3600);
     expect(monitor.metricKeyLifecycleEvents().statistic).toBe('Sum');
     expect(monitor.metricDeniedKeyCalls().dimensions).toEqual({ RuleName: expect.any(String) });
-    expect(monitor.alarms).toHaveLength(3);
+    // DeniedDecrypts, DeniedKeyCalls, KeyLifecycleDeliveryFailed, DeadLetters.
+    expect(monitor.alarms).toHaveLength(4);
   });
 });
 
