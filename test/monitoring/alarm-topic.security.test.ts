@@ -20,7 +20,7 @@ const template = (() => {
   const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
   new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() })
     .monitorKey(kms.Key.fromKeyArn(stack, 'Key', `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-1111-1111-1111-111111111111`), 'alias/tenant/acme');
-  return Template.fromStack(stack).toJSON() as CfnTemplate;
+  return Template.fromStack(stack).toJSON() as { Resources: Record<string, any> };
 })();
 const topicId = Object.keys(template.Resources).find(id => template.Resources[id].Type === 'AWS::SNS::Topic')!;
 const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:${topicId}`;
@@ -34,7 +34,7 @@ const topicPolicy = (() => {
     const getAtt = v && typeof v === 'object' ? v['Fn::GetAtt'] : undefined;
     return getAtt && template.Resources[getAtt[0]]?.Type === 'AWS::Events::Rule' ? ruleArnOf(getAtt[0]) : v;
   });
-  return resolveIntrinsics(concrete, template, id);
+  return resolveIntrinsics(concrete, template as CfnTemplate, id);
 })();
 const ruleArn = (name: string) => ruleArnOf(Object.keys(template.Resources).find(r => new RegExp(`^Monitor${name}Rule[0-9A-F]{8}$`).test(r))!);
 

@@ -16,10 +16,10 @@ const CALLER = `arn:aws:sts::${ACCOUNT}:assumed-role/admin/alice`;
 const EVENT_ID = 'e5b1a1c2-0000-4000-8000-000000000000';
 
 /** What EventBridge does with an InputTransformer: each `<name>` in the template becomes the value at its path. */
-function transform(transformer: { InputPathsMap: Record<string, string>; InputTemplate: string }, event: unknown): any {
+function transform(transformer: { InputPathsMap: Record<string, string>; InputTemplate: string }, sample: unknown): any {
   const read = (path: string): string => {
     const value = path.replace(/^\$\./, '').split(/\.|\[(\d+)\]/).filter(Boolean)
-      .reduce<any>((at, part) => at?.[/^\d+$/.test(part) ? Number(part) : part], event);
+      .reduce<any>((at, part) => at?.[/^\d+$/.test(part) ? Number(part) : part], sample);
     if (typeof value !== 'string') {
       throw new Error(`${path} is not a string in the sample event: ${JSON.stringify(value)}`);
     }

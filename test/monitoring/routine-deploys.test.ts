@@ -21,7 +21,11 @@ const PIPELINE_ROLE = `arn:aws:iam::${ACCOUNT}:role/pipeline-deploy`;
 const OTHER_ROLE = `arn:aws:iam::${ACCOUNT}:role/someone-with-cloudformation`;
 
 type Identity = Record<string, unknown>;
-const person: Identity = { type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/admin/alice`, sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/admin` } } };
+const person: Identity = {
+  type: 'AssumedRole',
+  arn: `arn:aws:sts::${ACCOUNT}:assumed-role/admin/alice`,
+  sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/admin` } },
+};
 const cloudFormationAs = (roleArn: string): Identity => ({
   type: 'AssumedRole',
   arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${roleArn.split('/').pop()}/AWSCloudFormation`,
@@ -32,7 +36,8 @@ const cloudFormationAs = (roleArn: string): Identity => ({
 const cloudFormationAsUser: Identity = { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/bob`, invokedBy: 'cloudformation.amazonaws.com' };
 
 /** A KMS management call as EventBridge delivers it from CloudTrail. */
-function kmsCall(eventName: string, userIdentity: Identity, requestParameters: Record<string, unknown>, resources: string[]): Record<string, unknown> {
+function kmsCall(eventName: string, userIdentity: Identity, requestParameters: Record<string, unknown>,
+  resources: string[]): Record<string, unknown> {
   return {
     'version': '0',
     'id': `${eventName}-event`,
