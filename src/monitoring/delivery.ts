@@ -1,4 +1,4 @@
-import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -59,11 +59,6 @@ export function createMonitorQueues(scope: Construct, key: kms.IKey, allRuleArns
   });
   deadLetterQueue.addToResourcePolicy(allowEventBridgeFromRules(['sqs:SendMessage'], deadLetterQueue.queueArn, allRuleArns));
   eventsQueue.addToResourcePolicy(allowEventBridgeFromRules(['sqs:SendMessage'], eventsQueue.queueArn, queueRuleArns));
-  const reason = 'The monitor\'s own queue: EventBridge delivers its events here and nothing reads them in code; '
-    + 'a consumer is the user\'s choice. It is CMK-encrypted, TLS-only and only the monitor\'s rules may send to it.';
-  for (const queue of [deadLetterQueue, eventsQueue]) {
-    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
-  }
   return { eventsQueue, deadLetterQueue };
 }
 
