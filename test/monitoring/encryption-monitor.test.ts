@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { CrossAccountDecryptKey, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
 import { EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail } from '../../src/monitoring/encryption-monitor';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -650,5 +651,37 @@ describe('validation', () => {
     const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
     monitor.monitorSecret(new secretsmanager.Secret(stack, 'S'), { rotationInterval });
     Template.fromStack(stack).hasResourceProperties('AWS::Config::ConfigRule', { InputParameters: { maxDaysSinceRotation: maxDays } });
+  });
+});
+
+describe('the library\'s key constructs register their alias with the monitor', () => {
+  const aliasesWatched = (stack: Stack): string[] => {
+    const rule = Object.entries(Template.fromStack(stack).findResources('AWS::Events::Rule')).find(([id]) => /AliasChangesRule/.test(id));
+    return rule ? rule[1].Properties.EventPattern.detail.requestParameters.aliasName : [];
+  };
+  /** The aliases of the construct's keys (the monitor's own key has a generated one). */
+  const constructAliases = (stack: Stack): string[] => Object.values(Template.fromStack(stack).findResources('AWS::KMS::Alias'))
+    .map(a => a.Properties.AliasName).filter(n => typeof n === 'string' && !n.startsWith('alias/cdk-kms-patterns/'));
+
+  test.each<[string, (stack: Stack) => void]>([
+    ['TenantKey', (stack) => new TenantKey(stack, 'Acme', { tenantId: 'acme' })],
+    ['SharedTenantKey', (stack) => new SharedTenantKey(stack, 'Shared', { alias: 'shared/tenants' })],
+    ['CrossAccountDecryptKey', (stack) => new CrossAccountDecryptKey(stack, 'Shared', { consumerAccountIds: ['222222222222'] })],
+    ['RotatedSecret (the key it creates)', (stack) => new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() })],
+  ])('%s', (_name, make) => {
+    const stack = newStack();
+    make(stack);
+
+    expect(constructAliases(stack)).toHaveLength(1);
+    expect(aliasesWatched(stack)).toEqual(constructAliases(stack));
+  });
+
+  test('MultiRegionKeySet: the primary\'s alias in its stack, and the same name in each replica\'s stack', () => {
+    const app = new App();
+    const stack = newStack(app);
+    const set = new MultiRegionKeySet(stack, 'Keys', { replicaRegions: ['eu-west-1'], alias: 'data' });
+
+    expect(aliasesWatched(stack)).toEqual(['alias/data']);
+    expect(aliasesWatched(set.replicaStack('eu-west-1'))).toEqual(['alias/data']);
   });
 });
