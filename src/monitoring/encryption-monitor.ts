@@ -17,7 +17,7 @@ import { Construct, IConstruct } from 'constructs';
 import { MonitorQueues, allowCloudWatchAlarms, allowEventBridgeRules, createMonitorQueues, ruleTarget } from './delivery';
 import { NotificationText, NotifiedResource, chatbotNotification } from './notifications';
 import {
-  ALL_MANAGEMENT_EVENTS_STATE, AliasSelection, DEFAULT_MAX_EVENT_PATTERN_LENGTH, ResourceSelection, aliasChangePattern,
+  ALIAS_NAME_MAX_LENGTH, ALL_MANAGEMENT_EVENTS_STATE, AliasSelection, DEFAULT_MAX_EVENT_PATTERN_LENGTH, ResourceSelection, aliasChangePattern,
   deniedKeyCallsInsightRuleBody, deniedKeyCallsPattern, estimatedPatternLength, keyLifecyclePattern, renderEventPattern,
   rotationFailurePattern, rotationOverduePattern, routineDeployPattern,
 } from './patterns';
@@ -231,6 +231,7 @@ const MAX_METRIC_MATH_ALARM_METRICS = 10;
 /** A Contributor Insights rule name holds at most 128 characters (PutInsightRule `RuleName`). */
 const INSIGHT_RULE_NAME_MAX_LENGTH = 128;
 const INSIGHT_RULE_NAME_SUFFIX = '-denied-kms';
+const MONITOR_ALIAS_PREFIX = 'alias/cdk-kms-patterns/encryption-monitor/';
 
 const ALARM_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitor');
 const TRAIL_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitorTrail');
@@ -711,7 +712,9 @@ export class EncryptionMonitor extends Construct {
   private createDeliveryKey(): kms.IKey {
     const keyScope = new Construct(this, 'AlarmTopicKey');
     const made = createSecureKey(keyScope, {
-      aliasName: `alias/cdk-kms-patterns/encryption-monitor/${Names.uniqueId(this)}`,
+      // uniqueResourceName equals uniqueId for paths that fit, and shortens longer ones to
+      // keep the alias within KMS's 256 characters.
+      aliasName: `${MONITOR_ALIAS_PREFIX}${Names.uniqueResourceName(this, { maxLength: ALIAS_NAME_MAX_LENGTH - MONITOR_ALIAS_PREFIX.length })}`,
       aliasSource: { prop: 'id', value: this.node.id },
       defaultDescription: `Encrypts the alarm topic and queues of EncryptionMonitor ${this.node.path}`,
       removalPolicy: this.props.removalPolicy,

@@ -5,8 +5,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
 import { CrossAccountDecryptKey, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
-import { EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail } from '../../src/monitoring/encryption-monitor';
+import {
+  EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail, insightRuleName, rotationFunctionErrorsExpression, rotationFunctionErrorsQueries,
+} from '../../src/monitoring/encryption-monitor';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 /** What the README states as the keys a MONITORED_RESOURCES monitor holds under the default quota. */
@@ -621,6 +624,14 @@ describe('validation', () => {
     ['period is 30 seconds', () => ({ period: Duration.seconds(30) }), 'Stack/Monitor: `period` must be a whole number of minutes between 1 minute and 1 day, got "30 seconds"'],
     ['period is 2 days', () => ({ period: Duration.days(2) }), 'Stack/Monitor: `period` must be a whole number of minutes between 1 minute and 1 day, got "2 days"'],
     ['rotationGracePeriod is 31 days', () => ({ rotationGracePeriod: Duration.days(31) }), 'Stack/Monitor: `rotationGracePeriod` must be a whole number of days between 0 and 30, got "31 days"'],
+    ['maxEventPatternLength is below the default quota', () => ({ maxEventPatternLength: 1024 }),
+      'Stack/Monitor: `maxEventPatternLength` must be a whole number of at least 2048, got 1024'],
+    ['maxEventPatternLength is fractional', () => ({ maxEventPatternLength: 4096.5 }),
+      'Stack/Monitor: `maxEventPatternLength` must be a whole number of at least 2048, got 4096.5'],
+    ['a deployingRoleArns entry is not a role ARN', () => ({ deployingRoleArns: ['arn:aws:iam::111111111111:user/bob'] }),
+      'Stack/Monitor: `deployingRoleArns` must be IAM role ARNs (arn:<partition>:iam::<account>:role/<name>), got "arn:aws:iam::111111111111:user/bob"'],
+    ['an alarmEmails entry is not an address', () => ({ alarmEmails: ['ops.example.com'] }),
+      'Stack/Monitor: `alarmEmails` must be email addresses, got "ops.example.com"'],
     ['cloudTrailLogGroup comes without an existing trail', (stack) => ({ cloudTrailLogGroup: logGroup(stack) }),
       'Stack/Monitor: `cloudTrailLogGroup` belongs to an existing trail: pass `trail: MonitorTrail.existing()` with it, or leave it unset and let the monitor create the trail, got "Stack/LG"'],
   ])('fails when %s', (_name, props, message) => {
@@ -683,5 +694,61 @@ describe('the library\'s key constructs register their alias with the monitor', 
 
     expect(aliasesWatched(stack)).toEqual(['alias/data']);
     expect(aliasesWatched(set.replicaStack('eu-west-1'))).toEqual(['alias/data']);
+  });
+});
+
+describe('service limits of the names and queries', () => {
+  // PutInsightRule: RuleName is 1-128 characters. A long construct path used to give 131.
+  test('the Contributor Insights rule name stays within 128 characters under a long construct path', () => {
+    const stack = newStack(new App(), 'AVeryLongStackNameForAnOrganisationWithVerboseNamingConventionsThatGoesOnAndOn');
+    let scope: Construct = stack;
+    for (const id of ['PlatformTeamSharedEncryptionInfrastructure', 'MonitoringAndAlertingForEveryTenant', 'ProductionWorkloadsEuropeWest']) {
+      scope = new Construct(scope, id);
+    }
+    const monitor = new EncryptionMonitor(scope, 'EncryptionMonitorForAllKeysOfThisStack', { trail: MonitorTrail.existing(),
+      cloudTrailLogGroup: logs.LogGroup.fromLogGroupName(stack, 'TrailLogs', 'trail-logs') });
+    const name: string = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::InsightRule'))[0].Properties.RuleName;
+
+    expect(monitor.node.path.length).toBeGreaterThan(128);
+    expect(name.length).toBeLessThanOrEqual(128);
+    expect(name).toMatch(/-denied-kms$/);
+  });
+
+  test('insightRuleName keeps every path within 128 characters', () => {
+    for (const length of [1, 50, 117, 118, 200, 400]) {
+      const stack = newStack(new App(), `S${'x'.repeat(length)}`);
+      expect(insightRuleName(new Construct(stack, 'M')).length).toBeLessThanOrEqual(128);
+    }
+  });
+
+  // "Metrics Insights query components and syntax": WHERE supports =, != and AND only, so
+  // the rotation functions are summed with plain metric math instead of an OR of names.
+  test('the rotation-function expression is plain metric math over one Errors metric per function', () => {
+    expect(rotationFunctionErrorsExpression(1)).toBe('SUM([errors0])');
+    expect(rotationFunctionErrorsExpression(3)).toBe('SUM([errors0, errors1, errors2])');
+    const queries = rotationFunctionErrorsQueries(['a', 'b'], Duration.minutes(5));
+    expect(queries.map(q => q.id)).toEqual(['errors0', 'errors1', 'expr_1']);
+    expect(queries.filter(q => q.returnData)).toEqual([{ id: 'expr_1', expression: 'SUM([errors0, errors1])', label: 'Rotation function errors', returnData: true }]);
+    expect(JSON.stringify(queries)).not.toMatch(/\bOR\b|SELECT/);
+  });
+
+  test('every rotation function is in the alarm, in the order registered', () => {
+    const { template } = monitored(3);
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find(a => a.Properties.Metrics)!;
+    expect(alarm.Properties.Metrics.map((m: any) => m.MetricStat?.Metric.Dimensions[0].Value ?? m.Expression))
+      .toEqual([expect.anything(), expect.anything(), expect.anything(), 'SUM([errors0, errors1, errors2])']);
+  });
+
+  // CloudWatch "Limits": an alarm on a metric math expression references at most 10 metrics (hard limit).
+  test('fails when more than 10 rotation functions are watched, and names RotationFailures as the cover', () => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+    for (let i = 0; i < 11; i++) {
+      monitor.monitorSecret(secretsmanager.Secret.fromSecretCompleteArn(stack, `S${i}`, `arn:aws:secretsmanager:us-east-1:111111111111:secret:s${i}-AbCdEf`),
+        { rotationFunction: lambda.Function.fromFunctionName(stack, `F${i}`, `rotator-${i}`) });
+    }
+
+    expect(() => Template.fromStack(stack)).toThrow('[Stack/Monitor] `rotationFunction` was given for 11 secrets, but an alarm on a metric math '
+      + 'expression references at most 10 metrics (CloudWatch alarm limits)');
   });
 });
