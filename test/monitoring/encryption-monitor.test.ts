@@ -8,7 +8,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CrossAccountDecryptKey, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
 import {
-  EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail, insightRuleName, rotationFunctionErrorsExpression, rotationFunctionErrorsQueries,
+  EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail, insightRuleName,
+  rotationFunctionErrorsExpression, rotationFunctionErrorsQueries,
 } from '../../src/monitoring/encryption-monitor';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -705,8 +706,10 @@ describe('service limits of the names and queries', () => {
     for (const id of ['PlatformTeamSharedEncryptionInfrastructure', 'MonitoringAndAlertingForEveryTenant', 'ProductionWorkloadsEuropeWest']) {
       scope = new Construct(scope, id);
     }
-    const monitor = new EncryptionMonitor(scope, 'EncryptionMonitorForAllKeysOfThisStack', { trail: MonitorTrail.existing(),
-      cloudTrailLogGroup: logs.LogGroup.fromLogGroupName(stack, 'TrailLogs', 'trail-logs') });
+    const monitor = new EncryptionMonitor(scope, 'EncryptionMonitorForAllKeysOfThisStack', {
+      trail: MonitorTrail.existing(),
+      cloudTrailLogGroup: logs.LogGroup.fromLogGroupName(stack, 'TrailLogs', 'trail-logs'),
+    });
     const name: string = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::InsightRule'))[0].Properties.RuleName;
 
     expect(monitor.node.path.length).toBeGreaterThan(128);
