@@ -15,6 +15,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { MonitorQueues, allowCloudWatchAlarms, allowEventBridgeRules, createMonitorQueues, ruleTarget } from './delivery';
+import { MAX_METRIC_MATH_ALARM_METRICS, insightRuleName, rotationFunctionErrorsExpression, rotationFunctionErrorsQueries } from './metric-queries';
 import { NotificationText, NotifiedResource, chatbotNotification } from './notifications';
 import {
   ALIAS_NAME_MAX_LENGTH, ALL_MANAGEMENT_EVENTS_STATE, AliasSelection, DEFAULT_MAX_EVENT_PATTERN_LENGTH, ResourceSelection, aliasChangePattern,
@@ -226,11 +227,6 @@ const KEY_ID_LENGTH = 40;
 const SECRET_ARN_LENGTH = 140;
 /** A deploying role's ARN once deployed: the bootstrap's execution role is about 90 characters. */
 const ROLE_ARN_LENGTH = 128;
-/** "Limits" (CloudWatch alarms): an alarm on a metric math expression references at most 10 metrics. */
-const MAX_METRIC_MATH_ALARM_METRICS = 10;
-/** A Contributor Insights rule name holds at most 128 characters (PutInsightRule `RuleName`). */
-const INSIGHT_RULE_NAME_MAX_LENGTH = 128;
-const INSIGHT_RULE_NAME_SUFFIX = '-denied-kms';
 const MONITOR_ALIAS_PREFIX = 'alias/cdk-kms-patterns/encryption-monitor/';
 
 const ALARM_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitor');
@@ -880,32 +876,3 @@ function validateWholeNumber(scope: IConstruct, prop: string, value: number | un
   }
 }
 
-/**
- * The Contributor Insights rule's name: at most 128 characters (PutInsightRule `RuleName`),
- * whatever the construct path. `uniqueResourceName` shortens the path and keeps a hash of it.
- */
-export function insightRuleName(scope: IConstruct): string {
-  return Names.uniqueResourceName(scope, { maxLength: INSIGHT_RULE_NAME_MAX_LENGTH - INSIGHT_RULE_NAME_SUFFIX.length, separator: '-' })
-    + INSIGHT_RULE_NAME_SUFFIX;
-}
-
-/** `SUM([errors0, errors1, ...])`: the errors of every rotation function, per period, as one time series. */
-export function rotationFunctionErrorsExpression(functions: number): string {
-  return `SUM([${Array.from({ length: functions }, (_, i) => `errors${i}`).join(', ')}])`;
-}
-
-/** The alarm's metric data queries: each function's `AWS/Lambda` `Errors` (Sum), and the expression over them. */
-export function rotationFunctionErrorsQueries(functionNames: string[], period: Duration): cloudwatch.CfnAlarm.MetricDataQueryProperty[] {
-  return [
-    ...functionNames.map((name, i) => ({
-      id: `errors${i}`,
-      metricStat: {
-        metric: { namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: [{ name: 'FunctionName', value: name }] },
-        period: period.toSeconds(),
-        stat: 'Sum',
-      },
-      returnData: false,
-    })),
-    { id: 'expr_1', expression: rotationFunctionErrorsExpression(functionNames.length), label: 'Rotation function errors', returnData: true },
-  ];
-}

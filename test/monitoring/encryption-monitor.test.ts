@@ -7,10 +7,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CrossAccountDecryptKey, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
-import {
-  EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail, insightRuleName,
-  rotationFunctionErrorsExpression, rotationFunctionErrorsQueries,
-} from '../../src/monitoring/encryption-monitor';
+import { EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail } from '../../src/monitoring/encryption-monitor';
+import { insightRuleName, rotationFunctionErrorsExpression, rotationFunctionErrorsQueries } from '../../src/monitoring/metric-queries';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 /** What the README states as the keys a MONITORED_RESOURCES monitor holds under the default quota. */
