@@ -679,7 +679,9 @@ export class EncryptionMonitor extends Construct {
   /** An alarm nobody receives is a finding: say so at synth, as information (a warning fails `cdk synth --strict`). */
   private noteMissingSubscriber(): string[] {
     const created = this.alarmTopic instanceof sns.Topic && !this.props.alarmTopic;
-    const subscribed = this.alarmTopic.node.children.some(c => c instanceof sns.Subscription)
+    // A subscription may live under its endpoint's scope (SqsSubscription), even in another stack.
+    const topicArn = this.alarmTopic.topicArn;
+    const subscribed = this.node.root.node.findAll().some(c => c instanceof sns.CfnSubscription && c.topicArn === topicArn)
       || (this.props.slackChannels ?? []).length > 0 || (this.props.teamsChannels ?? []).length > 0;
     if (created && !subscribed) {
       Annotations.of(this).addInfo(`${this.node.path}: the alarm topic has no subscriber, so its alarms and events notify no one: `

@@ -1,10 +1,13 @@
 import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CrossAccountDecryptKey, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
 import { EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail } from '../../src/monitoring/encryption-monitor';
@@ -751,5 +754,64 @@ describe('service limits of the names and queries', () => {
 
     expect(() => Template.fromStack(stack)).toThrow('[Stack/Monitor] `rotationFunction` was given for 11 secrets, but an alarm on a metric math '
       + 'expression references at most 10 metrics (CloudWatch alarm limits)');
+  });
+});
+
+describe('who receives the notifications', () => {
+  const infos = (stack: Stack) => Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('no subscriber'));
+
+  test('alarmEmails: one email subscription per address', () => {
+    const stack = newStack();
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), alarmEmails: ['ops@example.com', 'security@example.com'] });
+    const template = Template.fromStack(stack);
+
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'security@example.com', TopicArn: { Ref: Match.stringLikeRegexp('^MonitorAlarmTopic') } });
+    expect(infos(stack)).toEqual([]);
+  });
+
+  test('slackChannels: the topic is added to each AWS Chatbot Slack channel', () => {
+    const stack = newStack();
+    const channel = new chatbot.SlackChannelConfiguration(stack, 'Slack', { slackChannelConfigurationName: 'security', slackWorkspaceId: 'T0123', slackChannelId: 'C0123' });
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), slackChannels: [channel] });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', { SnsTopicArns: [{ Ref: Match.stringLikeRegexp('^MonitorAlarmTopic') }] });
+    expect(infos(stack)).toEqual([]);
+  });
+
+  test('teamsChannels: the topic is added to each AWS Chatbot Teams channel, after its own topics', () => {
+    const stack = newStack();
+    const channel = new chatbot.CfnMicrosoftTeamsChannelConfiguration(stack, 'Teams', {
+      configurationName: 'security', iamRoleArn: 'arn:aws:iam::111111111111:role/chatbot', teamId: 't', teamsChannelId: 'c', teamsTenantId: 'tt',
+      snsTopicArns: ['arn:aws:sns:us-east-1:111111111111:existing'],
+    });
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), teamsChannels: [channel] });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Chatbot::MicrosoftTeamsChannelConfiguration', {
+      SnsTopicArns: ['arn:aws:sns:us-east-1:111111111111:existing', { Ref: Match.stringLikeRegexp('^MonitorAlarmTopic') }],
+    });
+  });
+
+  test('no subscriber: an info annotation at synth (a warning would fail `cdk synth --strict`)', () => {
+    const stack = newStack();
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+
+    expect(infos(stack)).toEqual([expect.objectContaining({ id: '/Stack/Monitor' })]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('a subscription added to alarmTopic after the monitor is made counts', () => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+    monitor.alarmTopic.addSubscription(new subscriptions.SqsSubscription(sqs.Queue.fromQueueArn(stack, 'Q', 'arn:aws:sqs:us-east-1:111111111111:q')));
+
+    expect(infos(stack)).toEqual([]);
+  });
+
+  test('a topic of your own: no annotation (its subscribers are not visible here)', () => {
+    const stack = newStack();
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), alarmTopic: sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:us-east-1:111111111111:alarms') });
+
+    expect(infos(stack)).toEqual([]);
   });
 });
