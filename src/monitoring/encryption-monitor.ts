@@ -31,9 +31,9 @@ export enum MonitorScope {
   /**
    * Only the keys and secrets passed to `monitorKey` and `monitorSecret`, listed in the
    * event patterns (keys by their ID at the end of the ARN, aliases by name, secrets by
-   * ARN). An event pattern holds 2,048 characters by default (`maxEventPatternLength`),
-   * about 35 keys with their aliases or 14 secrets; past that, synthesis fails and asks for
-   * `ACCOUNT`.
+   * ARN). An event pattern holds 2,048 characters by default (`maxEventPatternLength`):
+   * about 19 keys with their aliases (23 without) or 12 secrets; past that, synthesis
+   * fails and asks for `ACCOUNT`.
    */
   MONITORED_RESOURCES = 'MONITORED_RESOURCES',
   /**
@@ -662,7 +662,8 @@ export class EncryptionMonitor extends Construct {
     const limit = this.maxEventPatternLength;
     for (const [name, pattern] of this.patternSources) {
       const secretRule = name.startsWith('Rotation');
-      const length = estimatedPatternLength(pattern(), secretRule ? SECRET_ARN_LENGTH : KEY_ID_LENGTH, { arn: ROLE_ARN_LENGTH });
+      const length = estimatedPatternLength(pattern(), secretRule ? SECRET_ARN_LENGTH : KEY_ID_LENGTH, { arn: ROLE_ARN_LENGTH },
+        value => Stack.of(this).resolve(value));
       if (length > limit) {
         const count = secretRule ? `${this.secretArns.length} secrets` : `${this.keyIds.length} keys and ${this.aliasNames.length} aliases`;
         errors.push(`the ${name} event pattern for ${count} is about ${length} characters, over EventBridge's limit of `

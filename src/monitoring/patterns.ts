@@ -264,13 +264,20 @@ const OPERATORS = new Set(['anything-but', 'prefix', 'suffix', 'wildcard', 'equa
 /**
  * The length a pattern will have once deployed. Unresolved values (ARNs of keys and secrets
  * created in the app) count as `tokenLength` characters, the longest such value plausibly
- * gets; `fieldLengths` overrides that per field (an alias name counts 256 by default).
+ * gets; `fieldLengths` overrides that per field (an alias name counts 256 by default), and
+ * a value `resolve` turns into a string counts as that string.
  */
-export function estimatedPatternLength(pattern: events.EventPattern, tokenLength: number, fieldLengths: Record<string, number> = {}): number {
+export function estimatedPatternLength(pattern: events.EventPattern, tokenLength: number, fieldLengths: Record<string, number> = {},
+  resolve?: (value: string) => unknown): number {
   const lengths: Record<string, number> = { aliasName: ALIAS_NAME_MAX_LENGTH, ...fieldLengths };
   const replace = (value: unknown, field?: string): unknown => {
+    if (typeof value === 'string' && Token.isUnresolved(value)) {
+      // A token that resolves to a literal (an alias's name in its own stack) counts as that literal.
+      const resolved = resolve?.(value);
+      return typeof resolved === 'string' ? resolved : 'x'.repeat((field !== undefined ? lengths[field] : undefined) ?? tokenLength);
+    }
     if (typeof value === 'string') {
-      return Token.isUnresolved(value) ? 'x'.repeat((field !== undefined ? lengths[field] : undefined) ?? tokenLength) : value;
+      return value;
     }
     if (Array.isArray(value)) {
       return value.map(v => replace(v, field));

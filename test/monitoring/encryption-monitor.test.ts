@@ -782,7 +782,11 @@ describe('who receives the notifications', () => {
   test('teamsChannels: the topic is added to each AWS Chatbot Teams channel, after its own topics', () => {
     const stack = newStack();
     const channel = new chatbot.CfnMicrosoftTeamsChannelConfiguration(stack, 'Teams', {
-      configurationName: 'security', iamRoleArn: 'arn:aws:iam::111111111111:role/chatbot', teamId: 't', teamsChannelId: 'c', teamsTenantId: 'tt',
+      configurationName: 'security',
+      iamRoleArn: 'arn:aws:iam::111111111111:role/chatbot',
+      teamId: 't',
+      teamsChannelId: 'c',
+      teamsTenantId: 'tt',
       snsTopicArns: ['arn:aws:sns:us-east-1:111111111111:existing'],
     });
     new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), teamsChannels: [channel] });
