@@ -195,7 +195,9 @@ export interface EncryptionMonitorProps {
 /** Options for `monitorSecret`. */
 export interface MonitorSecretOptions {
   /**
-   * The function that rotates the secret: its `Errors` join the rotation-function alarm.
+   * The function that rotates the secret: its `Errors` join the rotation-function alarm,
+   * which sums at most 10 functions per monitor (CloudWatch's limit on the metrics of a
+   * metric math alarm); synthesis fails past that.
    * @default - no function errors watched for this secret
    */
   readonly rotationFunction?: lambda.IFunction;
@@ -233,17 +235,21 @@ const ALARM_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitor');
 const TRAIL_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitorTrail');
 
 /**
- * Alarms for what goes wrong with encryption: refused decrypts, keys disabled, scheduled
- * for deletion or given a new policy, and secrets whose rotation fails or falls behind.
+ * Notifications for what goes wrong with encryption. Keys disabled, scheduled for
+ * deletion or given a new policy by hand, aliases created, moved or deleted, and failed
+ * rotations are sent to the alarm topic at once, as AWS Chatbot notifications naming the
+ * resource, the caller and a console link; refused decrypts and refused calls are counted
+ * and alarm over a threshold; a rotation falling behind raises an alarm. Routine deploys
+ * (CloudFormation acting as a deploying role) do not page.
  *
  * One monitor per stack (`EncryptionMonitor.of(stack)`) watches every key and secret
- * registered with it through a fixed set of EventBridge rules and alarms: the monitored
- * key IDs and secret ARNs are data in the rules' patterns, so monitoring the thousandth
- * key adds no rule, alarm, metric filter or function.
+ * registered with it through a fixed set of EventBridge rules, queues and alarms: the
+ * monitored key IDs, alias names and secret ARNs are data in the rules' patterns, so
+ * monitoring the thousandth key adds no rule, alarm, queue, metric filter or function.
  *
  * @example
  * const monitor = EncryptionMonitor.of(this);
- * monitor.monitorKey(tenantKey.key);
+ * monitor.monitorKey(tenantKey.key, tenantKey.aliasName);
  */
 export class EncryptionMonitor extends Construct {
   /** The tag key `monitorSecret` puts on a secret; its value names the monitor (`node.addr`). */
