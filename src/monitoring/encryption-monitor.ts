@@ -562,7 +562,9 @@ export class EncryptionMonitor extends Construct {
    */
   private addPagingRule(name: string, pattern: () => events.EventPattern, resource: NotifiedResource, text: NotificationText): void {
     const queues = this.ensureQueues();
-    if (this.pagingRules.length === 0 && this.alarmTopic instanceof sns.Topic) {
+    // Only the topic the monitor made: a policy added to a topic of yours would replace SNS's
+    // default policy and cut off its other publishers.
+    if (this.pagingRules.length === 0 && !this.props.alarmTopic && this.alarmTopic instanceof sns.Topic) {
       allowEventBridgeRules(this.alarmTopic, () => this.pagingRules.map(r => r.attrArn));
     }
     const rule = this.addRule(name, pattern, 'ENABLED',

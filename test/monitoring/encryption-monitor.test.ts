@@ -819,3 +819,14 @@ describe('who receives the notifications', () => {
     expect(infos(stack)).toEqual([]);
   });
 });
+
+test('a topic of your own made in the app gets no policy from the monitor (one would replace SNS\'s default policy)', () => {
+  const stack = newStack();
+  const topic = new sns.Topic(stack, 'Mine');
+  new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), alarmTopic: topic })
+    .monitorKey(new kms.Key(stack, 'Key', { enableKeyRotation: true }), 'alias/mine');
+  const template = Template.fromStack(stack);
+
+  template.resourceCountIs('AWS::SNS::TopicPolicy', 0);
+  template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Mine') } })] });
+});
