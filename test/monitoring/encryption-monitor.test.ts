@@ -1,4 +1,4 @@
-import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CliCredentialsStackSynthesizer, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -829,4 +829,30 @@ test('a topic of your own made in the app gets no policy from the monitor (one w
 
   template.resourceCountIs('AWS::SNS::TopicPolicy', 0);
   template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Mine') } })] });
+});
+
+describe('which deploying roles are known', () => {
+  const rulesOf = (stack: Stack) => Object.fromEntries(Object.entries(Template.fromStack(stack).findResources('AWS::Events::Rule'))
+    .map(([id, r]) => [/^Monitor(\w+?)Rule[0-9A-F]{8}$/.exec(id)![1], r.Properties.EventPattern]));
+  const cliStack = () => new Stack(new App(), 'Stack', { env: ENV, synthesizer: new CliCredentialsStackSynthesizer() });
+
+  test('with a synthesizer that names no role and no deployingRoleArns, nothing is suppressed: every PutKeyPolicy pages', () => {
+    const stack = cliStack();
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() }).monitorKey(new kms.Key(stack, 'Key', { enableKeyRotation: true }), 'alias/a');
+    const rules = rulesOf(stack);
+
+    expect(rules.RoutineDeploys).toBeUndefined();
+    expect(rules.KeyLifecycle.detail.eventName).toEqual(['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy']);
+    expect(rules.KeyLifecycle.detail.$or).toBeUndefined();
+    expect(rules.AliasChanges.detail.$or).toBeUndefined();
+  });
+
+  test('deployingRoleArns alone: those roles are the routine deployers', () => {
+    const stack = cliStack();
+    const role = 'arn:aws:iam::111111111111:role/pipeline-deploy';
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), deployingRoleArns: [role] })
+      .monitorKey(new kms.Key(stack, 'Key', { enableKeyRotation: true }));
+
+    expect(rulesOf(stack).RoutineDeploys.detail.userIdentity.sessionContext.sessionIssuer.arn).toEqual([role]);
+  });
 });
