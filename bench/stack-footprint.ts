@@ -42,7 +42,7 @@ for (const [name, options, accountMonitor] of CASES) {
 
 console.log('Default monitor (keys listed by ID): the most keys per stack before the event patterns overflow');
 let fits = 0;
-for (let n = 40; n <= 150; n++) {
+for (let n = 1; n <= 150; n++) {
   try {
     template(n, {});
     fits = n;

@@ -1,6 +1,8 @@
-// An EncryptionMonitor watching two TenantKeys and a rotated secret: refused decrypts,
-// key lifecycle changes (disable, scheduled deletion, new key policy) and failed, abandoned
-// or overdue rotations each raise a CloudWatch alarm on one CMK-encrypted SNS topic.
+// An EncryptionMonitor watching two TenantKeys (and their aliases) and a rotated secret:
+// key lifecycle and alias changes and failed rotations are sent at once to one
+// CMK-encrypted SNS topic, as AWS Chatbot notifications naming the key, the caller and a
+// console link; refused decrypts and overdue rotations raise CloudWatch alarms on it.
+// Routine deploys (CloudFormation as the deploying role) do not page.
 //
 // The account is assumed to have a trail already (an AWS Organizations trail, as AWS
 // Control Tower sets up): `MonitorTrail.existing()`. Without one, leave `trail` unset and
@@ -8,8 +10,8 @@
 //
 // Synthesize: npx cdk synth --app "npx tsx examples/monitoring.ts"
 //             npx tsx examples/monitoring.ts    (into a temporary directory it prints)
-// Deploy:     npx cdk deploy --app "npx tsx examples/monitoring.ts"
-//             then subscribe to the topic in the `AlarmTopicArn` output.
+// Deploy:     npx cdk deploy --app "npx tsx examples/monitoring.ts" -c alarmEmail=you@example.com
+//             then confirm the subscription mail SNS sends to that address.
 import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -26,11 +28,13 @@ export class MonitoringStack extends Stack {
     // first monitor, EncryptionMonitor.of(this), which is this one.
     const monitor = new EncryptionMonitor(this, 'EncryptionMonitor', {
       trail: MonitorTrail.existing(),
+      // An alarm nobody receives protects no one. Slack or Teams: `slackChannels`, `teamsChannels`.
+      alarmEmails: [this.node.tryGetContext('alarmEmail') ?? 'security-oncall@example.com'],
       deniedDecryptThreshold: 5,
       dashboard: true,
     });
 
-    // Each further key adds its ARN to the monitor's event patterns: no rule, no alarm.
+    // Each further key adds its ID and alias to the monitor's event patterns: no rule, no alarm.
     for (const tenantId of ['acme', 'globex']) {
       new TenantKey(this, `${tenantId.charAt(0).toUpperCase()}${tenantId.slice(1)}Key`, { tenantId });
     }

@@ -188,7 +188,7 @@ export class CrossAccountDecryptKey extends Construct {
     this.keyArn = made.key.keyArn;
     this.keyId = made.key.keyId;
     this.aliasName = made.alias.aliasName;
-    ({ rotationVerification: this.rotationVerification, monitor: this.monitor } = assureKey(this, made.key, props));
+    ({ rotationVerification: this.rotationVerification, monitor: this.monitor } = assureKey(this, made.key, props, made.alias.aliasName));
   }
 
   /**

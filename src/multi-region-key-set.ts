@@ -103,7 +103,7 @@ export class MultiRegionKeySet extends Construct {
       defaultDescription: `Multi-Region primary key in ${this.primaryRegion} (${this.node.path})`,
     });
     this.primaryKey = primary.key;
-    const assurance = assureKey(this, primary.key, props);
+    const assurance = assureKey(this, primary.key, props, this.aliasName);
     this.rotationVerification = assurance.rotationVerification;
     if (assurance.monitor) {
       this.monitors.set(this.primaryRegion, assurance.monitor);
@@ -122,7 +122,7 @@ export class MultiRegionKeySet extends Construct {
       if (props.monitoring ?? true) {
         // EventBridge rules are regional: each replica is watched by its own stack's monitor.
         const monitor = EncryptionMonitor.of(stack);
-        monitor.monitorKey(replica.key);
+        monitor.monitorKey(replica.key, this.aliasName);
         this.monitors.set(region, monitor);
       }
     }

@@ -215,7 +215,7 @@ export class RotatedSecret extends Construct {
       this.monitor = EncryptionMonitor.of(this);
       this.monitor.monitorSecret(secret, { rotationFunction: props.rotationLambda, rotationInterval: interval });
       if (createdKey) {
-        this.monitor.monitorKey(createdKey);
+        this.monitor.monitorKey(createdKey, aliasFor(this));
       }
     }
   }

@@ -150,7 +150,7 @@ export class SharedTenantKey extends Construct {
     this.keyArn = made.key.keyArn;
     this.keyId = made.key.keyId;
     this.aliasName = made.alias.aliasName;
-    ({ rotationVerification: this.rotationVerification, monitor: this.monitor } = assureKey(this, made.key, props));
+    ({ rotationVerification: this.rotationVerification, monitor: this.monitor } = assureKey(this, made.key, props, made.alias.aliasName));
   }
 
   /**

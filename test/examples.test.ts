@@ -24,8 +24,10 @@ function appResources(template: Template, type: string): Record<string, any> {
 
 /**
  * The default checks of the stack: `verifications` rotation checks served by one provider
- * (five functions, one waiter), and one monitor whose rules and alarms are a fixed set: three
- * for keys, two for secrets, one more alarm when a rotation function is watched.
+ * (five functions, one waiter), and one monitor whose rules and alarms are a fixed set: five
+ * rules for keys (denied decrypts, denied calls, lifecycle, alias changes, routine deploys,
+ * the last without an alarm), two for secrets, one dead-letter alarm, and one more alarm
+ * when a rotation function is watched.
  */
 function expectAssurance(template: Template, expected: {
   verifications: number;
@@ -43,15 +45,17 @@ function expectAssurance(template: Template, expected: {
   };
   providerOnly('AWS::Lambda::Function', expected.ownFunctions);
   providerOnly('AWS::StepFunctions::StateMachine');
-  const rules = (expected.keys ? 3 : 0) + (expected.secrets ? 2 : 0);
+  const rules = (expected.keys ? 5 : 0) + (expected.secrets ? 2 : 0);
+  const alarms = rules - (expected.keys ? 1 : 0) + (rules > 0 ? 1 : 0) + (expected.rotationFunction ? 1 : 0);
   const monitorOnly = (type: string, count: number): void => {
     const all = Object.keys(template.findResources(type));
     expect(all.filter(id => !id.startsWith(MONITOR_PREFIX))).toEqual([]);
     expect(all).toHaveLength(count);
   };
   monitorOnly('AWS::Events::Rule', rules);
-  monitorOnly('AWS::CloudWatch::Alarm', rules + (expected.rotationFunction ? 1 : 0));
+  monitorOnly('AWS::CloudWatch::Alarm', alarms);
   monitorOnly('AWS::SNS::Topic', rules > 0 ? 1 : 0);
+  monitorOnly('AWS::SQS::Queue', rules > 0 ? 2 : 0);
   // Monitors made on the constructs' behalf rely on the account's trail: never a trail per stack.
   template.resourceCountIs('AWS::CloudTrail::Trail', 0);
   template.resourceCountIs('AWS::Logs::MetricFilter', 0);
@@ -94,7 +98,7 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
     // log key; no trail (the account has one).
     expect(Object.keys(appResources(template, 'AWS::KMS::Key'))).toHaveLength(2);
     template.resourceCountIs('AWS::KMS::Key', 4);
-    // Fixed sets, whatever the number of keys: five rules, six alarms, one Config rule, no
+    // Fixed sets, whatever the number of keys: seven rules, eight alarms, one Config rule, no
     // metric filter, and no function of the monitor's (the five are the rotation check's).
     expectAssurance(template, { verifications: 2, keys: true, secrets: true, rotationFunction: true });
     template.resourceCountIs('AWS::Config::ConfigRule', 1);

@@ -1,4 +1,5 @@
-import { Duration, Lazy, Names, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, Names, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -9,23 +10,29 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
+import { MonitorQueues, allowCloudWatchAlarms, allowEventBridgeRules, createMonitorQueues, ruleTarget } from './delivery';
+import { MAX_METRIC_MATH_ALARM_METRICS, insightRuleName, rotationFunctionErrorsExpression, rotationFunctionErrorsQueries } from './metric-queries';
+import { NotificationText, NotifiedResource, chatbotNotification } from './notifications';
 import {
-  ALL_MANAGEMENT_EVENTS_STATE, MAX_EVENT_PATTERN_LENGTH, ResourceSelection, deniedKeyCallsInsightRuleBody,
-  deniedKeyCallsPattern, estimatedPatternLength, keyLifecyclePattern, renderEventPattern, rotationFailurePattern,
-  rotationOverduePattern,
+  ALIAS_NAME_MAX_LENGTH, ALL_MANAGEMENT_EVENTS_STATE, AliasSelection, DEFAULT_MAX_EVENT_PATTERN_LENGTH, ResourceSelection, aliasChangePattern,
+  deniedKeyCallsInsightRuleBody, deniedKeyCallsPattern, estimatedPatternLength, keyLifecyclePattern, renderEventPattern,
+  rotationFailurePattern, rotationOverduePattern, routineDeployPattern,
 } from './patterns';
 import { MonitorTrailResources } from './trail';
+import { synthesizerDeployingRoleArn } from '../private/deploying-role';
 import { createSecureKey } from '../private/secure-key';
-import { invalidProp, validateDays, validateSecretRotationInterval } from '../private/validate';
+import { invalidProp, validateDays, validatePattern, validateSecretRotationInterval } from '../private/validate';
 
 /** Which keys and secrets the monitor's event patterns match. */
 export enum MonitorScope {
   /**
    * Only the keys and secrets passed to `monitorKey` and `monitorSecret`, listed in the
-   * event patterns (keys by their ID at the end of the ARN, secrets by ARN). An event
-   * pattern holds at most 4096 characters, about 70 keys or 30 secrets; past that,
-   * synthesis fails and asks for `ACCOUNT`.
+   * event patterns (keys by their ID at the end of the ARN, aliases by name, secrets by
+   * ARN). An event pattern holds 2,048 characters by default (`maxEventPatternLength`):
+   * about 19 keys with their aliases (23 without) or 12 secrets; past that, synthesis
+   * fails and asks for `ACCOUNT`.
    */
   MONITORED_RESOURCES = 'MONITORED_RESOURCES',
   /**
@@ -83,11 +90,53 @@ export interface EncryptionMonitorProps {
   readonly cloudTrailLogGroup?: logs.ILogGroup;
 
   /**
-   * The topic every alarm notifies. It must be encrypted with a key whose policy lets
-   * `cloudwatch.amazonaws.com` use it, or alarm notifications are dropped.
-   * @default - a new topic, encrypted with a new customer managed key that lets CloudWatch and EventBridge publish
+   * The topic every alarm and every one-off event notifies. Its policy must let
+   * `cloudwatch.amazonaws.com` (from this account's alarms) and `events.amazonaws.com`
+   * (from the monitor's rules) publish, and its key, if any, must let both use it;
+   * otherwise notifications are dropped. The monitor cannot edit an imported topic's policy.
+   * @default - a new topic, encrypted with a new customer managed key, whose policy allows exactly those publishers
    */
   readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Email addresses subscribed to the alarm topic. Each address receives a confirmation
+   * mail from SNS and gets nothing until it confirms.
+   * @default - no email subscription
+   */
+  readonly alarmEmails?: string[];
+
+  /**
+   * AWS Chatbot (Amazon Q Developer in chat applications) Slack channels the alarm topic is
+   * added to. One-off events are sent in Chatbot's custom notification format, so they
+   * render as messages, not raw JSON.
+   * @default - no Slack channel
+   */
+  readonly slackChannels?: chatbot.SlackChannelConfiguration[];
+
+  /**
+   * AWS Chatbot Microsoft Teams channel configurations the alarm topic is added to
+   * (aws-cdk-lib has only the L1 for Teams).
+   * @default - no Teams channel
+   */
+  readonly teamsChannels?: chatbot.CfnMicrosoftTeamsChannelConfiguration[];
+
+  /**
+   * Roles, besides the synthesizer's CloudFormation execution role, that deploy the
+   * stacks of the monitored keys (`cdk deploy --role-arn`, a pipeline's role, StackSets).
+   * A PutKeyPolicy or alias call that CloudFormation makes as one of them is a routine
+   * deploy and goes to the non-paging queue, not the topic. DisableKey and
+   * ScheduleKeyDeletion page whoever makes them.
+   * @default - only the `DefaultStackSynthesizer`'s CloudFormation execution role, when the stack has one
+   */
+  readonly deployingRoleArns?: string[];
+
+  /**
+   * The longest event pattern PutRule accepts in this account: EventBridge's quota "event
+   * pattern size" (a whole number, at least the default 2,048). Raise it only after the
+   * account's quota was raised; synthesis fails when a pattern would exceed it.
+   * @default 2048
+   */
+  readonly maxEventPatternLength?: number;
 
   /**
    * Refused `kms:Decrypt` calls on monitored keys, per `period`, that raise the alarm
@@ -145,7 +194,9 @@ export interface EncryptionMonitorProps {
 /** Options for `monitorSecret`. */
 export interface MonitorSecretOptions {
   /**
-   * The function that rotates the secret: its `Errors` join the rotation-function alarm.
+   * The function that rotates the secret: its `Errors` join the rotation-function alarm,
+   * which sums at most 10 functions per monitor (CloudWatch's limit on the metrics of a
+   * metric math alarm); synthesis fails past that.
    * @default - no function errors watched for this secret
    */
   readonly rotationFunction?: lambda.IFunction;
@@ -162,29 +213,42 @@ export interface MonitorSecretOptions {
 /** The tag that puts a secret in a monitor's overdue-rotation check. */
 const ROTATION_MONITOR_TAG = 'cdk-kms-patterns:rotation-monitor';
 
-/** EventBridge metric namespace and the metric a rule's matches are counted in. */
+/**
+ * EventBridge's per-rule metrics, documented for rules with targets ("Monitoring Amazon
+ * EventBridge"): `Invocations` (each rule here has one target, so one per matched event)
+ * and `FailedInvocations`. Both are sent only when non-zero, so alarms on them treat
+ * missing data as not breaching.
+ */
 const EVENTS_NAMESPACE = 'AWS/Events';
-const TRIGGERED_RULES = 'TriggeredRules';
+const INVOCATIONS = 'Invocations';
+const FAILED_INVOCATIONS = 'FailedInvocations';
 /** The longest a key's matcher and a secret's ARN get once deployed, for the size check. */
 /** A key ID matcher's string, `/` and the ID: a UUID, or `mrk-` and 32 hex digits, with a margin. */
 const KEY_ID_LENGTH = 40;
 const SECRET_ARN_LENGTH = 140;
+/** A deploying role's ARN once deployed: the bootstrap's execution role is about 90 characters. */
+const ROLE_ARN_LENGTH = 128;
+const MONITOR_ALIAS_PREFIX = 'alias/cdk-kms-patterns/encryption-monitor/';
 
 const ALARM_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitor');
 const TRAIL_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitorTrail');
 
 /**
- * Alarms for what goes wrong with encryption: refused decrypts, keys disabled, scheduled
- * for deletion or given a new policy, and secrets whose rotation fails or falls behind.
+ * Notifications for what goes wrong with encryption. Keys disabled, scheduled for
+ * deletion or given a new policy by hand, aliases created, moved or deleted, and failed
+ * rotations are sent to the alarm topic at once, as AWS Chatbot notifications naming the
+ * resource, the caller and a console link; refused decrypts and refused calls are counted
+ * and alarm over a threshold; a rotation falling behind raises an alarm. Routine deploys
+ * (CloudFormation acting as a deploying role) do not page.
  *
  * One monitor per stack (`EncryptionMonitor.of(stack)`) watches every key and secret
- * registered with it through a fixed set of EventBridge rules and alarms: the monitored
- * key IDs and secret ARNs are data in the rules' patterns, so monitoring the thousandth
- * key adds no rule, alarm, metric filter or function.
+ * registered with it through a fixed set of EventBridge rules, queues and alarms: the
+ * monitored key IDs, alias names and secret ARNs are data in the rules' patterns, so
+ * monitoring the thousandth key adds no rule, alarm, queue, metric filter or function.
  *
  * @example
  * const monitor = EncryptionMonitor.of(this);
- * monitor.monitorKey(tenantKey.key);
+ * monitor.monitorKey(tenantKey.key, tenantKey.aliasName);
  */
 export class EncryptionMonitor extends Construct {
   /** The tag key `monitorSecret` puts on a secret; its value names the monitor (`node.addr`). */
@@ -223,7 +287,7 @@ export class EncryptionMonitor extends Construct {
     return id;
   }
 
-  /** The topic every alarm notifies. */
+  /** The topic every alarm and every one-off event notifies. */
   public readonly alarmTopic: sns.ITopic;
   /** The trail the monitor created, when it is the app's first monitor asking for one. */
   public readonly trail?: cloudtrail.Trail;
@@ -236,13 +300,22 @@ export class EncryptionMonitor extends Construct {
   private readonly monitorScope: MonitorScope;
   private readonly period: Duration;
   private readonly evaluationPeriods: number;
+  private readonly maxEventPatternLength: number;
+  private readonly deployingRoles: string[];
+  /** Encrypts the created topic and the monitor's queues; its policy lets CloudWatch and EventBridge use it. */
+  private readonly deliveryKey: kms.IKey;
   private readonly keyIds: string[] = [];
+  private readonly aliasNames: string[] = [];
   private readonly secretArns: string[] = [];
   private readonly rotationFunctions = new Map<string, lambda.IFunction>();
   private readonly rotationIntervalsDays: number[] = [];
   private readonly rules = new Map<string, events.CfnRule>();
+  /** Rules that notify the topic directly, and rules that deliver to the non-paging queue. */
+  private readonly pagingRules: events.CfnRule[] = [];
+  private readonly queueRules: events.CfnRule[] = [];
   private readonly alarmList: cloudwatch.Alarm[] = [];
   private readonly patternSources = new Map<string, () => events.EventPattern>();
+  private queues?: MonitorQueues;
   private rotationFunctionErrorsMetric?: cloudwatch.MathExpression;
   /** The construct `of()` made this monitor for, when it was not created by the user. */
   private madeBy?: string;
@@ -252,7 +325,11 @@ export class EncryptionMonitor extends Construct {
     validateWholeNumber(this, 'deniedDecryptThreshold', props.deniedDecryptThreshold, 1, Number.MAX_SAFE_INTEGER);
     validateWholeNumber(this, 'deniedCallThreshold', props.deniedCallThreshold, 1, Number.MAX_SAFE_INTEGER);
     validateWholeNumber(this, 'evaluationPeriods', props.evaluationPeriods, 1, 100);
+    validateWholeNumber(this, 'maxEventPatternLength', props.maxEventPatternLength, DEFAULT_MAX_EVENT_PATTERN_LENGTH, Number.MAX_SAFE_INTEGER);
     validateDays(this, 'rotationGracePeriod', props.rotationGracePeriod, 0, 30);
+    for (const arn of props.deployingRoleArns ?? []) {
+      validatePattern(this, 'deployingRoleArns', arn, /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'IAM role ARNs (arn:<partition>:iam::<account>:role/<name>)');
+    }
     if (props.period && !props.period.isUnresolved()) {
       const minutes = props.period.toMinutes({ integral: false });
       if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
@@ -268,6 +345,9 @@ export class EncryptionMonitor extends Construct {
     this.monitorScope = props.scope ?? MonitorScope.MONITORED_RESOURCES;
     this.period = props.period ?? Duration.minutes(5);
     this.evaluationPeriods = props.evaluationPeriods ?? 1;
+    this.maxEventPatternLength = props.maxEventPatternLength ?? DEFAULT_MAX_EVENT_PATTERN_LENGTH;
+    const synthesizerRole = synthesizerDeployingRoleArn(this);
+    this.deployingRoles = [...(synthesizerRole ? [synthesizerRole] : []), ...(props.deployingRoleArns ?? [])];
 
     const stack = Stack.of(this);
     const registry = stack as unknown as Record<symbol, EncryptionMonitor | undefined>;
@@ -275,7 +355,9 @@ export class EncryptionMonitor extends Construct {
       registry[ALARM_SINGLETON] = this;
     }
 
+    this.deliveryKey = this.createDeliveryKey();
     this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
+    this.addSubscribers();
 
     if ((props.trail ?? MonitorTrail.createOncePerApp())._create) {
       const created = this.trailOncePerApp();
@@ -286,7 +368,7 @@ export class EncryptionMonitor extends Construct {
     }
     if (this.cloudTrailLogGroup) {
       new cloudwatch.CfnInsightRule(this, 'DeniedKeyCallsByKeyAndPrincipal', {
-        ruleName: Names.uniqueResourceName(this, { maxLength: 120, separator: '-' }) + '-denied-kms',
+        ruleName: insightRuleName(this),
         ruleState: 'ENABLED',
         ruleBody: Lazy.string({ produce: () => JSON.stringify(deniedKeyCallsInsightRuleBody(this.cloudTrailLogGroup!.logGroupName)) }),
       });
@@ -294,7 +376,8 @@ export class EncryptionMonitor extends Construct {
     if (props.dashboard) {
       this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard');
     }
-    this.node.addValidation({ validate: () => this.validatePatternSizes() });
+    this.node.addValidation({ validate: () => [...this.validatePatternSizes(), ...this.validateRotationFunctions()] });
+    this.node.addValidation({ validate: () => this.noteMissingSubscriber() });
   }
 
   /** Every alarm of the monitor so far (rendered as keys and secrets are registered). */
@@ -303,15 +386,27 @@ export class EncryptionMonitor extends Construct {
   }
 
   /**
-   * Watch `key` for refused calls (Decrypt, and any operation) and for lifecycle changes
-   * (DisableKey, ScheduleKeyDeletion, PutKeyPolicy). Adds its key ID to the monitor's
-   * patterns; the first key also creates the key rules and alarms.
+   * Watch `key` for refused calls (Decrypt, and any operation), counted in the non-paging
+   * queue and alarmed over the thresholds, and for lifecycle changes (DisableKey,
+   * ScheduleKeyDeletion, PutKeyPolicy), each sent to the topic at once. With `aliasName`,
+   * CreateAlias, UpdateAlias and DeleteAlias of that alias page too. PutKeyPolicy and alias
+   * calls CloudFormation makes as a deploying role are routine deploys: they go to the
+   * queue. Adds the key ID (and alias) to the monitor's patterns; the first key creates the
+   * key rules and alarms.
+   *
+   * @param key the key to watch
+   * @param aliasName the key's alias (`alias/...`), watched by name
    */
-  public monitorKey(key: kms.IKey): void {
+  public monitorKey(key: kms.IKey, aliasName?: string): void {
     if (!this.keyIds.includes(key.keyId)) {
       this.keyIds.push(key.keyId);
     }
+    if (aliasName !== undefined && !this.aliasNames.includes(aliasName)) {
+      validatePattern(this, 'aliasName', aliasName, /^alias\/[a-zA-Z0-9/_-]{1,250}$/, 'an alias name (alias/ then 1-250 of a-z A-Z 0-9 / _ -)');
+      this.aliasNames.push(aliasName);
+    }
     if (this.rules.has('DeniedDecrypts')) {
+      this.ensureAliasRule();
       return;
     }
     const keys = (): ResourceSelection => ({ service: 'kms', resourceType: 'key', keyIds: this.selected(this.keyIds) });
@@ -322,16 +417,25 @@ export class EncryptionMonitor extends Construct {
     this.addRuleAndAlarm('DeniedKeyCalls', () => deniedKeyCallsPattern(keys()), ALL_MANAGEMENT_EVENTS_STATE,
       this.props.deniedCallThreshold ?? 10,
       'Refused KMS calls of any operation on monitored keys (probing, or a grant or policy gone missing).');
-    this.addRuleAndAlarm('KeyLifecycle', () => keyLifecyclePattern(keys()), 'ENABLED', 1,
-      'A monitored key was disabled, scheduled for deletion or given a new key policy. '
-      + 'A scheduled deletion can be cancelled within the pending window (CancelKeyDeletion).');
+    this.addPagingRule('KeyLifecycle', () => keyLifecyclePattern(keys(), this.deployingRoles), NotifiedResource.KEY, {
+      title: 'KMS key lifecycle change',
+      nextSteps: [
+        'If nobody planned this: a disabled key can be enabled again (EnableKey); a scheduled deletion can be cancelled within the pending window (CancelKeyDeletion).',
+        'A new key policy: compare it with the one your stack deploys.',
+      ],
+    });
+    if (this.deployingRoles.length > 0) {
+      this.addQueueRule('RoutineDeploys', () => routineDeployPattern(keys(), this.selectedAliases(), this.deployingRoles));
+    }
+    this.ensureAliasRule();
   }
 
   /**
-   * Watch `secret` for failed or abandoned rotations, for errors of its rotation function
-   * (when given) and for rotation falling behind its interval plus the grace period (an
-   * AWS Config managed rule; the account needs an AWS Config recorder). Tags the secret
-   * with `cdk-kms-patterns:rotation-monitor`; an imported secret must carry that tag itself.
+   * Watch `secret` for failed or abandoned rotations (sent to the topic at once), for errors
+   * of its rotation function (when given; at most 10 functions per monitor) and for rotation
+   * falling behind its interval plus the grace period (an AWS Config managed rule; the
+   * account needs an AWS Config recorder). Tags the secret with
+   * `cdk-kms-patterns:rotation-monitor`; an imported secret must carry that tag itself.
    */
   public monitorSecret(secret: secretsmanager.ISecret, options: MonitorSecretOptions = {}): void {
     validateSecretRotationInterval(this, 'rotationInterval', options.rotationInterval);
@@ -348,8 +452,13 @@ export class EncryptionMonitor extends Construct {
       return;
     }
     const secrets = (): ResourceSelection => ({ service: 'secretsmanager', resourceType: 'secret', arns: this.selected(this.secretArns) });
-    this.addRuleAndAlarm('RotationFailures', () => rotationFailurePattern(secrets()), 'ENABLED', 1,
-      'A monitored secret\'s rotation failed or was abandoned: the old credentials stay current. See the rotation function\'s logs.');
+    this.addPagingRule('RotationFailures', () => rotationFailurePattern(secrets()), NotifiedResource.SECRET, {
+      title: 'Secret rotation failed',
+      nextSteps: [
+        'The old credentials stay current until a rotation succeeds: read the rotation function\'s logs.',
+        'Retry with RotateSecret once the cause is fixed.',
+      ],
+    });
 
     const grace = this.props.rotationGracePeriod?.toDays() ?? 1;
     const overdue = new config.ManagedRule(this, 'RotationOverdueCheck', {
@@ -364,34 +473,52 @@ export class EncryptionMonitor extends Construct {
 
   /** Refused `kms:Decrypt` calls on the monitored keys (sum per period). */
   public metricDeniedDecrypts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.ruleMetric('DeniedDecrypts', options);
+    return this.ruleMetric('DeniedDecrypts', INVOCATIONS, options);
   }
 
   /** Refused KMS calls of any operation on the monitored keys. */
   public metricDeniedKeyCalls(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.ruleMetric('DeniedKeyCalls', options);
+    return this.ruleMetric('DeniedKeyCalls', INVOCATIONS, options);
   }
 
-  /** DisableKey, ScheduleKeyDeletion and PutKeyPolicy calls on the monitored keys. */
+  /** DisableKey, ScheduleKeyDeletion and PutKeyPolicy calls on the monitored keys that paged (routine deploys excluded). */
   public metricKeyLifecycleEvents(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.ruleMetric('KeyLifecycle', options);
+    return this.ruleMetric('KeyLifecycle', INVOCATIONS, options);
   }
 
   /** Failed or abandoned rotations of the monitored secrets. */
   public metricRotationFailures(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.ruleMetric('RotationFailures', options);
+    return this.ruleMetric('RotationFailures', INVOCATIONS, options);
   }
 
   /** AWS Config findings of monitored secrets not rotated in time. */
   public metricRotationOverdue(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.ruleMetric('RotationOverdue', options);
+    return this.ruleMetric('RotationOverdue', INVOCATIONS, options);
   }
 
   private selected(arns: string[]): string[] | undefined {
     return this.monitorScope === MonitorScope.ACCOUNT ? undefined : [...arns];
   }
 
-  private ruleMetric(name: string, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  private selectedAliases(): AliasSelection {
+    return this.monitorScope === MonitorScope.ACCOUNT ? undefined : [...this.aliasNames];
+  }
+
+  /** The alias rule, once there is an alias to watch (with `ACCOUNT`, every alias of the account). */
+  private ensureAliasRule(): void {
+    if (this.rules.has('AliasChanges') || (this.monitorScope !== MonitorScope.ACCOUNT && this.aliasNames.length === 0)) {
+      return;
+    }
+    this.addPagingRule('AliasChanges', () => aliasChangePattern(this.selectedAliases(), this.deployingRoles), NotifiedResource.ALIAS, {
+      title: 'KMS alias changed',
+      nextSteps: [
+        'Whoever encrypts by this alias now uses the key it points to: check that key is the one you meant (ListAliases).',
+        'If nobody planned this: point the alias back (UpdateAlias) and review who can call kms:UpdateAlias.',
+      ],
+    });
+  }
+
+  private ruleMetric(name: string, metricName: string, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
     const rule = this.rules.get(name);
     if (!rule) {
       const what = name.startsWith('Rotation') ? 'monitorSecret()' : 'monitorKey()';
@@ -399,7 +526,7 @@ export class EncryptionMonitor extends Construct {
     }
     return new cloudwatch.Metric({
       namespace: EVENTS_NAMESPACE,
-      metricName: TRIGGERED_RULES,
+      metricName,
       dimensionsMap: { RuleName: rule.ref },
       statistic: cloudwatch.Stats.SUM,
       period: this.period,
@@ -407,23 +534,85 @@ export class EncryptionMonitor extends Construct {
     });
   }
 
+  /** A rule whose events are counted in the non-paging queue, and an alarm on its `Invocations`. */
   private addRuleAndAlarm(name: string, pattern: () => events.EventPattern, state: string, threshold: number, description: string): void {
-    const rule = new events.CfnRule(this, `${name}Rule`, {
-      description: `EncryptionMonitor ${this.node.path}: ${name}`,
-      state,
-      eventPattern: Lazy.any({ produce: () => renderEventPattern(pattern()) }),
-    });
-    this.rules.set(name, rule);
-    const alarm = this.ruleMetric(name).createAlarm(this, `${name}Alarm`, {
+    this.addQueueRule(name, pattern, state);
+    const alarm = this.ruleMetric(name, INVOCATIONS).createAlarm(this, `${name}Alarm`, {
       alarmDescription: description,
       threshold,
       evaluationPeriods: this.evaluationPeriods,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      // No matching event means nothing happened: EventBridge publishes no zero.
+      // EventBridge sends Invocations only when non-zero.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.addAlarm(alarm, name, this.ruleMetric(name));
+    this.addAlarm(alarm, name, this.ruleMetric(name, INVOCATIONS));
+  }
+
+  /** A rule delivering to the non-paging queue, with no alarm of its own. */
+  private addQueueRule(name: string, pattern: () => events.EventPattern, state = 'ENABLED'): void {
+    const queues = this.ensureQueues();
+    const rule = this.addRule(name, pattern, state, [ruleTarget('EventsQueue', queues.eventsQueue.queueArn, queues.deadLetterQueue)]);
+    this.queueRules.push(rule);
+  }
+
+  /**
+   * A rule whose every event goes to the topic at once, as a Chatbot custom notification,
+   * with the dead-letter queue behind it, and an alarm when a delivery fails.
+   */
+  private addPagingRule(name: string, pattern: () => events.EventPattern, resource: NotifiedResource, text: NotificationText): void {
+    const queues = this.ensureQueues();
+    // Only the topic the monitor made: a policy added to a topic of yours would replace SNS's
+    // default policy and cut off its other publishers.
+    if (this.pagingRules.length === 0 && !this.props.alarmTopic && this.alarmTopic instanceof sns.Topic) {
+      allowEventBridgeRules(this.alarmTopic, () => this.pagingRules.map(r => r.attrArn));
+    }
+    const rule = this.addRule(name, pattern, 'ENABLED',
+      [ruleTarget('AlarmTopic', this.alarmTopic.topicArn, queues.deadLetterQueue, chatbotNotification(resource, text))]);
+    this.pagingRules.push(rule);
+    const failed = this.ruleMetric(name, FAILED_INVOCATIONS);
+    const alarm = failed.createAlarm(this, `${name}DeliveryFailedAlarm`, {
+      alarmDescription: `EventBridge could not deliver a ${name} event to the alarm topic: see the dead-letter queue `
+        + `(${queues.deadLetterQueue.node.path}) and the topic's policy and key.`,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // EventBridge sends FailedInvocations only when non-zero.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.addAlarm(alarm, `${name}DeliveryFailed`, failed);
+  }
+
+  private addRule(name: string, pattern: () => events.EventPattern, state: string, targets: events.CfnRule.TargetProperty[]): events.CfnRule {
+    const rule = new events.CfnRule(this, `${name}Rule`, {
+      description: `EncryptionMonitor ${this.node.path}: ${name}`,
+      state,
+      eventPattern: Lazy.any({ produce: () => renderEventPattern(pattern()) }),
+      targets,
+    });
+    this.rules.set(name, rule);
     this.patternSources.set(name, pattern);
+    return rule;
+  }
+
+  /** The non-paging queue and the dead-letter queue, made with the first rule, and an alarm on the dead letters. */
+  private ensureQueues(): MonitorQueues {
+    if (this.queues) {
+      return this.queues;
+    }
+    const queues = createMonitorQueues(this, this.deliveryKey,
+      () => [...this.rules.values()].map(r => r.attrArn), () => this.queueRules.map(r => r.attrArn));
+    this.queues = queues;
+    const depth = queues.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: this.period, statistic: cloudwatch.Stats.MAXIMUM });
+    const alarm = depth.createAlarm(this, 'DeadLettersAlarm', {
+      alarmDescription: `Events the monitor's rules could not deliver wait in ${queues.deadLetterQueue.node.path}: `
+        + 'a notification was lost. Read them, fix the target (topic policy, key policy), then purge the queue.',
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.addAlarm(alarm, 'DeadLetters', depth);
+    return queues;
   }
 
   private addAlarm(alarm: cloudwatch.Alarm, title: string, metric: cloudwatch.IMetric): void {
@@ -441,14 +630,14 @@ export class EncryptionMonitor extends Construct {
     if (this.rotationFunctionErrorsMetric) {
       return;
     }
-    // One Metrics Insights query over every rotation function: the names are data, so the
-    // hundredth function adds characters to the query, not an alarm.
+    // Plain metric math over each function's Errors: Metrics Insights' WHERE documents
+    // only =, != and AND ("Metrics Insights query components and syntax"), so a list of
+    // functions cannot be one documented query. At most 10 functions (validated). The L2
+    // renders an alarm's metrics when it is created, so the L1's list is rendered lazily,
+    // with every function registered by then.
     this.rotationFunctionErrorsMetric = new cloudwatch.MathExpression({
-      expression: Lazy.string({
-        produce: () => 'SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName) WHERE '
-          + [...this.rotationFunctions.values()].map(f => `FunctionName = '${f.functionName}'`).join(' OR '),
-      }),
-      usingMetrics: {},
+      expression: rotationFunctionErrorsExpression(1),
+      usingMetrics: { errors0: fn.metricErrors({ period: this.period, statistic: cloudwatch.Stats.SUM }) },
       period: this.period,
       label: 'Rotation function errors',
     });
@@ -459,18 +648,34 @@ export class EncryptionMonitor extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.addAlarm(alarm, 'RotationFunctionErrors', this.rotationFunctionErrorsMetric);
+    (alarm.node.defaultChild as cloudwatch.CfnAlarm).metrics = Lazy.any({
+      produce: () => rotationFunctionErrorsQueries([...this.rotationFunctions.values()].map(f => f.functionName), this.period),
+    });
+    alarm.addAlarmAction(new cw_actions.SnsAction(this.alarmTopic));
+    this.alarmList.push(alarm);
+    // The alarm's own widget shows every function; a graph of the L2 expression would show the first only.
+    this.dashboard?.addWidgets(new cloudwatch.AlarmWidget({ title: 'RotationFunctionErrors', alarm }));
+  }
+
+  private validateRotationFunctions(): string[] {
+    const count = this.rotationFunctions.size;
+    return count <= MAX_METRIC_MATH_ALARM_METRICS ? [] : [`\`rotationFunction\` was given for ${count} secrets, but an alarm on a metric `
+      + `math expression references at most ${MAX_METRIC_MATH_ALARM_METRICS} metrics (CloudWatch alarm limits): pass it for at most `
+      + `${MAX_METRIC_MATH_ALARM_METRICS} secrets per monitor. Failed rotations of every monitored secret still page through RotationFailures.`];
   }
 
   private validatePatternSizes(): string[] {
     const errors: string[] = [];
+    const limit = this.maxEventPatternLength;
     for (const [name, pattern] of this.patternSources) {
-      const tokenLength = name.startsWith('Rotation') ? SECRET_ARN_LENGTH : KEY_ID_LENGTH;
-      const length = estimatedPatternLength(pattern(), tokenLength);
-      if (length > MAX_EVENT_PATTERN_LENGTH) {
-        const count = name.startsWith('Rotation') ? `${this.secretArns.length} secrets` : `${this.keyIds.length} keys`;
+      const secretRule = name.startsWith('Rotation');
+      const length = estimatedPatternLength(pattern(), secretRule ? SECRET_ARN_LENGTH : KEY_ID_LENGTH, { arn: ROLE_ARN_LENGTH },
+        value => Stack.of(this).resolve(value));
+      if (length > limit) {
+        const count = secretRule ? `${this.secretArns.length} secrets` : `${this.keyIds.length} keys and ${this.aliasNames.length} aliases`;
         errors.push(`the ${name} event pattern for ${count} is about ${length} characters, over EventBridge's limit of `
-          + `${MAX_EVENT_PATTERN_LENGTH}: use \`scope: MonitorScope.ACCOUNT\`, or spread the keys over more stacks`
+          + `${limit} (\`maxEventPatternLength\`; raise it only if the account's "event pattern size" quota was raised): `
+          + 'use `scope: MonitorScope.ACCOUNT`, or spread the keys over more stacks'
           + (this.madeBy ? '. This is the monitor EncryptionMonitor.of() made for the stack\'s constructs: create the stack\'s '
             + 'EncryptionMonitor yourself, before them, with `scope: MonitorScope.ACCOUNT` (one such monitor per account and Region; '
             + 'set `monitoring: false` on the constructs of the other stacks), or set `monitoring: false` on the constructs' : ''));
@@ -479,20 +684,59 @@ export class EncryptionMonitor extends Construct {
     return errors;
   }
 
-  private createAlarmTopic(): sns.ITopic {
+  /** An alarm nobody receives is a finding: say so at synth, as information (a warning fails `cdk synth --strict`). */
+  private noteMissingSubscriber(): string[] {
+    const created = this.alarmTopic instanceof sns.Topic && !this.props.alarmTopic;
+    // A subscription may live under its endpoint's scope (SqsSubscription), even in another stack.
+    const topicArn = this.alarmTopic.topicArn;
+    const subscribed = this.node.root.node.findAll().some(c => c instanceof sns.CfnSubscription && c.topicArn === topicArn)
+      || (this.props.slackChannels ?? []).length > 0 || (this.props.teamsChannels ?? []).length > 0;
+    if (created && !subscribed) {
+      Annotations.of(this).addInfo(`${this.node.path}: the alarm topic has no subscriber, so its alarms and events notify no one: `
+        + 'pass `alarmEmails`, `slackChannels` or `teamsChannels`, subscribe to `alarmTopic`, or pass an `alarmTopic` of your own.');
+    }
+    return [];
+  }
+
+  private addSubscribers(): void {
+    for (const email of this.props.alarmEmails ?? []) {
+      validatePattern(this, 'alarmEmails', email, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'email addresses');
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    for (const channel of this.props.slackChannels ?? []) {
+      channel.addNotificationTopic(this.alarmTopic);
+    }
+    for (const channel of this.props.teamsChannels ?? []) {
+      channel.snsTopicArns = [...(channel.snsTopicArns ?? []), this.alarmTopic.topicArn];
+    }
+  }
+
+  /**
+   * The key of the monitor's topic and queues. Its path stays `AlarmTopicKey`, as before the
+   * queues existed: a key that moved would be a new key, and the old one retained.
+   */
+  private createDeliveryKey(): kms.IKey {
     const keyScope = new Construct(this, 'AlarmTopicKey');
     const made = createSecureKey(keyScope, {
-      aliasName: `alias/cdk-kms-patterns/encryption-monitor/${Names.uniqueId(this)}`,
+      // uniqueResourceName equals uniqueId for paths that fit, and shortens longer ones to
+      // keep the alias within KMS's 256 characters.
+      aliasName: `${MONITOR_ALIAS_PREFIX}${Names.uniqueResourceName(this, { maxLength: ALIAS_NAME_MAX_LENGTH - MONITOR_ALIAS_PREFIX.length })}`,
       aliasSource: { prop: 'id', value: this.node.id },
-      defaultDescription: `Encrypts the alarm topic of EncryptionMonitor ${this.node.path}`,
+      defaultDescription: `Encrypts the alarm topic and queues of EncryptionMonitor ${this.node.path}`,
       removalPolicy: this.props.removalPolicy,
     });
     made.policy.allowServicesToPublishEncryptedMessages(['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
-    return new sns.Topic(this, 'AlarmTopic', {
-      masterKey: made.key,
+    return made.key;
+  }
+
+  private createAlarmTopic(): sns.ITopic {
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      masterKey: this.deliveryKey,
       enforceSSL: true,
       displayName: 'EncryptionMonitor alarms',
     });
+    allowCloudWatchAlarms(topic);
+    return topic;
   }
 
   /** The app's trail for this account, created here when this is the first monitor to ask. */
@@ -523,3 +767,4 @@ function validateWholeNumber(scope: IConstruct, prop: string, value: number | un
       ? `must be a whole number of at least ${min}` : `must be a whole number between ${min} and ${max}`);
   }
 }
+

@@ -11,8 +11,12 @@ import * as events from 'aws-cdk-lib/aws-events';
  * rule of its own, so the thousandth key adds characters, not resources.
  */
 
-/** EventBridge's limit on an event pattern (PutRule `EventPattern`, at most 4096 characters). */
-export const MAX_EVENT_PATTERN_LENGTH = 4096;
+/**
+ * EventBridge's default quota on an event pattern: 2,048 characters ("Amazon EventBridge
+ * quotas": event pattern size, adjustable). PutRule refuses a longer pattern unless the
+ * account raised the quota.
+ */
+export const DEFAULT_MAX_EVENT_PATTERN_LENGTH = 2048;
 
 /** The detail-type of CloudTrail-recorded API calls. */
 export const API_CALL_VIA_CLOUDTRAIL = 'AWS API Call via CloudTrail';
@@ -25,8 +29,27 @@ export const SERVICE_EVENT_VIA_CLOUDTRAIL = 'AWS Service Event via CloudTrail';
  */
 export const ALL_MANAGEMENT_EVENTS_STATE = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 
-/** KMS calls that change what a key can do for its data: each one on a monitored key raises an alarm. */
+/** KMS calls that change what a key can do for its data: each one on a monitored key pages. */
 export const KEY_LIFECYCLE_EVENTS = ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy'];
+
+/**
+ * Lifecycle calls that page whoever makes them: no deploy disables a key or schedules its
+ * deletion as routine, so these are never suppressed.
+ */
+export const ALWAYS_PAGING_KEY_EVENTS = ['DisableKey', 'ScheduleKeyDeletion'];
+
+/** The lifecycle call CloudFormation makes on every deploy that changes a key policy (every new grant). */
+export const KEY_POLICY_EVENT = 'PutKeyPolicy';
+
+/**
+ * Alias calls that redirect whoever encrypts by alias to another key. CloudTrail's
+ * UpdateAlias record lists the alias and the *new* target key in `resources`, so these
+ * are matched on `requestParameters.aliasName`, never on the monitored key's ID.
+ */
+export const ALIAS_EVENTS = ['CreateAlias', 'UpdateAlias', 'DeleteAlias'];
+
+/** The `userIdentity.invokedBy` of calls CloudFormation makes while it deploys a stack. */
+export const CLOUDFORMATION_INVOKER = 'cloudformation.amazonaws.com';
 
 /** Secrets Manager's CloudTrail service events for a rotation that did not complete. */
 export const ROTATION_FAILURE_EVENTS = ['RotationFailed', 'RotationAbandoned'];
@@ -53,6 +76,13 @@ export interface ResourceSelection {
   /** Service and resource-type part of the ARN, e.g. `kms` and `key`. */
   readonly service: string;
   readonly resourceType: string;
+}
+
+/** Alias names to match (`alias/...`), or every alias of the account when undefined. */
+export type AliasSelection = string[] | undefined;
+
+function aliasMatcher(aliases: AliasSelection): unknown[] {
+  return aliases ?? [{ prefix: 'alias/' }];
 }
 
 function arnMatcher(selection: ResourceSelection): unknown[] {
@@ -86,18 +116,88 @@ export function deniedKeyCallsPattern(keys: ResourceSelection, eventNames?: stri
 }
 
 /**
- * Successful lifecycle changes on the selected keys. A refused attempt has an `errorCode`
- * and is left to the denied-calls alarm.
+ * The branches of a `$or` that together match "not a routine deploy": `invokedBy` absent
+ * or not CloudFormation, or the session issuer absent or not a deploying role. Each field
+ * needs two branches because `anything-but` matches only fields that are present.
  */
-export function keyLifecyclePattern(keys: ResourceSelection): events.EventPattern {
+function notRoutineDeploy(deployingRoles: string[]): Record<string, unknown>[] {
+  return [
+    { userIdentity: { invokedBy: [{ exists: false }] } },
+    { userIdentity: { invokedBy: [{ 'anything-but': [CLOUDFORMATION_INVOKER] }] } },
+    { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ exists: false }] } } } },
+    { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ 'anything-but': [...deployingRoles] }] } } } },
+  ];
+}
+
+/** The identity of a routine deploy: CloudFormation, acting as one of the deploying roles. */
+function routineDeploy(deployingRoles: string[]): Record<string, unknown> {
+  return { invokedBy: [CLOUDFORMATION_INVOKER], sessionContext: { sessionIssuer: { arn: [...deployingRoles] } } };
+}
+
+/**
+ * Successful lifecycle changes on the selected keys that page: DisableKey and
+ * ScheduleKeyDeletion always, PutKeyPolicy unless it is a routine deploy (CloudFormation
+ * acting as one of `deployingRoles`). With no deploying role known, every PutKeyPolicy
+ * pages. A refused attempt has an `errorCode` and is left to the denied-calls count.
+ */
+export function keyLifecyclePattern(keys: ResourceSelection, deployingRoles: string[] = []): events.EventPattern {
+  const base = {
+    eventSource: ['kms.amazonaws.com'],
+    errorCode: [{ exists: false }],
+    resources: { ARN: arnMatcher(keys) },
+  };
+  if (deployingRoles.length === 0) {
+    return { source: ['aws.kms'], detailType: [API_CALL_VIA_CLOUDTRAIL], detail: { ...base, eventName: KEY_LIFECYCLE_EVENTS } };
+  }
+  return {
+    source: ['aws.kms'],
+    detailType: [API_CALL_VIA_CLOUDTRAIL],
+    detail: {
+      ...base,
+      $or: [
+        { eventName: ALWAYS_PAGING_KEY_EVENTS },
+        ...notRoutineDeploy(deployingRoles).map(branch => ({ eventName: [KEY_POLICY_EVENT], ...branch })),
+      ],
+    },
+  };
+}
+
+/**
+ * Successful CreateAlias, UpdateAlias and DeleteAlias on the selected alias names that
+ * page: all of them, unless a routine deploy made them.
+ */
+export function aliasChangePattern(aliases: AliasSelection, deployingRoles: string[] = []): events.EventPattern {
   return {
     source: ['aws.kms'],
     detailType: [API_CALL_VIA_CLOUDTRAIL],
     detail: {
       eventSource: ['kms.amazonaws.com'],
-      eventName: KEY_LIFECYCLE_EVENTS,
+      eventName: ALIAS_EVENTS,
       errorCode: [{ exists: false }],
-      resources: { ARN: arnMatcher(keys) },
+      requestParameters: { aliasName: aliasMatcher(aliases) },
+      ...(deployingRoles.length > 0 ? { $or: notRoutineDeploy(deployingRoles) } : {}),
+    },
+  };
+}
+
+/**
+ * The routine deploys the two patterns above leave out: PutKeyPolicy on the selected keys
+ * and alias calls on the selected aliases, made by CloudFormation as one of
+ * `deployingRoles`. They go to the non-paging queue, so a deploy is on record without
+ * paging anyone. `aliases` is an empty list when no alias is watched.
+ */
+export function routineDeployPattern(keys: ResourceSelection, aliases: AliasSelection, deployingRoles: string[]): events.EventPattern {
+  const keyPolicy = { eventName: [KEY_POLICY_EVENT], resources: { ARN: arnMatcher(keys) } };
+  const aliasCalls = { eventName: ALIAS_EVENTS, requestParameters: { aliasName: aliasMatcher(aliases) } };
+  const watchesAliases = aliases === undefined || aliases.length > 0;
+  return {
+    source: ['aws.kms'],
+    detailType: [API_CALL_VIA_CLOUDTRAIL],
+    detail: {
+      eventSource: ['kms.amazonaws.com'],
+      errorCode: [{ exists: false }],
+      userIdentity: routineDeploy(deployingRoles),
+      ...(watchesAliases ? { $or: [keyPolicy, aliasCalls] } : keyPolicy),
     },
   };
 }
@@ -149,26 +249,41 @@ export function deniedKeyCallsInsightRuleBody(logGroupName: string): Record<stri
   };
 }
 
+/** The longest a KMS alias name can be (CreateAlias `AliasName`: 1-256 characters). */
+export const ALIAS_NAME_MAX_LENGTH = 256;
+
 /** The pattern as EventBridge stores it: CDK's camelCase `detailType` becomes `detail-type`. */
 export function renderEventPattern(pattern: events.EventPattern): Record<string, unknown> {
   const { detailType, ...rest } = pattern;
   return JSON.parse(JSON.stringify({ ...rest, ...(detailType ? { 'detail-type': detailType } : {}) }));
 }
 
+/** The matching operators of a pattern: an unresolved value under one counts as the field it filters. */
+const OPERATORS = new Set(['anything-but', 'prefix', 'suffix', 'wildcard', 'equals-ignore-case', 'exists', 'numeric', 'cidr']);
+
 /**
  * The length a pattern will have once deployed. Unresolved values (ARNs of keys and secrets
- * created in the app) count as `tokenLength` characters, the longest such ARN plausibly gets.
+ * created in the app) count as `tokenLength` characters, the longest such value plausibly
+ * gets; `fieldLengths` overrides that per field (an alias name counts 256 by default), and
+ * a value `resolve` turns into a string counts as that string.
  */
-export function estimatedPatternLength(pattern: events.EventPattern, tokenLength: number): number {
-  const replace = (value: unknown): unknown => {
+export function estimatedPatternLength(pattern: events.EventPattern, tokenLength: number, fieldLengths: Record<string, number> = {},
+  resolve?: (value: string) => unknown): number {
+  const lengths: Record<string, number> = { aliasName: ALIAS_NAME_MAX_LENGTH, ...fieldLengths };
+  const replace = (value: unknown, field?: string): unknown => {
+    if (typeof value === 'string' && Token.isUnresolved(value)) {
+      // A token that resolves to a literal (an alias's name in its own stack) counts as that literal.
+      const resolved = resolve?.(value);
+      return typeof resolved === 'string' ? resolved : 'x'.repeat((field !== undefined ? lengths[field] : undefined) ?? tokenLength);
+    }
     if (typeof value === 'string') {
-      return Token.isUnresolved(value) ? 'x'.repeat(tokenLength) : value;
+      return value;
     }
     if (Array.isArray(value)) {
-      return value.map(replace);
+      return value.map(v => replace(v, field));
     }
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v, OPERATORS.has(k) ? field : k)]));
     }
     return value;
   };

@@ -16,9 +16,11 @@ export interface KeyAssurance {
 /**
  * The one place the key constructs turn on their default checks: a `RotationVerification`
  * of the key (a child of `scope`, held to the key's own rotation period) and the stack's
- * `EncryptionMonitor`. Each is skipped only when its option is explicitly false.
+ * `EncryptionMonitor`, which also watches the key's alias (`aliasName`) by name. Each is
+ * skipped only when its option is explicitly false.
  */
-export function assureKey(scope: Construct, key: kms.IKey, options: AssuranceOptions & { readonly rotationPeriod?: Duration }): KeyAssurance {
+export function assureKey(scope: Construct, key: kms.IKey, options: AssuranceOptions & { readonly rotationPeriod?: Duration },
+  aliasName?: string): KeyAssurance {
   let rotationVerification: RotationVerification | undefined;
   if (options.verifyRotation ?? true) {
     rotationVerification = new RotationVerification(scope, 'RotationVerification', {
@@ -30,7 +32,7 @@ export function assureKey(scope: Construct, key: kms.IKey, options: AssuranceOpt
   let monitor: EncryptionMonitor | undefined;
   if (options.monitoring ?? true) {
     monitor = EncryptionMonitor.of(scope);
-    monitor.monitorKey(key);
+    monitor.monitorKey(key, aliasName);
   }
   return { rotationVerification, monitor };
 }

@@ -1,26 +1,34 @@
-import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnElement, CliCredentialsStackSynthesizer, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CrossAccountDecryptKey, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
 import { EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail } from '../../src/monitoring/encryption-monitor';
+import { insightRuleName, rotationFunctionErrorsExpression, rotationFunctionErrorsQueries } from '../../src/monitoring/metric-queries';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
+/** What the README states as the keys a MONITORED_RESOURCES monitor holds under the default quota. */
+const KEYS_PER_DEFAULT_PATTERN = 19;
 const GROWING_TYPES = ['AWS::Logs::MetricFilter', 'AWS::CloudWatch::Alarm', 'AWS::Events::Rule', 'AWS::Lambda::Function',
-  'AWS::Config::ConfigRule', 'AWS::CloudWatch::InsightRule', 'AWS::CloudTrail::Trail', 'AWS::SNS::Topic'];
+  'AWS::Config::ConfigRule', 'AWS::CloudWatch::InsightRule', 'AWS::CloudTrail::Trail', 'AWS::SNS::Topic', 'AWS::SQS::Queue', 'AWS::KMS::Key'];
 
 function newStack(app = new App(), id = 'Stack'): Stack {
   return new Stack(app, id, { env: ENV });
 }
 
-/** A stack whose monitor watches `n` keys and `n` secrets, each secret with its own rotation function. */
+/** A stack whose monitor watches `n` keys (each with its alias) and `n` secrets, each secret with its own rotation function. */
 function monitored(n: number, props: EncryptionMonitorProps = {}): { stack: Stack; template: Template } {
   const stack = newStack();
   const monitor = new EncryptionMonitor(stack, 'Monitor', props);
   for (let i = 0; i < n; i++) {
-    monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
+    monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }), `alias/key-${i}`);
     monitor.monitorSecret(new secretsmanager.Secret(stack, `Secret${i}`), {
       rotationFunction: lambda.Function.fromFunctionName(stack, `Rotator${i}`, `rotator-${i}`),
     });
@@ -29,31 +37,40 @@ function monitored(n: number, props: EncryptionMonitorProps = {}): { stack: Stac
 }
 
 function counts(template: Template): Record<string, number> {
-  return Object.fromEntries(GROWING_TYPES.map(t => [t, Object.keys(template.findResources(t)).length]));
+  const all = Object.fromEntries(GROWING_TYPES.map(t => [t, Object.keys(template.findResources(t)).length]));
+  // The monitored keys are the test's, not the monitor's.
+  return { ...all, 'AWS::KMS::Key': all['AWS::KMS::Key'] - Object.keys(template.findResources('AWS::KMS::Key', { Properties: { Description: Match.absent() } })).length };
 }
 
 describe('scale', () => {
-  test('1 and 20 monitored keys and secrets yield the same metric filters, alarms, rules and functions', () => {
+  test('1 and 10 monitored keys, aliases and secrets yield the same metric filters, alarms, rules, queues and functions', () => {
     const one = counts(monitored(1).template);
 
-    expect(counts(monitored(20).template)).toEqual(one);
+    expect(counts(monitored(10).template)).toEqual(one);
     expect(one).toEqual({
       'AWS::Logs::MetricFilter': 0,
-      'AWS::CloudWatch::Alarm': 6,
-      'AWS::Events::Rule': 5,
+      // DeniedDecrypts, DeniedKeyCalls, RotationOverdue (counts); three delivery failures
+      // (KeyLifecycle, AliasChanges, RotationFailures); dead letters; rotation function errors.
+      'AWS::CloudWatch::Alarm': 8,
+      // The above, and RoutineDeploys (to the queue, no alarm).
+      'AWS::Events::Rule': 7,
       'AWS::Lambda::Function': 0,
       'AWS::Config::ConfigRule': 1,
       'AWS::CloudWatch::InsightRule': 1,
       'AWS::CloudTrail::Trail': 1,
       'AWS::SNS::Topic': 1,
+      'AWS::SQS::Queue': 2,
+      // The topic and queue key, the trail key.
+      'AWS::KMS::Key': 2,
     });
   });
 
-  test('the 20 keys are data: every key ARN is in each key rule\'s pattern', () => {
-    const { template } = monitored(20);
-    const rule = Object.values(template.findResources('AWS::Events::Rule', { Properties: { Description: Match.stringLikeRegexp('DeniedDecrypts$') } }))[0];
+  test('the 10 keys and aliases are data: every key ID and alias name is in the rules\' patterns', () => {
+    const { template } = monitored(10);
+    const rule = (name: string) => Object.values(template.findResources('AWS::Events::Rule', { Properties: { Description: Match.stringLikeRegexp(`${name}$`) } }))[0];
 
-    expect(rule.Properties.EventPattern.detail.resources.ARN).toHaveLength(20);
+    expect(rule('DeniedDecrypts').Properties.EventPattern.detail.resources.ARN).toHaveLength(10);
+    expect(rule('AliasChanges').Properties.EventPattern.detail.requestParameters.aliasName).toEqual(Array.from({ length: 10 }, (_, i) => `alias/key-${i}`));
   });
 
   test('a two-stack app gets one trail, in the first monitor\'s stack, and the second stack deploys after it', () => {
@@ -97,7 +114,8 @@ describe('scale', () => {
       expect(monitors[i].trail).toBeUndefined();
       expect(monitors[i].cloudTrailLogGroup).toBeUndefined();
       const template = Template.fromStack(stack);
-      expect(counts(template)).toMatchObject({ 'AWS::CloudTrail::Trail': 0, 'AWS::CloudWatch::InsightRule': 0, 'AWS::Events::Rule': 3, 'AWS::CloudWatch::Alarm': 3 });
+      // DeniedDecrypts, DeniedKeyCalls, KeyLifecycle, RoutineDeploys; their alarms and the dead-letter alarm.
+      expect(counts(template)).toMatchObject({ 'AWS::CloudTrail::Trail': 0, 'AWS::CloudWatch::InsightRule': 0, 'AWS::Events::Rule': 4, 'AWS::CloudWatch::Alarm': 4 });
       template.resourceCountIs('AWS::S3::Bucket', 0);
       template.resourceCountIs('AWS::Logs::LogGroup', 0);
     }
@@ -120,24 +138,25 @@ describe('scale', () => {
     expect(first.dependencies).toEqual([]);
   });
 
-  test('past EventBridge\'s 4096-character pattern limit, synthesis fails and names MonitorScope.ACCOUNT', () => {
+  // "Amazon EventBridge quotas": event pattern size, default 2,048 characters (adjustable).
+  test('past EventBridge\'s default 2,048-character pattern quota, synthesis fails and names MonitorScope.ACCOUNT', () => {
     const stack = newStack();
     const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
-    for (let i = 0; i < 80; i++) {
+    for (let i = 0; i < 40; i++) {
       monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
     }
 
-    expect(() => Template.fromStack(stack)).toThrow(/Stack\/Monitor.*the DeniedDecrypts event pattern for 80 keys is about \d+ characters, over EventBridge's limit of 4096: use `scope: MonitorScope.ACCOUNT`/s);
+    expect(() => Template.fromStack(stack)).toThrow(/Stack\/Monitor.*the DeniedDecrypts event pattern for 40 keys and 0 aliases is about \d+ characters, over EventBridge's limit of 2048 \(`maxEventPatternLength`.*\): use `scope: MonitorScope.ACCOUNT`/s);
   });
 
   test('past the limit, the monitor of() made says how to replace it: a monitor of scope ACCOUNT created first, or monitoring: false', () => {
     const stack = newStack();
-    for (let i = 0; i < 80; i++) {
+    for (let i = 0; i < 40; i++) {
       EncryptionMonitor.of(stack).monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
     }
 
-    expect(() => Template.fromStack(stack)).toThrow(new RegExp('Stack/EncryptionMonitor.*the DeniedDecrypts event pattern for 80 keys is about \\d+ characters, '
-      + 'over EventBridge\'s limit of 4096: use `scope: MonitorScope.ACCOUNT`, or spread the keys over more stacks\\. '
+    expect(() => Template.fromStack(stack)).toThrow(new RegExp('Stack/EncryptionMonitor.*the DeniedDecrypts event pattern for 40 keys and 0 aliases is about \\d+ characters, '
+      + 'over EventBridge\'s limit of 2048 \\(`maxEventPatternLength`.*\\): use `scope: MonitorScope.ACCOUNT`, or spread the keys over more stacks\\. '
       + 'This is the monitor EncryptionMonitor\\.of\\(\\) made for the stack\'s constructs: create the stack\'s EncryptionMonitor yourself, '
       + 'before them, with `scope: MonitorScope\\.ACCOUNT` .*or set `monitoring: false` on the constructs', 's'));
   });
@@ -145,12 +164,36 @@ describe('scale', () => {
   test('past the limit, a monitor the user created does not get the advice about of()', () => {
     const stack = newStack();
     const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
-    for (let i = 0; i < 80; i++) {
+    for (let i = 0; i < 40; i++) {
       monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
     }
 
-    expect(() => Template.fromStack(stack)).toThrow(/limit of 4096/);
+    expect(() => Template.fromStack(stack)).toThrow(/limit of 2048/);
     expect(() => Template.fromStack(stack)).not.toThrow(/EncryptionMonitor\.of\(\)|monitoring: false/);
+  });
+
+  test('an account with a raised quota sets maxEventPatternLength, and the same 40 keys synthesize', () => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), maxEventPatternLength: 4096 });
+    for (let i = 0; i < 40; i++) {
+      monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }));
+    }
+
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('the default quota holds 19 keys with 21-character aliases, and fails at 20', () => {
+    const build = (n: number) => {
+      const stack = newStack();
+      const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+      for (let i = 0; i < n; i++) {
+        monitor.monitorKey(new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }), `alias/tenant/t-${String(i).padStart(6, '0')}`);
+      }
+      return () => Template.fromStack(stack);
+    };
+
+    expect(build(KEYS_PER_DEFAULT_PATTERN)).not.toThrow();
+    expect(build(KEYS_PER_DEFAULT_PATTERN + 1)).toThrow(/over EventBridge's limit of 2048/);
   });
 
   test('with MonitorScope.ACCOUNT, 80 keys synthesize, matched by an account-wide ARN wildcard', () => {
@@ -203,7 +246,16 @@ describe('resources', () => {
     }));
   });
 
-  test('KeyLifecycle: successful DisableKey, ScheduleKeyDeletion, PutKeyPolicy (write events: plain ENABLED)', () => {
+  // The synthesizer's CloudFormation execution role: a routine deploy is CloudFormation acting as it.
+  const execRole = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-us-east-1' };
+  const notRoutineDeploy = [
+    { userIdentity: { invokedBy: [{ exists: false }] } },
+    { userIdentity: { invokedBy: [{ 'anything-but': ['cloudformation.amazonaws.com'] }] } },
+    { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ exists: false }] } } } },
+    { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ 'anything-but': [execRole] }] } } } },
+  ];
+
+  test('KeyLifecycle: DisableKey and ScheduleKeyDeletion always, PutKeyPolicy unless a routine deploy (write events: plain ENABLED)', () => {
     expect(ruleByName('KeyLifecycle').props).toEqual(expect.objectContaining({
       State: 'ENABLED',
       EventPattern: {
@@ -211,12 +263,91 @@ describe('resources', () => {
         'detail-type': ['AWS API Call via CloudTrail'],
         'detail': {
           eventSource: ['kms.amazonaws.com'],
-          eventName: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy'],
           errorCode: [{ exists: false }],
           resources: { ARN: [keyArn] },
+          $or: [{ eventName: ['DisableKey', 'ScheduleKeyDeletion'] }, ...notRoutineDeploy.map(b => ({ eventName: ['PutKeyPolicy'], ...b }))],
         },
       },
     }));
+  });
+
+  test('AliasChanges: alias calls on the monitored aliases, by name, unless a routine deploy', () => {
+    expect(ruleByName('AliasChanges').props.EventPattern.detail).toEqual({
+      eventSource: ['kms.amazonaws.com'],
+      eventName: ['CreateAlias', 'UpdateAlias', 'DeleteAlias'],
+      errorCode: [{ exists: false }],
+      requestParameters: { aliasName: ['alias/key-0'] },
+      $or: notRoutineDeploy,
+    });
+  });
+
+  test('RoutineDeploys: PutKeyPolicy and alias calls CloudFormation makes as the execution role, to the queue', () => {
+    const rule = ruleByName('RoutineDeploys').props;
+    expect(rule.EventPattern.detail).toEqual({
+      eventSource: ['kms.amazonaws.com'],
+      errorCode: [{ exists: false }],
+      userIdentity: { invokedBy: ['cloudformation.amazonaws.com'], sessionContext: { sessionIssuer: { arn: [execRole] } } },
+      $or: [
+        { eventName: ['PutKeyPolicy'], resources: { ARN: [keyArn] } },
+        { eventName: ['CreateAlias', 'UpdateAlias', 'DeleteAlias'], requestParameters: { aliasName: ['alias/key-0'] } },
+      ],
+    });
+    expect(rule.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^MonitorEventsQueue/), 'Arn'] } })]);
+  });
+
+  test.each(['KeyLifecycle', 'AliasChanges', 'RotationFailures'])('%s: one target, the topic, through the Chatbot notification, with the dead-letter queue and no role', (name) => {
+    const targets = ruleByName(name).props.Targets;
+    expect(targets).toEqual([{
+      Id: 'AlarmTopic',
+      Arn: { Ref: expect.stringMatching(/^MonitorAlarmTopic[0-9A-F]{8}$/) },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^MonitorDeadLetterQueue/), 'Arn'] } },
+      InputTransformer: { InputPathsMap: expect.any(Object), InputTemplate: expect.any(String) },
+    }]);
+    // "Amazon EventBridge targets" (Amazon SNS): a RoleArn on an SNS target may make delivery fail, especially to an encrypted topic.
+    expect(targets[0].RoleArn).toBeUndefined();
+  });
+
+  test.each(['DeniedDecrypts', 'DeniedKeyCalls', 'RoutineDeploys', 'RotationOverdue'])('%s: one target, the non-paging queue, with the dead-letter queue', (name) => {
+    expect(ruleByName(name).props.Targets).toEqual([{
+      Id: 'EventsQueue',
+      Arn: { 'Fn::GetAtt': [expect.stringMatching(/^MonitorEventsQueue/), 'Arn'] },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^MonitorDeadLetterQueue/), 'Arn'] } },
+    }]);
+  });
+
+  test('every rule has a target (AWS documents the per-rule metrics of rules with targets only)', () => {
+    for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) {
+      expect(rule.Properties.Targets).toHaveLength(1);
+    }
+  });
+
+  test('the queues: CMK-encrypted with the topic key, the events queue kept 1 day with the DLQ behind it, the DLQ 14 days', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitorAlarmTopicKey'), 'Arn'] },
+      MessageRetentionPeriod: 86400,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitorDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 1000 },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitorAlarmTopicKey'), 'Arn'] },
+      MessageRetentionPeriod: 1209600,
+      RedriveAllowPolicy: { redrivePermission: 'allowAll' },
+    });
+  });
+
+  test('each queue lets only the monitor\'s rules that deliver to it send, and refuses requests without TLS', () => {
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    const allows = Object.fromEntries(policies.map(p => [p.Properties.Queues[0].Ref.replace(/[0-9A-F]{8}$/, ''),
+      p.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'AllowMonitorRules')]));
+    const rulesOf = (statement: any) => statement.Condition.ArnEquals['aws:SourceArn'].map((a: any) => a['Fn::GetAtt'][0].replace(/Rule[0-9A-F]{8}$/, '')).sort();
+
+    expect(rulesOf(allows.MonitorEventsQueue)).toEqual(['MonitorDeniedDecrypts', 'MonitorDeniedKeyCalls', 'MonitorRotationOverdue', 'MonitorRoutineDeploys']);
+    expect(rulesOf(allows.MonitorDeadLetterQueue)).toEqual(['MonitorAliasChanges', 'MonitorDeniedDecrypts', 'MonitorDeniedKeyCalls',
+      'MonitorKeyLifecycle', 'MonitorRotationFailures', 'MonitorRotationOverdue', 'MonitorRoutineDeploys']);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
+        Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })]));
+    }
   });
 
   test('RotationFailures: RotationFailed and RotationAbandoned of the monitored secrets', () => {
@@ -249,16 +380,18 @@ describe('resources', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Tags: Match.arrayWith([{ Key: EncryptionMonitor.ROTATION_MONITOR_TAG, Value: stack.node.findChild('Monitor').node.addr }]) });
   });
 
+  // "Monitoring Amazon EventBridge": Invocations and FailedInvocations are per-rule metrics; they are sent only when non-zero.
   test.each([
-    ['DeniedDecrypts', 5],
-    ['DeniedKeyCalls', 10],
-    ['KeyLifecycle', 1],
-    ['RotationFailures', 1],
-    ['RotationOverdue', 1],
-  ])('%s alarm: TriggeredRules of its rule >= %d in 5 minutes, to the alarm topic', (name, threshold) => {
+    ['DeniedDecrypts', 'Invocations', 5],
+    ['DeniedKeyCalls', 'Invocations', 10],
+    ['RotationOverdue', 'Invocations', 1],
+    ['KeyLifecycle', 'FailedInvocations', 1],
+    ['AliasChanges', 'FailedInvocations', 1],
+    ['RotationFailures', 'FailedInvocations', 1],
+  ])('%s alarm: %s of its rule >= %d in 5 minutes, missing data not breaching, to the alarm topic', (name, metricName, threshold) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Events',
-      MetricName: 'TriggeredRules',
+      MetricName: metricName,
       Dimensions: [{ Name: 'RuleName', Value: { Ref: ruleByName(name).logicalId } }],
       Statistic: 'Sum',
       Period: 300,
@@ -270,12 +403,27 @@ describe('resources', () => {
     });
   });
 
-  test('RotationFunctionErrors alarm: one Metrics Insights query over every rotation function', () => {
+  test('no alarm counts TriggeredRules (undocumented for rules without targets)', () => {
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).not.toContain('TriggeredRules');
+  });
+
+  test('DeadLetters alarm: any message in the dead-letter queue', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: [Match.objectLike({
-        Expression: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^SELECT SUM\\(Errors\\) FROM SCHEMA\\("AWS/Lambda", FunctionName\\) WHERE FunctionName = ')])] },
-        Period: 300,
-      })],
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitorDeadLetterQueue'), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('RotationFunctionErrors alarm: plain metric math, SUM over each function\'s Errors', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [
+        Match.objectLike({ Id: 'errors0', ReturnData: false, MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/Lambda', MetricName: 'Errors' }), Stat: 'Sum', Period: 300 }) }),
+        { Id: 'expr_1', Expression: 'SUM([errors0])', Label: 'Rotation function errors', ReturnData: true },
+      ],
       Threshold: 1,
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitorAlarmTopic') }],
     });
@@ -369,7 +517,8 @@ describe('options', () => {
     const template = Template.fromStack(stack);
 
     template.resourceCountIs('AWS::SNS::Topic', 0);
-    template.resourceCountIs('AWS::KMS::Key', 1);
+    // The test's key, and the monitor's key for its queues.
+    template.resourceCountIs('AWS::KMS::Key', 2);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:us-east-1:111111111111:alarms'] });
   });
 
@@ -398,7 +547,8 @@ describe('options', () => {
     const { template } = monitored(1, { dashboard: true });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
-    for (const title of ['DeniedDecrypts', 'DeniedKeyCalls', 'KeyLifecycle', 'RotationFailures', 'RotationOverdue', 'RotationFunctionErrors']) {
+    for (const title of ['DeniedDecrypts', 'DeniedKeyCalls', 'KeyLifecycleDeliveryFailed', 'AliasChangesDeliveryFailed', 'DeadLetters',
+      'RotationFailuresDeliveryFailed', 'RotationOverdue', 'RotationFunctionErrors']) {
       expect(body).toContain(`\\"title\\":\\"${title}\\"`);
     }
   });
@@ -447,7 +597,7 @@ describe('options', () => {
     });
   });
 
-  test('metrics are TriggeredRules of the rule, and ask for monitorKey/monitorSecret first', () => {
+  test('metrics are Invocations of the rule, and ask for monitorKey/monitorSecret first', () => {
     const stack = newStack();
     const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
     expect(() => monitor.metricDeniedDecrypts()).toThrow('Stack/Monitor: no DeniedDecrypts metric before the first monitorKey()');
@@ -455,12 +605,13 @@ describe('options', () => {
     monitor.monitorKey(new kms.Key(stack, 'Key', { enableKeyRotation: true }));
 
     const metric = monitor.metricDeniedDecrypts({ period: Duration.hours(1) });
-    expect(metric.metricName).toBe('TriggeredRules');
+    expect(metric.metricName).toBe('Invocations');
     expect(metric.namespace).toBe('AWS/Events');
     expect(metric.period.toSeconds()).toBe(3600);
     expect(monitor.metricKeyLifecycleEvents().statistic).toBe('Sum');
     expect(monitor.metricDeniedKeyCalls().dimensions).toEqual({ RuleName: expect.any(String) });
-    expect(monitor.alarms).toHaveLength(3);
+    // DeniedDecrypts, DeniedKeyCalls, KeyLifecycleDeliveryFailed, DeadLetters.
+    expect(monitor.alarms).toHaveLength(4);
   });
 });
 
@@ -475,6 +626,14 @@ describe('validation', () => {
     ['period is 30 seconds', () => ({ period: Duration.seconds(30) }), 'Stack/Monitor: `period` must be a whole number of minutes between 1 minute and 1 day, got "30 seconds"'],
     ['period is 2 days', () => ({ period: Duration.days(2) }), 'Stack/Monitor: `period` must be a whole number of minutes between 1 minute and 1 day, got "2 days"'],
     ['rotationGracePeriod is 31 days', () => ({ rotationGracePeriod: Duration.days(31) }), 'Stack/Monitor: `rotationGracePeriod` must be a whole number of days between 0 and 30, got "31 days"'],
+    ['maxEventPatternLength is below the default quota', () => ({ maxEventPatternLength: 1024 }),
+      'Stack/Monitor: `maxEventPatternLength` must be a whole number of at least 2048, got 1024'],
+    ['maxEventPatternLength is fractional', () => ({ maxEventPatternLength: 4096.5 }),
+      'Stack/Monitor: `maxEventPatternLength` must be a whole number of at least 2048, got 4096.5'],
+    ['a deployingRoleArns entry is not a role ARN', () => ({ deployingRoleArns: ['arn:aws:iam::111111111111:user/bob'] }),
+      'Stack/Monitor: `deployingRoleArns` must be IAM role ARNs (arn:<partition>:iam::<account>:role/<name>), got "arn:aws:iam::111111111111:user/bob"'],
+    ['an alarmEmails entry is not an address', () => ({ alarmEmails: ['ops.example.com'] }),
+      'Stack/Monitor: `alarmEmails` must be email addresses, got "ops.example.com"'],
     ['cloudTrailLogGroup comes without an existing trail', (stack) => ({ cloudTrailLogGroup: logGroup(stack) }),
       'Stack/Monitor: `cloudTrailLogGroup` belongs to an existing trail: pass `trail: MonitorTrail.existing()` with it, or leave it unset and let the monitor create the trail, got "Stack/LG"'],
   ])('fails when %s', (_name, props, message) => {
@@ -505,5 +664,195 @@ describe('validation', () => {
     const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
     monitor.monitorSecret(new secretsmanager.Secret(stack, 'S'), { rotationInterval });
     Template.fromStack(stack).hasResourceProperties('AWS::Config::ConfigRule', { InputParameters: { maxDaysSinceRotation: maxDays } });
+  });
+});
+
+describe('the library\'s key constructs register their alias with the monitor', () => {
+  const aliasesWatched = (stack: Stack): string[] => {
+    const rule = Object.entries(Template.fromStack(stack).findResources('AWS::Events::Rule')).find(([id]) => /AliasChangesRule/.test(id));
+    return rule ? rule[1].Properties.EventPattern.detail.requestParameters.aliasName : [];
+  };
+  /** The aliases of the construct's keys (the monitor's own key has a generated one). */
+  const constructAliases = (stack: Stack): string[] => Object.values(Template.fromStack(stack).findResources('AWS::KMS::Alias'))
+    .map(a => a.Properties.AliasName).filter(n => typeof n === 'string' && !n.startsWith('alias/cdk-kms-patterns/'));
+
+  test.each<[string, (stack: Stack) => void]>([
+    ['TenantKey', (stack) => new TenantKey(stack, 'Acme', { tenantId: 'acme' })],
+    ['SharedTenantKey', (stack) => new SharedTenantKey(stack, 'Shared', { alias: 'shared/tenants' })],
+    ['CrossAccountDecryptKey', (stack) => new CrossAccountDecryptKey(stack, 'Shared', { consumerAccountIds: ['222222222222'] })],
+    ['RotatedSecret (the key it creates)', (stack) => new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() })],
+  ])('%s', (_name, make) => {
+    const stack = newStack();
+    make(stack);
+
+    expect(constructAliases(stack)).toHaveLength(1);
+    expect(aliasesWatched(stack)).toEqual(constructAliases(stack));
+  });
+
+  test('MultiRegionKeySet: the primary\'s alias in its stack, and the same name in each replica\'s stack', () => {
+    const app = new App();
+    const stack = newStack(app);
+    const set = new MultiRegionKeySet(stack, 'Keys', { replicaRegions: ['eu-west-1'], alias: 'data' });
+
+    expect(aliasesWatched(stack)).toEqual(['alias/data']);
+    expect(aliasesWatched(set.replicaStack('eu-west-1'))).toEqual(['alias/data']);
+  });
+});
+
+describe('service limits of the names and queries', () => {
+  // PutInsightRule: RuleName is 1-128 characters. A long construct path used to give 131.
+  test('the Contributor Insights rule name stays within 128 characters under a long construct path', () => {
+    const stack = newStack(new App(), 'AVeryLongStackNameForAnOrganisationWithVerboseNamingConventionsThatGoesOnAndOn');
+    let scope: Construct = stack;
+    for (const id of ['PlatformTeamSharedEncryptionInfrastructure', 'MonitoringAndAlertingForEveryTenant', 'ProductionWorkloadsEuropeWest']) {
+      scope = new Construct(scope, id);
+    }
+    const monitor = new EncryptionMonitor(scope, 'EncryptionMonitorForAllKeysOfThisStack', {
+      trail: MonitorTrail.existing(),
+      cloudTrailLogGroup: logs.LogGroup.fromLogGroupName(stack, 'TrailLogs', 'trail-logs'),
+    });
+    const name: string = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::InsightRule'))[0].Properties.RuleName;
+
+    expect(monitor.node.path.length).toBeGreaterThan(128);
+    expect(name.length).toBeLessThanOrEqual(128);
+    expect(name).toMatch(/-denied-kms$/);
+  });
+
+  test('insightRuleName keeps every path within 128 characters', () => {
+    for (const length of [1, 50, 117, 118, 200, 400]) {
+      const stack = newStack(new App(), `S${'x'.repeat(length)}`);
+      expect(insightRuleName(new Construct(stack, 'M')).length).toBeLessThanOrEqual(128);
+    }
+  });
+
+  // "Metrics Insights query components and syntax": WHERE supports =, != and AND only, so
+  // the rotation functions are summed with plain metric math instead of an OR of names.
+  test('the rotation-function expression is plain metric math over one Errors metric per function', () => {
+    expect(rotationFunctionErrorsExpression(1)).toBe('SUM([errors0])');
+    expect(rotationFunctionErrorsExpression(3)).toBe('SUM([errors0, errors1, errors2])');
+    const queries = rotationFunctionErrorsQueries(['a', 'b'], Duration.minutes(5));
+    expect(queries.map(q => q.id)).toEqual(['errors0', 'errors1', 'expr_1']);
+    expect(queries.filter(q => q.returnData)).toEqual([{ id: 'expr_1', expression: 'SUM([errors0, errors1])', label: 'Rotation function errors', returnData: true }]);
+    expect(JSON.stringify(queries)).not.toMatch(/\bOR\b|SELECT/);
+  });
+
+  test('every rotation function is in the alarm, in the order registered', () => {
+    const { template } = monitored(3);
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find(a => a.Properties.Metrics)!;
+    expect(alarm.Properties.Metrics.map((m: any) => m.MetricStat?.Metric.Dimensions[0].Value ?? m.Expression))
+      .toEqual([expect.anything(), expect.anything(), expect.anything(), 'SUM([errors0, errors1, errors2])']);
+  });
+
+  // CloudWatch "Limits": an alarm on a metric math expression references at most 10 metrics (hard limit).
+  test('fails when more than 10 rotation functions are watched, and names RotationFailures as the cover', () => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+    for (let i = 0; i < 11; i++) {
+      monitor.monitorSecret(secretsmanager.Secret.fromSecretCompleteArn(stack, `S${i}`, `arn:aws:secretsmanager:us-east-1:111111111111:secret:s${i}-AbCdEf`),
+        { rotationFunction: lambda.Function.fromFunctionName(stack, `F${i}`, `rotator-${i}`) });
+    }
+
+    expect(() => Template.fromStack(stack)).toThrow('[Stack/Monitor] `rotationFunction` was given for 11 secrets, but an alarm on a metric math '
+      + 'expression references at most 10 metrics (CloudWatch alarm limits)');
+  });
+});
+
+describe('who receives the notifications', () => {
+  const infos = (stack: Stack) => Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('no subscriber'));
+
+  test('alarmEmails: one email subscription per address', () => {
+    const stack = newStack();
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), alarmEmails: ['ops@example.com', 'security@example.com'] });
+    const template = Template.fromStack(stack);
+
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'security@example.com', TopicArn: { Ref: Match.stringLikeRegexp('^MonitorAlarmTopic') } });
+    expect(infos(stack)).toEqual([]);
+  });
+
+  test('slackChannels: the topic is added to each AWS Chatbot Slack channel', () => {
+    const stack = newStack();
+    const channel = new chatbot.SlackChannelConfiguration(stack, 'Slack', { slackChannelConfigurationName: 'security', slackWorkspaceId: 'T0123', slackChannelId: 'C0123' });
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), slackChannels: [channel] });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', { SnsTopicArns: [{ Ref: Match.stringLikeRegexp('^MonitorAlarmTopic') }] });
+    expect(infos(stack)).toEqual([]);
+  });
+
+  test('teamsChannels: the topic is added to each AWS Chatbot Teams channel, after its own topics', () => {
+    const stack = newStack();
+    const channel = new chatbot.CfnMicrosoftTeamsChannelConfiguration(stack, 'Teams', {
+      configurationName: 'security',
+      iamRoleArn: 'arn:aws:iam::111111111111:role/chatbot',
+      teamId: 't',
+      teamsChannelId: 'c',
+      teamsTenantId: 'tt',
+      snsTopicArns: ['arn:aws:sns:us-east-1:111111111111:existing'],
+    });
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), teamsChannels: [channel] });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Chatbot::MicrosoftTeamsChannelConfiguration', {
+      SnsTopicArns: ['arn:aws:sns:us-east-1:111111111111:existing', { Ref: Match.stringLikeRegexp('^MonitorAlarmTopic') }],
+    });
+  });
+
+  test('no subscriber: an info annotation at synth (a warning would fail `cdk synth --strict`)', () => {
+    const stack = newStack();
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+
+    expect(infos(stack)).toEqual([expect.objectContaining({ id: '/Stack/Monitor' })]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('a subscription added to alarmTopic after the monitor is made counts', () => {
+    const stack = newStack();
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+    monitor.alarmTopic.addSubscription(new subscriptions.SqsSubscription(sqs.Queue.fromQueueArn(stack, 'Q', 'arn:aws:sqs:us-east-1:111111111111:q')));
+
+    expect(infos(stack)).toEqual([]);
+  });
+
+  test('a topic of your own: no annotation (its subscribers are not visible here)', () => {
+    const stack = newStack();
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), alarmTopic: sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:us-east-1:111111111111:alarms') });
+
+    expect(infos(stack)).toEqual([]);
+  });
+});
+
+test('a topic of your own made in the app gets no policy from the monitor (one would replace SNS\'s default policy)', () => {
+  const stack = newStack();
+  const topic = new sns.Topic(stack, 'Mine');
+  new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), alarmTopic: topic })
+    .monitorKey(new kms.Key(stack, 'Key', { enableKeyRotation: true }), 'alias/mine');
+  const template = Template.fromStack(stack);
+
+  template.resourceCountIs('AWS::SNS::TopicPolicy', 0);
+  template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Mine') } })] });
+});
+
+describe('which deploying roles are known', () => {
+  const rulesOf = (stack: Stack) => Object.fromEntries(Object.entries(Template.fromStack(stack).findResources('AWS::Events::Rule'))
+    .map(([id, r]) => [/^Monitor(\w+?)Rule[0-9A-F]{8}$/.exec(id)![1], r.Properties.EventPattern]));
+  const cliStack = () => new Stack(new App(), 'Stack', { env: ENV, synthesizer: new CliCredentialsStackSynthesizer() });
+
+  test('with a synthesizer that names no role and no deployingRoleArns, nothing is suppressed: every PutKeyPolicy pages', () => {
+    const stack = cliStack();
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() }).monitorKey(new kms.Key(stack, 'Key', { enableKeyRotation: true }), 'alias/a');
+    const rules = rulesOf(stack);
+
+    expect(rules.RoutineDeploys).toBeUndefined();
+    expect(rules.KeyLifecycle.detail.eventName).toEqual(['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy']);
+    expect(rules.KeyLifecycle.detail.$or).toBeUndefined();
+    expect(rules.AliasChanges.detail.$or).toBeUndefined();
+  });
+
+  test('deployingRoleArns alone: those roles are the routine deployers', () => {
+    const stack = cliStack();
+    const role = 'arn:aws:iam::111111111111:role/pipeline-deploy';
+    new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), deployingRoleArns: [role] })
+      .monitorKey(new kms.Key(stack, 'Key', { enableKeyRotation: true }));
+
+    expect(rulesOf(stack).RoutineDeploys.detail.userIdentity.sessionContext.sessionIssuer.arn).toEqual([role]);
   });
 });

@@ -119,7 +119,7 @@ describe('the synthesized patterns, through event-ruler', () => {
   test('with MonitorScope.MONITORED_RESOURCES, exactly the right events match', () => {
     const patterns = synthesizedPatterns(MonitorScope.MONITORED_RESOURCES);
     // The overdue check matches Config findings, not CloudTrail records: none of these.
-    expect(Object.keys(patterns).sort()).toEqual(['DeniedDecrypts', 'DeniedKeyCalls', 'KeyLifecycle', 'RotationFailures', 'RotationOverdue']);
+    expect(Object.keys(patterns).sort()).toEqual(['DeniedDecrypts', 'DeniedKeyCalls', 'KeyLifecycle', 'RotationFailures', 'RotationOverdue', 'RoutineDeploys']);
 
     expect(matchEvents(patterns, EVENTS)).toEqual({
       'denied Decrypt on the monitored key': ['DeniedDecrypts', 'DeniedKeyCalls'],
@@ -194,7 +194,7 @@ describe('the synthesized patterns, through event-ruler', () => {
     })).toEqual({ noncompliant: ['RotationOverdue'], compliant: [], otherRule: [] });
   });
 
-  test('every lifecycle event the README names is in the pattern', () => {
+  test('every lifecycle event the README names is in the patterns', () => {
     expect(KEY_LIFECYCLE_EVENTS).toEqual(['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy']);
   });
 
