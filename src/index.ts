@@ -9,3 +9,5 @@ export * from './rotated-secret';
 export { RotationVerification } from './rotation-verification/rotation-verification';
 export type { RotationVerificationNetwork, RotationVerificationProps, VerifiedSecretOptions } from './rotation-verification/rotation-verification';
 export * from './monitoring/encryption-monitor';
+export { DailyRotationCheck } from './rotation-verification/daily-rotation-check';
+export type { DailyCheckSecretOptions } from './rotation-verification/daily-rotation-check';

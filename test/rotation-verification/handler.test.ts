@@ -253,16 +253,57 @@ describe('isComplete', () => {
       await expect(isComplete(event('Create', props({ testRotation: 'true' }), failed))).rejects.toThrow('could not be read: X: y');
     });
 
-    test('a rotation already in progress is waited for', async () => {
+    test('a rotation already in progress is waited for, within the pending budget', async () => {
       sm.on(DescribeSecretCommand).resolves(pending);
+      now = new Date(START.getTime() + 179_000);
       expect(await isComplete(event('Create', props(), state))).toEqual({ IsComplete: false });
-      expect(kms.calls()).toHaveLength(0);
     });
 
-    test('a rotation still pending past the budget is a finding', async () => {
+    test('a rotation still pending past the pending budget fails a create, naming the rotation function and its logs', async () => {
       sm.on(DescribeSecretCommand).resolves(pending);
-      now = new Date(START.getTime() + 700_000);
-      await expect(isComplete(event('Create', props(), state))).rejects.toThrow(/a rotation is still pending \(a version holds AWSPENDING\) after 700 seconds/);
+      now = new Date(START.getTime() + 180_000);
+      const failure = isComplete(event('Create', props(), state));
+      await expect(failure).rejects.toThrow(`secret ${SECRET}: a rotation is still pending after 180 seconds`);
+      await expect(isComplete(event('Create', props(), state))).rejects.toThrow('the rotation function rotate has not finished it; see its logs in /aws/lambda/rotate');
+    });
+
+    test('the pending budget comes from PendingWaitSeconds', async () => {
+      sm.on(DescribeSecretCommand).resolves(pending);
+      now = new Date(START.getTime() + 30_000);
+      await expect(isComplete(event('Create', { ...props(), PendingWaitSeconds: '30' }, state))).rejects.toThrow('still pending after 30 seconds');
+      now = new Date(START.getTime() + 29_000);
+      expect(await isComplete(event('Create', { ...props(), PendingWaitSeconds: '30' }, state))).toEqual({ IsComplete: false });
+    });
+
+    test('a rotation still pending past the pending budget is reported, not failed, on an update', async () => {
+      sm.on(DescribeSecretCommand).resolves(pending);
+      now = new Date(START.getTime() + 180_000);
+      const result = await isComplete(event('Update', props(), state));
+      expect(result.Data).toEqual({ Status: 'FINDINGS', Findings: expect.stringContaining('a rotation is still pending after 180 seconds') });
+    });
+
+    test('a create that already fails a key does not wait for a pending rotation', async () => {
+      sm.on(DescribeSecretCommand).resolves(pending);
+      kms.on(GetKeyRotationStatusCommand).resolves({ KeyRotationEnabled: false });
+      await expect(isComplete(event('Create', props(), state))).rejects.toThrow(`key ${KEY}: automatic key rotation is disabled`);
+    });
+
+    test('an update outside strict mode with a failing key still waits for the pending rotation, to report it all', async () => {
+      sm.on(DescribeSecretCommand).resolves(pending);
+      kms.on(GetKeyRotationStatusCommand).resolves({ KeyRotationEnabled: false });
+      expect(await isComplete(event('Update', props(), state))).toEqual({ IsComplete: false });
+    });
+
+    test('a test rotation keeps the full wait budget, not the pending one', async () => {
+      sm.on(DescribeSecretCommand).resolves(pending);
+      now = new Date(START.getTime() + 500_000);
+      expect(await isComplete(event('Create', props({ testRotation: 'true' }), testState))).toEqual({ IsComplete: false });
+    });
+
+    test('a delete never waits and never fails, whatever is pending', async () => {
+      sm.on(DescribeSecretCommand).resolves(pending);
+      now = new Date(START.getTime() + 10_000_000);
+      expect(await isComplete(event('Delete', props(), state))).toEqual({ IsComplete: true });
     });
 
     test('without state from onEvent, the wait starts now', async () => {
