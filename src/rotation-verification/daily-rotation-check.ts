@@ -1,4 +1,4 @@
-import { Aws, Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aspects, Aws, Duration, IAspect, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -133,6 +133,24 @@ export class DailyRotationCheck extends Construct {
     });
 
     this.node.addValidation({ validate: () => this.validateShards() });
+    this.acknowledgeActionsAddedLater();
+  }
+
+  /**
+   * The alarms are made without actions, for the monitor (or you) to add one. cdk-nag's
+   * NIST and HIPAA packs flag an alarm without actions; the finding is acknowledged here,
+   * and replaced by a synth warning on each alarm that still has none once the app is
+   * complete: an alarm nobody is told about is a finding, not a feature.
+   */
+  private acknowledgeActionsAddedLater(): void {
+    for (const alarm of [this.findingsAlarm, this.heartbeatAlarm]) {
+      Validations.of(alarm).acknowledge(...['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction'].map(ruleId => ({
+        id: ruleId,
+        reason: 'Made without actions on purpose: EncryptionMonitor adds its topic, or you add yours through '
+          + '`DailyRotationCheck.of(stack).alarms`. An alarm that still has none at synth gets a warning instead.',
+      })));
+      Aspects.of(alarm).add(new WarnWithoutActions(alarm));
+    }
   }
 
   /** Both alarms, findings then heartbeat, without actions: add yours. */
@@ -260,4 +278,24 @@ function groups(subjects: DailyCheckSubject[], requirement: (s: DailyCheckSubjec
     group.Ids.push(s.id);
   }
   return [...byGroup.values()];
+}
+
+/** Warns, once the app is complete, about an alarm of the daily check that notifies nobody. */
+class WarnWithoutActions implements IAspect {
+  private warned = false;
+  constructor(private readonly alarm: cloudwatch.Alarm) {}
+
+  public visit(node: IConstruct): void {
+    if (node !== this.alarm || this.warned) {
+      return;
+    }
+    const cfn = this.alarm.node.defaultChild as cloudwatch.CfnAlarm;
+    const actions = Stack.of(this.alarm).resolve(cfn.alarmActions) as unknown[] | undefined;
+    if (!actions || actions.length === 0) {
+      this.warned = true;
+      Annotations.of(this.alarm).addWarningV2('kms-patterns:daily-rotation-check-no-action',
+        'This alarm of the daily rotation check notifies nobody: turn on EncryptionMonitor for the stack, or add an action '
+        + 'to each of DailyRotationCheck.of(stack).alarms (for example an SNS topic you watch).');
+    }
+  }
 }
