@@ -68,13 +68,10 @@ export class DailyRotationCheck extends Construct {
 
   /** The scheduled rule; one target per shard of the registered keys and secrets. */
   public readonly rule: events.CfnRule;
-  /** In alarm when a run found at least one key or secret failing its checks. */
-  public readonly findingsAlarm: cloudwatch.Alarm;
-  /** In alarm when fewer runs reported than the rule has targets, two days in a row: the checker stopped. */
-  public readonly heartbeatAlarm: cloudwatch.Alarm;
 
   private readonly provider: RotationVerificationProvider;
   private readonly subjects = new Map<string, DailyCheckSubject>();
+  private madeAlarms?: { findings: cloudwatch.Alarm; heartbeat: cloudwatch.Alarm };
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -110,52 +107,69 @@ export class DailyRotationCheck extends Construct {
         + `is scoped by the cloudwatch:namespace condition to ${DailyRotationCheck.NAMESPACE}, the daily rotation check's own namespace.`,
     });
 
-    this.findingsAlarm = this.metricFindings().createAlarm(this, 'FindingsAlarm', {
-      alarmDescription: 'The daily rotation check found keys or secrets whose rotation is off, too slow or failing. '
-        + `Its log group (${this.provider.logGroup.logGroupName}) names each one and why: filter on "daily rotation check finding".`,
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // No run, no finding: a missing run is the heartbeat alarm's.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.heartbeatAlarm = this.metricHeartbeat().createAlarm(this, 'HeartbeatAlarm', {
-      alarmDescription: 'The daily rotation check did not report for two days (fewer runs than shards): it stopped running, '
-        + 'so nothing proves rotation now. See its function\'s errors and log group, and the rule\'s FailedInvocations.',
-      // Every shard reports once a day: fewer reports than shards is a missing run.
-      threshold: Lazy.number({ produce: () => Math.max(1, this.shards().length) }),
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      // Two daily periods, both short: a run that slips across a period boundary makes one
-      // period short and the next long, never two short in a row.
-      evaluationPeriods: 2,
-      datapointsToAlarm: 2,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-
     this.node.addValidation({ validate: () => this.validateShards() });
-    this.acknowledgeActionsAddedLater();
+    Aspects.of(this).add(new WarnWhenNobodyIsTold(this));
   }
 
   /**
-   * The alarms are made without actions, for the monitor (or you) to add one. cdk-nag's
-   * NIST and HIPAA packs flag an alarm without actions; the finding is acknowledged here,
-   * and replaced by a synth warning on each alarm that still has none once the app is
-   * complete: an alarm nobody is told about is a finding, not a feature.
+   * In alarm when a run found at least one key or secret failing its checks. Made on first
+   * use, without actions: add yours.
    */
-  private acknowledgeActionsAddedLater(): void {
-    for (const alarm of [this.findingsAlarm, this.heartbeatAlarm]) {
-      Validations.of(alarm).acknowledge(...['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction'].map(ruleId => ({
-        id: ruleId,
-        reason: 'Made without actions on purpose: EncryptionMonitor adds its topic, or you add yours through '
-          + '`DailyRotationCheck.of(stack).alarms`. An alarm that still has none at synth gets a warning instead.',
-      })));
-      Aspects.of(alarm).add(new WarnWithoutActions(alarm));
-    }
+  public get findingsAlarm(): cloudwatch.Alarm {
+    return this.alarmPair().findings;
   }
 
-  /** Both alarms, findings then heartbeat, without actions: add yours. */
-  public get alarms(): cloudwatch.IAlarm[] {
-    return [this.findingsAlarm, this.heartbeatAlarm];
+  /**
+   * In alarm when fewer runs reported than the rule has targets, two days in a row: the
+   * checker stopped. Missing data breaches. Made on first use, without actions: add yours.
+   */
+  public get heartbeatAlarm(): cloudwatch.Alarm {
+    return this.alarmPair().heartbeat;
+  }
+
+  /**
+   * Both alarms, findings then heartbeat. Made on first use, without actions, for whoever
+   * asks to add theirs (`EncryptionMonitor` adds its topic): an alarm nobody is told about
+   * would only fail the Control Tower control CT.CLOUDWATCH.PR.1 and cdk-nag's
+   * CloudWatchAlarmAction rules, and tell no one. Until someone asks, synth warns that
+   * nobody is told.
+   */
+  public get alarms(): cloudwatch.Alarm[] {
+    const { findings, heartbeat } = this.alarmPair();
+    return [findings, heartbeat];
+  }
+
+  /** True once the alarms exist (someone asked for them). */
+  public get hasAlarms(): boolean {
+    return this.madeAlarms !== undefined;
+  }
+
+  private alarmPair(): { findings: cloudwatch.Alarm; heartbeat: cloudwatch.Alarm } {
+    if (!this.madeAlarms) {
+      const findings = this.metricFindings().createAlarm(this, 'FindingsAlarm', {
+        alarmDescription: 'The daily rotation check found keys or secrets whose rotation is off, too slow or failing. '
+          + `Its log group (${this.provider.logGroup.logGroupName}) names each one and why: filter on "daily rotation check finding".`,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        // No run, no finding: a missing run is the heartbeat alarm's.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      const heartbeat = this.metricHeartbeat().createAlarm(this, 'HeartbeatAlarm', {
+        alarmDescription: 'The daily rotation check did not report for two days (fewer runs than shards): it stopped running, '
+          + 'so nothing proves rotation now. See its function\'s errors and log group, and the rule\'s FailedInvocations.',
+        // Every shard reports once a day: fewer reports than shards is a missing run.
+        threshold: Lazy.number({ produce: () => Math.max(1, this.shards().length) }),
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        // Two daily periods, both short: a run that slips across a period boundary makes one
+        // period short and the next long, never two short in a row.
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+      this.madeAlarms = { findings, heartbeat };
+    }
+    return this.madeAlarms;
   }
 
   /**
@@ -280,22 +294,25 @@ function groups(subjects: DailyCheckSubject[], requirement: (s: DailyCheckSubjec
   return [...byGroup.values()];
 }
 
-/** Warns, once the app is complete, about an alarm of the daily check that notifies nobody. */
-class WarnWithoutActions implements IAspect {
+/** Warns, once the app is complete, when nobody is told what the daily check finds. */
+class WarnWhenNobodyIsTold implements IAspect {
   private warned = false;
-  constructor(private readonly alarm: cloudwatch.Alarm) {}
+  constructor(private readonly check: DailyRotationCheck) {}
 
   public visit(node: IConstruct): void {
-    if (node !== this.alarm || this.warned) {
+    if (node !== this.check || this.warned) {
       return;
     }
-    const cfn = this.alarm.node.defaultChild as cloudwatch.CfnAlarm;
-    const actions = Stack.of(this.alarm).resolve(cfn.alarmActions) as unknown[] | undefined;
-    if (!actions || actions.length === 0) {
+    const told = this.check.hasAlarms && this.check.alarms.every(alarm => {
+      const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+      const actions = Stack.of(alarm).resolve(cfn.alarmActions) as unknown[] | undefined;
+      return actions !== undefined && actions.length > 0;
+    });
+    if (!told) {
       this.warned = true;
-      Annotations.of(this.alarm).addWarningV2('kms-patterns:daily-rotation-check-no-action',
-        'This alarm of the daily rotation check notifies nobody: turn on EncryptionMonitor for the stack, or add an action '
-        + 'to each of DailyRotationCheck.of(stack).alarms (for example an SNS topic you watch).');
+      Annotations.of(this.check).addWarningV2('kms-patterns:daily-rotation-check-unwatched',
+        'Nobody is told what the daily rotation check finds, or when it stops: turn on EncryptionMonitor for the stack, '
+        + 'or add an action to each of DailyRotationCheck.of(stack).alarms (for example an SNS topic you watch).');
     }
   }
 }

@@ -50,7 +50,6 @@ describe('one check per stack', () => {
     new RotationVerification(s, 'V2', { keys: [b], secrets: [secret], maxSecretRotationInterval: Duration.days(7), rotationGracePeriod: Duration.hours(6) });
     const t = Template.fromStack(s);
     t.resourceCountIs('AWS::Events::Rule', 1);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     const [rule] = Object.values(t.findResources('AWS::Events::Rule'));
     expect(rule.Properties.ScheduleExpression).toBe('rate(1 day)');
     expect(rule.Properties.State).toBe('ENABLED');
@@ -93,6 +92,7 @@ describe('one check per stack', () => {
       for (const key of keys(s, n)) {
         check.addKey(key);
       }
+      expect(check.alarms).toHaveLength(2);
       const t = Template.fromStack(s).toJSON();
       const types = Object.values<any>(t.Resources).map(r => r.Type);
       return Object.fromEntries(['AWS::Lambda::Function', 'AWS::Events::Rule', 'AWS::Lambda::Permission', 'AWS::CloudWatch::Alarm']
@@ -155,10 +155,18 @@ describe('invocation and permissions', () => {
 });
 
 describe('alarms', () => {
+  test('no alarm until someone asks for them: an alarm nobody is told about tells no one', () => {
+    const s = stack();
+    new RotationVerification(s, 'V', { keys: keys(s, 1) });
+    Template.fromStack(s).resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    expect(DailyRotationCheck.of(s).hasAlarms).toBe(false);
+  });
+
   test('findings: at least one failing key or secret in a day; no run is no finding', () => {
     const s = stack();
     new RotationVerification(s, 'V', { keys: keys(s, 1) });
     const check = DailyRotationCheck.of(s);
+    expect(check.alarms).toHaveLength(2);
     Template.fromStack(s).hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'KmsPatterns/RotationCheck', MetricName: 'Findings', Dimensions: [{ Name: 'StackName', Value: { Ref: 'AWS::StackName' } }],
       Statistic: 'Sum', Period: 86400, EvaluationPeriods: 1, Threshold: 1,
@@ -171,6 +179,7 @@ describe('alarms', () => {
   test('heartbeat: fewer runs than shards two days running, and a missing heartbeat breaches', () => {
     const s = stack();
     new RotationVerification(s, 'V', { keys: keys(s, 1) });
+    void DailyRotationCheck.of(s).heartbeatAlarm;
     Template.fromStack(s).hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'KmsPatterns/RotationCheck', MetricName: 'Heartbeat', Statistic: 'Sum',
       Period: 86400, EvaluationPeriods: 2, DatapointsToAlarm: 2, Threshold: 1,
@@ -185,6 +194,7 @@ describe('alarms', () => {
   test('each alarm evaluates over more than a day and at most seven', () => {
     const s = stack();
     new RotationVerification(s, 'V', { keys: keys(s, 1) });
+    expect(DailyRotationCheck.of(s).alarms).toHaveLength(2);
     for (const alarm of Object.values<any>(Template.fromStack(s).findResources('AWS::CloudWatch::Alarm'))) {
       const window = alarm.Properties.Period * alarm.Properties.EvaluationPeriods;
       expect(window).toBeGreaterThanOrEqual(86_400);
@@ -198,6 +208,7 @@ describe('alarms', () => {
     for (const key of keys(s, 160)) {
       check.addKey(key);
     }
+    void check.heartbeatAlarm;
     const t = Template.fromStack(s);
     const [rule] = Object.values<any>(t.findResources('AWS::Events::Rule'));
     expect(rule.Properties.Targets.length).toBe(2);
@@ -297,22 +308,33 @@ describe('validation', () => {
   });
 });
 
-describe('alarm actions', () => {
-  test('an alarm nobody is told about is a synth warning', () => {
+describe('who is told', () => {
+  test('synth warns while nobody asked for the alarms', () => {
     const s = stack();
     new RotationVerification(s, 'V', { keys: keys(s, 1) });
-    const warnings = Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('daily rotation check notifies nobody'));
-    expect(warnings.map(w => w.id)).toEqual(['/Stack/KmsPatternsDailyRotationCheck/FindingsAlarm', '/Stack/KmsPatternsDailyRotationCheck/HeartbeatAlarm']);
+    const warnings = Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('Nobody is told what the daily rotation check finds'));
+    expect(warnings.map(w => w.id)).toEqual(['/Stack/KmsPatternsDailyRotationCheck']);
   });
-  test('an action added to the alarms removes the warning, and renders on both', () => {
+  test('synth warns when the alarms exist without actions; they then fail the action rules, as they should', () => {
+    const s = stack();
+    new RotationVerification(s, 'V', { keys: keys(s, 1) });
+    void DailyRotationCheck.of(s).alarms;
+    expect(Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('Nobody is told'))).toHaveLength(1);
+    expect(nagFindings(s).filter(f => f.ruleId.endsWith('CloudWatchAlarmAction')).map(f => f.resourcePath).sort()).toEqual([
+      'Stack/KmsPatternsDailyRotationCheck/FindingsAlarm/Resource', 'Stack/KmsPatternsDailyRotationCheck/FindingsAlarm/Resource',
+      'Stack/KmsPatternsDailyRotationCheck/HeartbeatAlarm/Resource', 'Stack/KmsPatternsDailyRotationCheck/HeartbeatAlarm/Resource',
+    ]);
+  });
+  test('an action added to the alarms (as EncryptionMonitor does) silences the warning, and renders on both', () => {
     const s = stack();
     new RotationVerification(s, 'V', { keys: keys(s, 1) });
     const topic = new sns.Topic(s, 'Topic');
     for (const alarm of DailyRotationCheck.of(s).alarms) {
       alarm.addAlarmAction(new actions.SnsAction(topic));
     }
-    expect(Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('notifies nobody'))).toEqual([]);
+    expect(Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('Nobody is told'))).toEqual([]);
     const alarms = Object.values<any>(Template.fromStack(s).findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.map(a => a.Properties.AlarmActions)).toEqual([[{ Ref: id(s, topic) }], [{ Ref: id(s, topic) }]]);
+    expect(nagFindings(s).filter(f => f.resourcePath.includes(DailyRotationCheck.ID))).toEqual([]);
   });
 });
