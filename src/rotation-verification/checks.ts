@@ -225,7 +225,7 @@ export function whereToLook(secret: DescribeSecretResponse): string {
   const name = secret.RotationLambdaARN ? rotationFunctionName(secret.RotationLambdaARN) : undefined;
   if (name) {
     return `the rotation function ${name} has not finished it; see its logs in /aws/lambda/${name} (its default log group) `
-      + `for the step that failed (createSecret, setSecret, testSecret or finishSecret)`;
+      + 'for the step that failed (createSecret, setSecret, testSecret or finishSecret)';
   }
   if (secret.OwningService) {
     return `its rotation is managed by ${secret.OwningService}; see that service's events for the failure`;

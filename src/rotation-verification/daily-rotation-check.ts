@@ -197,7 +197,11 @@ export class DailyRotationCheck extends Construct {
     const hours = interval.toHours();
     const graceHours = grace.toHours();
     this.register({
-      kind: 'secret', id: secret.secretArn, group: `${hours}/${graceHours}`, maxHours: hours, graceHours,
+      kind: 'secret',
+      id: secret.secretArn,
+      group: `${hours}/${graceHours}`,
+      maxHours: hours,
+      graceHours,
       estimate: this.estimate(secret.secretArn, MAX_ARN_LENGTH),
     }, hours);
     // A secret imported by name has a partial ARN; its full ARN adds six random characters.

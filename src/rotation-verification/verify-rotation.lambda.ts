@@ -131,8 +131,12 @@ export async function dailyCheck(event: DailyCheckEvent): Promise<DailySummary> 
     ],
   })));
   log('INFO', 'daily rotation check done', {
-    check: 'daily', stack: request.stackName, shard: request.shard,
-    keys: request.keys.length, secrets: request.secrets.length, findings: summary.findings,
+    check: 'daily',
+    stack: request.stackName,
+    shard: request.shard,
+    keys: request.keys.length,
+    secrets: request.secrets.length,
+    findings: summary.findings,
   });
   return summary;
 }

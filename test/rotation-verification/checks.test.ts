@@ -190,7 +190,8 @@ describe('parseRequest', () => {
   });
   test('reads native types and missing lists', () => {
     // A resource deployed before PendingWaitSeconds existed: the default applies until its next update sends it.
-    expect(parseRequest({ Strict: true, WaitSeconds: 10 })).toEqual({ keys: [], secrets: [], strict: true, waitSeconds: 10, pendingWaitSeconds: DEFAULT_PENDING_WAIT_SECONDS });
+    expect(parseRequest({ Strict: true, WaitSeconds: 10 }))
+      .toEqual({ keys: [], secrets: [], strict: true, waitSeconds: 10, pendingWaitSeconds: DEFAULT_PENDING_WAIT_SECONDS });
   });
   test.each<[Record<string, unknown>, string]>([
     [{ Keys: 'k', WaitSeconds: '1' }, 'property Keys must be a list of objects, got "k"'],
@@ -215,7 +216,8 @@ describe('the age of the last rotation', () => {
     ]);
   });
   test('a secret that never rotated, created within its interval plus grace, passes', () => {
-    expect(checkSecret(SECRET, { ...HEALTHY, LastRotatedDate: undefined, CreatedDate: new Date(NOW.getTime() - 31 * 24 * HOUR) }, NOW).problems).toEqual([]);
+    const created = new Date(NOW.getTime() - 31 * 24 * HOUR);
+    expect(checkSecret(SECRET, { ...HEALTHY, LastRotatedDate: undefined, CreatedDate: created }, NOW).problems).toEqual([]);
   });
   test('at deploy time a rotation in progress skips the overdue check: the handler waits for it', () => {
     expect(checkSecret(SECRET, { ...HEALTHY, LastRotatedDate: overdue, VersionIdsToStages: PENDING }, NOW, 'deploy').problems).toEqual([]);
@@ -287,7 +289,8 @@ describe('a rotation left pending at deploy time', () => {
 describe('the daily check\'s input', () => {
   const input = {
     [DAILY_CHECK_FIELD]: {
-      Stack: 'app', Shard: 2,
+      Stack: 'app',
+      Shard: 2,
       Keys: [{ MaxDays: 365, Ids: ['k1', 'k2'] }, { MaxDays: 90, Ids: ['k3'] }],
       Secrets: [{ MaxHours: 720, GraceHours: 24, Ids: ['s1'] }],
     },
@@ -300,7 +303,8 @@ describe('the daily check\'s input', () => {
   });
   test('expands each group into one requirement per subject; secrets are never test-rotated', () => {
     expect(parseDailyRequest(input)).toEqual({
-      stackName: 'app', shard: 2,
+      stackName: 'app',
+      shard: 2,
       keys: [{ keyId: 'k1', maxRotationPeriodDays: 365 }, { keyId: 'k2', maxRotationPeriodDays: 365 }, { keyId: 'k3', maxRotationPeriodDays: 90 }],
       secrets: [{ secretId: 's1', maxRotationIntervalHours: 720, graceHours: 24, testRotation: false }],
     });

@@ -4,13 +4,16 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { DailyRotationCheck } from '../../src/rotation-verification/daily-rotation-check';
 import {
   DailyCheckSubject, ENVELOPE_LENGTH, INPUT_BUDGET, MAX_TARGETS_PER_RULE, MAX_TARGET_INPUT_LENGTH, keysPerRule, planShards,
 } from '../../src/rotation-verification/daily-check-input';
-import { RotationVerification, RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
+import { DailyRotationCheck } from '../../src/rotation-verification/daily-rotation-check';
 import { MAX_KEY_ARN_LENGTH } from '../../src/rotation-verification/requirements';
+import { RotationVerification, RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
+import { controlTowerFailures } from '../helpers/cfn-guard';
+import { cfnLint } from '../helpers/cfn-lint';
 import { nagFindings } from '../helpers/nag';
+import { providerOutsideVpcFailure } from '../helpers/provider';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -60,7 +63,8 @@ describe('one check per stack', () => {
     expect(target.RoleArn).toBeUndefined();
     expect(JSON.parse(deployedInput(target.Input))).toEqual({
       DailyRotationCheck: {
-        Stack: LONGEST_STACK_NAME, Shard: 1,
+        Stack: LONGEST_STACK_NAME,
+        Shard: 1,
         Keys: [{ MaxDays: 180, Ids: [LONGEST_KEY_ARN] }, { MaxDays: 365, Ids: [LONGEST_KEY_ARN] }],
         Secrets: [{ MaxHours: 168, GraceHours: 6, Ids: [`secret:${id(s, secret)}`] }],
       },
@@ -133,7 +137,9 @@ describe('invocation and permissions', () => {
     const policies = Object.values<any>(Template.fromStack(s).findResources('AWS::IAM::ManagedPolicy'));
     const statements = policies.flatMap(p => p.Properties.PolicyDocument.Statement).filter((st: any) => st.Action === 'cloudwatch:PutMetricData');
     expect(statements).toEqual([{
-      Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*',
+      Action: 'cloudwatch:PutMetricData',
+      Effect: 'Allow',
+      Resource: '*',
       Condition: { StringEquals: { 'cloudwatch:namespace': 'KmsPatterns/RotationCheck' } },
     }]);
   });
@@ -149,7 +155,8 @@ describe('invocation and permissions', () => {
   test('no unacknowledged cdk-nag finding', () => {
     const s = stack();
     new RotationVerification(s, 'V', { keys: keys(s, 1), secrets: [new secretsmanager.Secret(s, 'Secret')] });
-    const findings = nagFindings(s).filter(f => f.resourcePath.includes(DailyRotationCheck.ID) || f.resourcePath.includes(RotationVerificationProvider.ID));
+    const ours = [DailyRotationCheck.ID, RotationVerificationProvider.ID];
+    const findings = nagFindings(s).filter(f => ours.some(o => f.resourcePath.includes(o)));
     expect(findings.map(f => `${f.ruleId} ${f.resourcePath}`)).toEqual([]);
   });
 });
@@ -168,9 +175,15 @@ describe('alarms', () => {
     const check = DailyRotationCheck.of(s);
     expect(check.alarms).toHaveLength(2);
     Template.fromStack(s).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'KmsPatterns/RotationCheck', MetricName: 'Findings', Dimensions: [{ Name: 'StackName', Value: { Ref: 'AWS::StackName' } }],
-      Statistic: 'Sum', Period: 86400, EvaluationPeriods: 1, Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+      Namespace: 'KmsPatterns/RotationCheck',
+      MetricName: 'Findings',
+      Dimensions: [{ Name: 'StackName', Value: { Ref: 'AWS::StackName' } }],
+      Statistic: 'Sum',
+      Period: 86400,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
       AlarmActions: Match.absent(),
     });
     expect(check.alarms).toEqual([check.findingsAlarm, check.heartbeatAlarm]);
@@ -181,9 +194,15 @@ describe('alarms', () => {
     new RotationVerification(s, 'V', { keys: keys(s, 1) });
     void DailyRotationCheck.of(s).heartbeatAlarm;
     Template.fromStack(s).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'KmsPatterns/RotationCheck', MetricName: 'Heartbeat', Statistic: 'Sum',
-      Period: 86400, EvaluationPeriods: 2, DatapointsToAlarm: 2, Threshold: 1,
-      ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching',
+      Namespace: 'KmsPatterns/RotationCheck',
+      MetricName: 'Heartbeat',
+      Statistic: 'Sum',
+      Period: 86400,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
       AlarmActions: Match.absent(),
     });
   });
@@ -220,7 +239,10 @@ describe('alarms', () => {
     const check = DailyRotationCheck.of(s);
     check.addKey(keys(s, 1)[0]);
     expect(s.resolve(check.metricHeartbeat().toMetricConfig().metricStat)).toEqual(expect.objectContaining({
-      namespace: 'KmsPatterns/RotationCheck', metricName: 'Heartbeat', statistic: 'Sum', period: Duration.days(1),
+      namespace: 'KmsPatterns/RotationCheck',
+      metricName: 'Heartbeat',
+      statistic: 'Sum',
+      period: Duration.days(1),
       dimensions: [{ name: 'StackName', value: { Ref: 'AWS::StackName' } }],
     }));
     expect(check.metricFindings({ period: Duration.hours(6) }).period.toHours()).toBe(6);
@@ -336,5 +358,36 @@ describe('who is told', () => {
     const alarms = Object.values<any>(Template.fromStack(s).findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.map(a => a.Properties.AlarmActions)).toEqual([[{ Ref: id(s, topic) }], [{ Ref: id(s, topic) }]]);
     expect(nagFindings(s).filter(f => f.resourcePath.includes(DailyRotationCheck.ID))).toEqual([]);
+  });
+});
+
+describe('template checks', () => {
+  // The stack as EncryptionMonitor will leave it: alarms with an action.
+  function watched(): Stack {
+    const s = stack();
+    new RotationVerification(s, 'V', { keys: keys(s, 1), secrets: [new secretsmanager.Secret(s, 'Secret')] });
+    const topic = new sns.Topic(s, 'Topic', { enforceSSL: true, masterKey: new kms.Key(s, 'TopicKey', { enableKeyRotation: true }) });
+    for (const alarm of DailyRotationCheck.of(s).alarms) {
+      alarm.addAlarmAction(new actions.SnsAction(topic));
+    }
+    return s;
+  }
+  test('cfn-lint: no errors and no warnings', () => {
+    const result = cfnLint(Template.fromStack(watched()).toJSON());
+    expect({ errors: result.errors, warnings: result.warnings }).toEqual({ errors: [], warnings: [] });
+  });
+  test('Control Tower: the rule, permission and alarms pass every CloudWatch, EventBridge and Lambda control but CT.LAMBDA.PR.3 (no VPC)', () => {
+    const template = Template.fromStack(watched()).toJSON();
+    // The KMS controls judge this test's plain kms.Key fixtures, not the daily check.
+    const failures = controlTowerFailures(template).filter(f => !f.ruleId.startsWith('CT.KMS.'))
+      .map(f => ({ ruleId: f.ruleId, resources: [...f.resources].sort() }));
+    expect(failures).toEqual([providerOutsideVpcFailure(template)]);
+  });
+  test('Control Tower: alarms without actions fail CT.CLOUDWATCH.PR.1, which is why they are made only on demand', () => {
+    const s = stack();
+    new RotationVerification(s, 'V', { keys: keys(s, 1) });
+    void DailyRotationCheck.of(s).alarms;
+    const failing = controlTowerFailures(Template.fromStack(s).toJSON(), ['CT.CLOUDWATCH.PR.1']);
+    expect(failing.map(f => f.resources.length)).toEqual([2]);
   });
 });

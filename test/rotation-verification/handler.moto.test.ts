@@ -21,8 +21,8 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { CreateKeyCommand, EnableKeyRotationCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateKeyCommand, EnableKeyRotationCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateSecretCommand, DescribeSecretCommand, PutSecretValueCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { IsCompleteRequest, configure, dailyCheck, isComplete, onEvent, reset } from '../../src/rotation-verification/verify-rotation.lambda';
@@ -234,15 +234,21 @@ test('the daily check reads real responses and publishes its heartbeat and findi
   const stackName = `daily-${Date.now()}`;
   const summary = await dailyCheck({
     DailyRotationCheck: {
-      Stack: stackName, Shard: 1,
+      Stack: stackName,
+      Shard: 1,
       Keys: [{ MaxDays: 365, Ids: [good, bad] }],
       Secrets: [{ MaxHours: 720, GraceHours: 24, Ids: [secret] }],
     },
   });
   expect(summary.failing.map(v => v.subject)).toEqual([`key ${bad}`, `secret ${secret}`]);
   const sum = async (metricName: string) => (await cw.send(new GetMetricStatisticsCommand({
-    Namespace: 'KmsPatterns/RotationCheck', MetricName: metricName, Dimensions: [{ Name: 'StackName', Value: stackName }],
-    StartTime: new Date(Date.now() - 3_600_000), EndTime: new Date(Date.now() + 3_600_000), Period: 86_400, Statistics: ['Sum'],
+    Namespace: 'KmsPatterns/RotationCheck',
+    MetricName: metricName,
+    Dimensions: [{ Name: 'StackName', Value: stackName }],
+    StartTime: new Date(Date.now() - 3_600_000),
+    EndTime: new Date(Date.now() + 3_600_000),
+    Period: 86_400,
+    Statistics: ['Sum'],
   }))).Datapoints?.map(d => d.Sum);
   expect(await sum('Heartbeat')).toEqual([1]);
   expect(await sum('Findings')).toEqual([2]);

@@ -320,7 +320,8 @@ describe('isComplete', () => {
 describe('the daily check', () => {
   const daily = (body: Record<string, unknown> = {}) => ({
     DailyRotationCheck: {
-      Stack: 'app', Shard: 1,
+      Stack: 'app',
+      Shard: 1,
       Keys: [{ MaxDays: 365, Ids: [KEY] }],
       Secrets: [{ MaxHours: 720, GraceHours: 24, Ids: [SECRET] }],
       ...body,
@@ -357,8 +358,15 @@ describe('the daily check', () => {
     const lines = warn.mock.calls.map(c => JSON.parse(c[0] as string));
     expect(lines).toEqual([
       { level: 'WARN', message: 'daily rotation check finding', check: 'daily', stack: 'app', shard: 1, subject: `key ${KEY}`, problems: ['automatic key rotation is disabled'] },
-      { level: 'WARN', message: 'daily rotation check finding', check: 'daily', stack: 'app', shard: 1, subject: `secret ${SECRET}`,
-        problems: [expect.stringContaining('more than its interval plus grace (31 days): rotation is failing')] },
+      {
+        level: 'WARN',
+        message: 'daily rotation check finding',
+        check: 'daily',
+        stack: 'app',
+        shard: 1,
+        subject: `secret ${SECRET}`,
+        problems: [expect.stringContaining('more than its interval plus grace (31 days): rotation is failing')],
+      },
     ]);
   });
 

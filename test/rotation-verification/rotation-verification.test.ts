@@ -40,6 +40,40 @@ test('a custom resource with the checks as data, after the provider\'s policy', 
   });
 });
 
+describe('a rotation the verification did not start', () => {
+  test.each<[string, Duration | undefined, number]>([
+    ['waits 3 minutes by default', undefined, 180],
+    ['waits pendingRotationWait', Duration.minutes(1), 60],
+    ['may not wait at all', Duration.seconds(0), 0],
+    ['may wait as long as a test rotation', Duration.minutes(12), 720],
+  ])('%s', (_name, pendingRotationWait, seconds) => {
+    const s = stack();
+    new RotationVerification(s, 'Verify', { keys: [new kms.Key(s, 'Key', { enableKeyRotation: true })], pendingRotationWait });
+    Template.fromStack(s).hasResourceProperties('Custom::KmsPatternsRotationVerification', { PendingWaitSeconds: seconds, WaitSeconds: 720 });
+  });
+});
+
+describe('the daily check', () => {
+  test('every key and secret is registered with the stack\'s daily check, with the verification\'s requirements', () => {
+    const s = stack();
+    const key = new kms.Key(s, 'Key', { enableKeyRotation: true });
+    const secret = new secretsmanager.Secret(s, 'Secret');
+    const v = new RotationVerification(s, 'Verify', { keys: [key], maxKeyRotationPeriod: Duration.days(180), rotationGracePeriod: Duration.hours(2) });
+    v.addSecret(secret, { maxRotationInterval: Duration.days(7) });
+    const [rule] = Object.values<any>(Template.fromStack(s).findResources('AWS::Events::Rule'));
+    const input = JSON.stringify(s.resolve(rule.Properties.Targets[0].Input));
+    expect(input).toContain('\\"Keys\\":[{\\"MaxDays\\":180,\\"Ids\\":[\\"');
+    expect(input).toContain(`{"Fn::GetAtt":["${id(s, key)}","Arn"]}`);
+    expect(input).toContain('\\"Secrets\\":[{\\"MaxHours\\":168,\\"GraceHours\\":2,\\"Ids\\":[\\"');
+    expect(input).toContain(`{"Ref":"${id(s, secret)}"}`);
+  });
+  test('checkDaily: false leaves the stack without a daily check', () => {
+    const s = stack();
+    new RotationVerification(s, 'Verify', { keys: [new kms.Key(s, 'Key', { enableKeyRotation: true })], checkDaily: false });
+    Template.fromStack(s).resourceCountIs('AWS::Events::Rule', 0);
+  });
+});
+
 test('one provider per stack, however many verifications', () => {
   const s = stack();
   for (let i = 0; i < 5; i++) {
@@ -266,6 +300,8 @@ describe('validation', () => {
       'Stack/Verify: `maxSecretRotationInterval` must be a whole number of hours between 4 hours and 1000 days, got "1001 days"'],
     ['rotationGracePeriod is not whole hours', { rotationGracePeriod: Duration.minutes(90) },
       'Stack/Verify: `rotationGracePeriod` must be a whole number of hours, got "1 hour 30 minutes"'],
+    ['pendingRotationWait is longer than the whole wait', { pendingRotationWait: Duration.minutes(13) },
+      'Stack/Verify: `pendingRotationWait` must be between 0 seconds and 12 minutes, got "13 minutes"'],
   ])('fails when %s', (_name, props, message) => {
     expect(() => new RotationVerification(stack(), 'Verify', props)).toThrow(message);
   });

@@ -1,9 +1,9 @@
 import { createHash } from 'crypto';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { IConstruct } from 'constructs';
 import { kmsStar } from './fixture';
 import { CrossAccountDecryptKey, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
@@ -377,11 +377,14 @@ describe('the daily rotation check, simulated', () => {
   const putMetricData = async (namespace: string): Promise<string> => {
     const result = await runSimulation({
       request: {
-        principal: verifier.principalArn, action: 'cloudwatch:PutMetricData', resource: { resource: '*', accountId: FAKE_ENV.account },
+        principal: verifier.principalArn,
+        action: 'cloudwatch:PutMetricData',
+        resource: { resource: '*', accountId: FAKE_ENV.account },
         contextVariables: { 'cloudwatch:namespace': namespace, 'aws:PrincipalArn': verifier.principalArn, 'aws:PrincipalAccount': FAKE_ENV.account },
       },
-      identityPolicies: verifier.identityPolicies.map((policy, i) => ({ name: `identity-${i + 1}`, policy })),
-      serviceControlPolicies: [], resourceControlPolicies: [],
+      identityPolicies: verifier.identityPolicies.map((document, i) => ({ name: `identity-${i + 1}`, policy: document })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
     }, {});
     if (result.resultType === 'error') {
       throw new Error(JSON.stringify(result.errors));
@@ -415,14 +418,20 @@ describe('the daily rotation check, simulated', () => {
     return {
       Version: '2012-10-17',
       Statement: [{
-        Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'lambda:InvokeFunction', Resource: functionArn,
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'lambda:InvokeFunction',
+        Resource: functionArn,
         Condition: { StringEquals: { 'AWS:SourceAccount': permission.Properties!.SourceAccount }, ArnLike: { 'AWS:SourceArn': ruleArn } },
       }],
     };
   };
   const OTHER_ACCOUNT: string = '999999999999';
   const invoke = (sourceArn: string, sourceAccount: string = FAKE_ENV.account): KmsRequest => ({
-    keyPolicy: invokePolicy(), keyArn: functionArn, principalArn: 'events.amazonaws.com', action: 'lambda:InvokeFunction',
+    keyPolicy: invokePolicy(),
+    keyArn: functionArn,
+    principalArn: 'events.amazonaws.com',
+    action: 'lambda:InvokeFunction',
     extraContext: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': sourceAccount },
   });
   test.each<[string, () => KmsRequest, KmsDecision]>([
