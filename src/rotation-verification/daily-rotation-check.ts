@@ -179,8 +179,7 @@ export class DailyRotationCheck extends Construct {
    */
   public addKey(key: kms.IKey, maxRotationPeriod?: Duration): void {
     const days = validateKeyPeriod(this, 'maxRotationPeriod', maxRotationPeriod) ?? ROTATION_DAYS.default;
-    this.register({ kind: 'key', id: key.keyArn, group: `${days}`, maxDays: days, estimate: this.estimate(key.keyArn, MAX_KEY_ARN_LENGTH) },
-      days);
+    this.register({ kind: 'key', id: key.keyArn, group: `${days}`, maxDays: days, estimate: this.estimate(key.keyArn, MAX_KEY_ARN_LENGTH) });
     this.rule.node.addDependency(this.provider.allow('kms:GetKeyRotationStatus', key.keyArn));
   }
 
@@ -203,7 +202,7 @@ export class DailyRotationCheck extends Construct {
       maxHours: hours,
       graceHours,
       estimate: this.estimate(secret.secretArn, MAX_ARN_LENGTH),
-    }, hours);
+    });
     // A secret imported by name has a partial ARN; its full ARN adds six random characters.
     this.rule.node.addDependency(this.provider.allow('secretsmanager:DescribeSecret', secret.secretFullArn ?? `${secret.secretArn}-??????`));
   }
@@ -235,15 +234,11 @@ export class DailyRotationCheck extends Construct {
     });
   }
 
-  /** Adds a subject, or keeps the stricter requirement of one already there (same ARN). */
-  private register(subject: DailyCheckSubject, strictness: number): void {
+  /** Adds a subject; one already there (same ARN) keeps the stricter of the two requirements. */
+  private register(subject: DailyCheckSubject): void {
     const key = `${subject.kind} ${subject.id}`;
     const existing = this.subjects.get(key);
-    const existingStrictness = existing ? (existing.maxDays ?? existing.maxHours!) : undefined;
-    if (existing === undefined || (!Token.isUnresolved(strictness) && strictness < existingStrictness!)
-      || (subject.kind === 'secret' && strictness === existingStrictness && subject.graceHours! < existing.graceHours!)) {
-      this.subjects.set(key, subject);
-    }
+    this.subjects.set(key, existing ? stricter(existing, subject) : subject);
   }
 
   private estimate(arn: string, unresolvedLength: number): number {
@@ -282,6 +277,25 @@ export class DailyRotationCheck extends Construct {
     }
     return [];
   }
+}
+
+/**
+ * The stricter of two requirements on one subject: the shorter period or interval, the
+ * shorter grace. A requirement known only at deploy time (a token) cannot be compared:
+ * the first one stays.
+ */
+function stricter(a: DailyCheckSubject, b: DailyCheckSubject): DailyCheckSubject {
+  const numbers = [a.maxDays, b.maxDays, a.maxHours, b.maxHours, a.graceHours, b.graceHours].filter((n): n is number => n !== undefined);
+  if (numbers.some(n => Token.isUnresolved(n))) {
+    return a;
+  }
+  if (a.kind === 'key') {
+    const maxDays = Math.min(a.maxDays!, b.maxDays!);
+    return { ...a, maxDays, group: `${maxDays}` };
+  }
+  const maxHours = Math.min(a.maxHours!, b.maxHours!);
+  const graceHours = Math.min(a.graceHours!, b.graceHours!);
+  return { ...a, maxHours, graceHours, group: `${maxHours}/${graceHours}` };
 }
 
 /** Subjects grouped by requirement, each group with its ARNs: the per-subject cost is the ARN alone. */

@@ -117,6 +117,17 @@ describe('one check per stack', () => {
   });
 });
 
+test('the same secret added twice is checked once, against the shorter interval and the shorter grace', () => {
+  const s = stack();
+  const secret = new secretsmanager.Secret(s, 'Secret');
+  const check = DailyRotationCheck.of(s);
+  check.addSecret(secret, { maxRotationInterval: Duration.days(7), rotationGracePeriod: Duration.hours(48) });
+  check.addSecret(secret, { maxRotationInterval: Duration.days(30), rotationGracePeriod: Duration.hours(6) });
+  const [rule] = Object.values(Template.fromStack(s).findResources('AWS::Events::Rule'));
+  expect(JSON.parse(deployedInput(rule.Properties.Targets[0].Input)).DailyRotationCheck.Secrets)
+    .toEqual([{ MaxHours: 168, GraceHours: 6, Ids: [`secret:${id(s, secret)}`] }]);
+});
+
 describe('invocation and permissions', () => {
   test('EventBridge may invoke the function from this rule, in this account, only', () => {
     const s = stack();
