@@ -85,7 +85,7 @@ export class DailyRotationCheck extends Construct {
       state: 'ENABLED',
       targets: Lazy.any({ produce: () => this.renderTargets(checker) }),
     });
-    // Here, not on the function: the function is in the provider, which the rule depends on.
+    // One permission per stack, beside the rule it names, however many targets the rule has.
     new lambda.CfnPermission(this, 'InvokePermission', {
       action: 'lambda:InvokeFunction',
       functionName: checker.functionArn,
