@@ -66,6 +66,27 @@ export class DailyRotationCheck extends Construct {
     return existing instanceof DailyRotationCheck ? existing : new DailyRotationCheck(stack, DailyRotationCheck.ID);
   }
 
+  /**
+   * Send both alarms of the stack's daily check to `action`: now if the stack has a check,
+   * or as soon as one is made. Creates no check of its own, so a monitor can call it in a
+   * stack that verifies nothing (where a check would have nothing to check), and before
+   * the constructs whose verifications make the check.
+   */
+  public static addAlarmAction(scope: IConstruct, action: cloudwatch.IAlarmAction): void {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(DailyRotationCheck.ID);
+    if (existing instanceof DailyRotationCheck) {
+      existing.alarms.forEach(alarm => alarm.addAlarmAction(action));
+      return;
+    }
+    const pending = DailyRotationCheck.pendingActions.get(stack) ?? [];
+    pending.push(action);
+    DailyRotationCheck.pendingActions.set(stack, pending);
+  }
+
+  /** Actions given before the stack had a check, by stack. */
+  private static readonly pendingActions = new WeakMap<Stack, cloudwatch.IAlarmAction[]>();
+
   /** The scheduled rule; one target per shard of the registered keys and secrets. */
   public readonly rule: events.CfnRule;
 
@@ -109,6 +130,10 @@ export class DailyRotationCheck extends Construct {
 
     this.node.addValidation({ validate: () => this.validateShards() });
     Aspects.of(this).add(new WarnWhenNobodyIsTold(this));
+    for (const action of DailyRotationCheck.pendingActions.get(stack) ?? []) {
+      this.alarms.forEach(alarm => alarm.addAlarmAction(action));
+    }
+    DailyRotationCheck.pendingActions.delete(stack);
   }
 
   /**

@@ -342,6 +342,32 @@ describe('validation', () => {
 });
 
 describe('who is told', () => {
+  test.each([
+    ['before the stack has a check (a monitor made before the constructs)', true],
+    ['once the stack has one', false],
+  ])('addAlarmAction sends both alarms to the action, %s', (_name, before) => {
+    const s = stack();
+    const topic = new sns.Topic(s, 'Topic');
+    if (before) {
+      DailyRotationCheck.addAlarmAction(s, new actions.SnsAction(topic));
+      expect(s.node.tryFindChild(DailyRotationCheck.ID)).toBeUndefined();
+    }
+    new RotationVerification(s, 'V', { keys: keys(s, 1) });
+    if (!before) {
+      DailyRotationCheck.addAlarmAction(s, new actions.SnsAction(topic));
+    }
+    const alarms = Object.values<any>(Template.fromStack(s).findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map(a => a.Properties.AlarmActions)).toEqual([[{ Ref: id(s, topic) }], [{ Ref: id(s, topic) }]]);
+    expect(Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('Nobody is told'))).toEqual([]);
+  });
+  test('addAlarmAction in a stack that verifies nothing makes no check (it would have nothing to check)', () => {
+    const s = stack();
+    DailyRotationCheck.addAlarmAction(s, new actions.SnsAction(new sns.Topic(s, 'Topic')));
+    const t = Template.fromStack(s);
+    t.resourceCountIs('AWS::Events::Rule', 0);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
   test('synth warns while nobody asked for the alarms', () => {
     const s = stack();
     new RotationVerification(s, 'V', { keys: keys(s, 1) });
