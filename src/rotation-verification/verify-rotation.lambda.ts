@@ -196,8 +196,11 @@ export async function onEvent(event: OnEventRequest): Promise<OnEventResponse> {
 }
 
 /**
- * Waits (returns IsComplete false) while a test rotation, or a rotation already under
- * way, has not finished within the wait budget; then runs every check and decides.
+ * Runs every check, then waits (returns IsComplete false) while a test rotation is within
+ * the wait budget, or a rotation it did not start (a new secret's first one) is within the
+ * shorter pending budget; past its budget, a pending rotation is a finding that names the
+ * rotation function and its log group. A create whose checks already fail fails at once,
+ * without waiting (checks.keepWaiting).
  */
 export async function isComplete(event: IsCompleteRequest): Promise<IsCompleteResponse> {
   if (event.RequestType === 'Delete') {
