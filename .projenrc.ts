@@ -37,6 +37,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'tsx@^4',
     // Lambda handlers: AWS SDK v3 clients are provided by the Node.js runtime (kept
     // external when bundling); here they serve the handler tests.
+    '@aws-sdk/client-cloudwatch',
     '@aws-sdk/client-kms',
     '@aws-sdk/client-secrets-manager',
     '@types/aws-lambda',

@@ -11,3 +11,5 @@ export { RotationVerification } from './rotation-verification/rotation-verificat
 export type { RotationVerificationNetwork, RotationVerificationProps, VerifiedSecretOptions } from './rotation-verification/rotation-verification';
 export * from './monitoring/encryption-monitor';
 export * from './random-token-rotation';
+export { DailyRotationCheck } from './rotation-verification/daily-rotation-check';
+export type { DailyCheckSecretOptions } from './rotation-verification/daily-rotation-check';

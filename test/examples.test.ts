@@ -15,6 +15,7 @@ const TMP_DIR = path.resolve(__dirname, '..', '.tmp');
  */
 const PROVIDER_PREFIX = 'KmsPatternsRotationVerificationProvider';
 const MONITOR_PREFIX = 'EncryptionMonitor';
+const DAILY_CHECK_PREFIX = 'KmsPatternsDailyRotationCheck';
 
 /** Resources of `type` that the example's own constructs made (not the provider or the monitor). */
 function appResources(template: Template, type: string): Record<string, any> {
@@ -48,10 +49,13 @@ function expectAssurance(template: Template, expected: {
   const rules = (expected.keys ? 5 : 0) + (expected.secrets ? 2 : 0);
   const alarms = rules - (expected.keys ? 1 : 0) + (rules > 0 ? 1 : 0) + (expected.rotationFunction ? 1 : 0);
   const monitorOnly = (type: string, count: number): void => {
-    const all = Object.keys(template.findResources(type));
+    // The verification's daily rotation check brings one rule of its own (below).
+    const all = Object.keys(template.findResources(type)).filter(id => !id.startsWith(DAILY_CHECK_PREFIX));
     expect(all.filter(id => !id.startsWith(MONITOR_PREFIX))).toEqual([]);
     expect(all).toHaveLength(count);
   };
+  expect(Object.keys(template.findResources('AWS::Events::Rule')).filter(id => id.startsWith(DAILY_CHECK_PREFIX)))
+    .toHaveLength(expected.verifications > 0 ? 1 : 0);
   monitorOnly('AWS::Events::Rule', rules);
   monitorOnly('AWS::CloudWatch::Alarm', alarms);
   monitorOnly('AWS::SNS::Topic', rules > 0 ? 1 : 0);

@@ -24,6 +24,7 @@ export interface DescribeSecretResponse {
     readonly ScheduleExpression?: string;
   };
   readonly LastRotatedDate?: Date;
+  readonly CreatedDate?: Date;
   readonly DeletedDate?: Date;
   /** Set when a service (RDS, Redshift, ...) manages the secret's rotation itself. */
   readonly OwningService?: string;
@@ -56,8 +57,13 @@ export interface VerificationRequest {
   readonly secrets: SecretRequirement[];
   /** Fail updates too, not only creates. */
   readonly strict: boolean;
-  /** How long the handler may wait for rotations, in seconds; below the provider's total timeout. */
+  /** How long the handler may wait for a test rotation, in seconds; below the provider's total timeout. */
   readonly waitSeconds: number;
+  /**
+   * How long the handler waits for a rotation it did not start (a version already holds
+   * `AWSPENDING`, e.g. a secret's first rotation) before it reports it, in seconds.
+   */
+  readonly pendingWaitSeconds: number;
 }
 
 /** The verdict on one key or secret. */
@@ -82,6 +88,8 @@ export type RotationProgress = 'rotated' | 'waiting';
 const HOURS_PER_DAY = 24;
 /** The rotation period of every key before KMS offered custom periods. */
 export const LEGACY_KEY_ROTATION_DAYS = 365;
+/** How long a rotation the verification did not start may stay pending, unless the construct says otherwise. */
+export const DEFAULT_PENDING_WAIT_SECONDS = 180;
 
 /** Verdict on a key's `GetKeyRotationStatus`. */
 export function checkKey(requirement: KeyRequirement, status: KeyRotationStatusResponse): Verdict {
@@ -97,11 +105,17 @@ export function checkKey(requirement: KeyRequirement, status: KeyRotationStatusR
   return { subject: `key ${requirement.keyId}`, problems };
 }
 
+/** When a check runs: during a deployment, or on the daily schedule. */
+export type CheckMode = 'deploy' | 'daily';
+
 /**
- * Verdict on a secret's `DescribeSecret` at `now`. With `rotationInProgress` the
- * overdue check is skipped: the rotation under way is about to reset `LastRotatedDate`.
+ * Verdict on a secret's `DescribeSecret` at `now`. The last rotation's age counts from
+ * `LastRotatedDate`, or from `CreatedDate` for a secret that never rotated. At deploy time
+ * a rotation in progress skips the overdue check: the handler waits for it, and it is about
+ * to reset `LastRotatedDate`. On the daily check it does not: a pending version that lingers
+ * for days is exactly how a failing rotation looks.
  */
-export function checkSecret(requirement: SecretRequirement, secret: DescribeSecretResponse, now: Date): Verdict {
+export function checkSecret(requirement: SecretRequirement, secret: DescribeSecretResponse, now: Date, mode: CheckMode = 'deploy'): Verdict {
   const problems: string[] = [];
   const subject = `secret ${requirement.secretId}`;
   if (secret.DeletedDate !== undefined) {
@@ -119,12 +133,15 @@ export function checkSecret(requirement: SecretRequirement, secret: DescribeSecr
   } else if (intervalHours > requirement.maxRotationIntervalHours) {
     problems.push(`rotates every ${describeHours(intervalHours)}, more than the required maximum of ${describeHours(requirement.maxRotationIntervalHours)}`);
   }
-  if (secret.LastRotatedDate !== undefined && !rotationInProgress(secret)) {
+  const since = secret.LastRotatedDate ?? secret.CreatedDate;
+  if (since !== undefined && (mode === 'daily' || !rotationInProgress(secret))) {
     const allowedHours = (intervalHours ?? requirement.maxRotationIntervalHours) + requirement.graceHours;
-    const ageHours = (now.getTime() - secret.LastRotatedDate.getTime()) / 3_600_000;
+    const ageHours = (now.getTime() - since.getTime()) / 3_600_000;
     if (ageHours > allowedHours) {
-      problems.push(`last rotated ${secret.LastRotatedDate.toISOString()}, ${describeHours(Math.floor(ageHours))} ago, `
-        + `more than its interval plus grace (${describeHours(allowedHours)}): rotation is failing`);
+      const what = secret.LastRotatedDate ? 'last rotated' : 'never rotated since it was created';
+      const pending = rotationInProgress(secret) ? ' (a version still holds AWSPENDING: the last rotation did not finish)' : '';
+      problems.push(`${what} ${since.toISOString()}, ${describeHours(Math.floor(ageHours))} ago, `
+        + `more than its interval plus grace (${describeHours(allowedHours)}): rotation is failing${pending}`);
     }
   }
   return { subject, problems };
@@ -181,11 +198,59 @@ const HINTS: Record<string, string> = {
 };
 
 /** The verdict for a test rotation that did not finish within the wait budget. */
-export function rotationTimeoutVerdict(requirement: SecretRequirement, waitedSeconds: number): Verdict {
+export function rotationTimeoutVerdict(requirement: SecretRequirement, waitedSeconds: number, secret: DescribeSecretResponse = {}): Verdict {
   return {
     subject: `secret ${requirement.secretId}`,
-    problems: [`test rotation did not move AWSCURRENT within ${waitedSeconds} seconds: check the rotation Lambda's logs`],
+    problems: [`test rotation did not move AWSCURRENT within ${waitedSeconds} seconds: ${whereToLook(secret)}`],
   };
+}
+
+/**
+ * The verdict for a rotation the verification did not start (typically a new secret's first
+ * rotation) that still holds `AWSPENDING` once the short pending budget is spent. It names
+ * the rotation function and its log group, so a failing first rotation fails the create in
+ * minutes with a pointer, not after the whole wait budget with none.
+ */
+export function pendingRotationVerdict(requirement: SecretRequirement, waitedSeconds: number, secret: DescribeSecretResponse): Verdict {
+  return {
+    subject: `secret ${requirement.secretId}`,
+    problems: [`a rotation is still pending after ${waitedSeconds} seconds (a version holds AWSPENDING and AWSCURRENT has not moved): `
+      + `${whereToLook(secret)}. Secrets Manager retries the pending rotation at the next scheduled rotation, or now with `
+      + `\`aws secretsmanager rotate-secret --secret-id ${requirement.secretId}\``],
+  };
+}
+
+/** Where a failed rotation left its trail: the rotation function's name and default log group, or who manages it. */
+export function whereToLook(secret: DescribeSecretResponse): string {
+  const name = secret.RotationLambdaARN ? rotationFunctionName(secret.RotationLambdaARN) : undefined;
+  if (name) {
+    return `the rotation function ${name} has not finished it; see its logs in /aws/lambda/${name} (its default log group) `
+      + 'for the step that failed (createSecret, setSecret, testSecret or finishSecret)';
+  }
+  if (secret.OwningService) {
+    return `its rotation is managed by ${secret.OwningService}; see that service's events for the failure`;
+  }
+  return 'the secret has no rotation function to finish it';
+}
+
+/** The function name in a Lambda function ARN (`arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`). */
+export function rotationFunctionName(functionArn: string): string | undefined {
+  const match = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/.exec(functionArn);
+  return match?.[1];
+}
+
+/** How long a secret may stay pending before its verdict is written: the test budget for a test rotation, else the short pending budget. */
+export function waitBudgetSeconds(request: VerificationRequest, testRotation: boolean): number {
+  return testRotation ? request.waitSeconds : Math.min(request.pendingWaitSeconds, request.waitSeconds);
+}
+
+/**
+ * Whether isComplete should poll again while `waiting` subjects are still within their
+ * budget. Not when the verdicts already fail the request: a create (or a strict update)
+ * that has a failing subject fails at once, without waiting for the others. A delete never waits.
+ */
+export function keepWaiting(requestType: string, strict: boolean, waiting: number, verdicts: readonly Verdict[]): boolean {
+  return requestType !== 'Delete' && waiting > 0 && decide(requestType, strict, verdicts).outcome !== 'fail';
 }
 
 /**
@@ -238,7 +303,79 @@ export function parseRequest(properties: Record<string, unknown>): VerificationR
     secrets,
     strict: asBoolean(properties.Strict, 'Strict'),
     waitSeconds: asNumber(properties.WaitSeconds, 'WaitSeconds'),
+    // Absent from resources deployed before the property existed: their next update sends it.
+    pendingWaitSeconds: properties.PendingWaitSeconds === undefined
+      ? DEFAULT_PENDING_WAIT_SECONDS : asNumber(properties.PendingWaitSeconds, 'PendingWaitSeconds'),
   };
+}
+
+
+// ---- The daily check: the same checks, on a schedule ----
+
+/** The key of the EventBridge target input that marks a daily check (and nothing CloudFormation sends). */
+export const DAILY_CHECK_FIELD = 'DailyRotationCheck';
+/** The CloudWatch namespace of the daily check's metrics; the role may publish to this one only. */
+export const DAILY_CHECK_NAMESPACE = 'KmsPatterns/RotationCheck';
+
+/** What one scheduled run checks: one shard of the stack's keys and secrets. */
+export interface DailyCheckRequest {
+  /** The metrics' `StackName` dimension. */
+  readonly stackName: string;
+  /** This shard's 1-based number, for the logs. */
+  readonly shard: number;
+  readonly keys: KeyRequirement[];
+  readonly secrets: SecretRequirement[];
+}
+
+/** What a daily run found. */
+export interface DailySummary {
+  /** How many subjects have at least one problem: the `Findings` metric. */
+  readonly findings: number;
+  /** Their verdicts, one structured log line each. */
+  readonly failing: Verdict[];
+}
+
+/** True when a Lambda event is a daily check's target input (CloudFormation requests never carry the field). */
+export function isDailyCheckEvent(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && DAILY_CHECK_FIELD in event;
+}
+
+/**
+ * Reads a daily check's target input. Its shape keeps the per-subject cost to the ARN
+ * (the input of an EventBridge target holds at most 8,192 characters): subjects are grouped
+ * by requirement,
+ * `{"DailyRotationCheck":{"Stack":"s","Shard":1,"Keys":[{"MaxDays":365,"Ids":[...]}],
+ * "Secrets":[{"MaxHours":720,"GraceHours":24,"Ids":[...]}]}}`.
+ * Throws on anything the construct would never send.
+ */
+export function parseDailyRequest(event: Record<string, unknown>): DailyCheckRequest {
+  const body = event[DAILY_CHECK_FIELD];
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new Error(`${DAILY_CHECK_FIELD} must be an object, got ${JSON.stringify(body)}`);
+  }
+  const input = body as Record<string, unknown>;
+  const ids = (group: Record<string, unknown>, name: string): string[] => {
+    if (!Array.isArray(group.Ids)) {
+      throw new Error(`${name}.Ids must be a list of strings, got ${JSON.stringify(group.Ids)}`);
+    }
+    return group.Ids.map((id, i) => asString(id, `${name}.Ids[${i}]`));
+  };
+  const keys = asArray(input.Keys, 'Keys').flatMap((g, i) => {
+    const maxRotationPeriodDays = asNumber(g.MaxDays, `Keys[${i}].MaxDays`);
+    return ids(g, `Keys[${i}]`).map(keyId => ({ keyId, maxRotationPeriodDays }));
+  });
+  const secrets = asArray(input.Secrets, 'Secrets').flatMap((g, i) => {
+    const maxRotationIntervalHours = asNumber(g.MaxHours, `Secrets[${i}].MaxHours`);
+    const graceHours = asNumber(g.GraceHours, `Secrets[${i}].GraceHours`);
+    return ids(g, `Secrets[${i}]`).map(secretId => ({ secretId, maxRotationIntervalHours, graceHours, testRotation: false }));
+  });
+  return { stackName: asString(input.Stack, 'Stack'), shard: asNumber(input.Shard, 'Shard'), keys, secrets };
+}
+
+/** The failing verdicts of a daily run, and their count. */
+export function summarizeDaily(verdicts: readonly Verdict[]): DailySummary {
+  const failing = verdicts.filter(v => v.problems.length > 0);
+  return { findings: failing.length, failing };
 }
 
 function asArray(value: unknown, name: string): Array<Record<string, unknown>> {

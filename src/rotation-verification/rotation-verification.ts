@@ -8,6 +8,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { DEFAULT_PENDING_WAIT_SECONDS } from './checks';
+import { DailyRotationCheck } from './daily-rotation-check';
+import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH, validateGraceHours, validateKeyPeriod } from './requirements';
 import { VerifyRotationFunction } from './verify-rotation-function';
 import { ROTATION_DAYS, createSecureKey } from '../private/secure-key';
 import { SECRET_ROTATION_INTERVAL, invalidProp, validateSecretRotationInterval } from '../private/validate';
@@ -63,6 +66,26 @@ export interface RotationVerificationProps {
    * @default false
    */
   readonly strict?: boolean;
+
+  /**
+   * How long a create or update waits for a rotation it did not start (a version already
+   * holds `AWSPENDING`: typically a new secret's first rotation, which the rotation
+   * schedule starts at once) before it reports the secret, naming its rotation function
+   * and the function's log group. A failing first rotation then fails the create in
+   * minutes, not after the whole wait. At most 12 minutes (the wait for `testRotation`).
+   * @default Duration.minutes(3)
+   */
+  readonly pendingRotationWait?: Duration;
+
+  /**
+   * Check the same keys and secrets every day after the deployment too: each one is
+   * registered with the stack's `DailyRotationCheck`, which runs these checks on a
+   * schedule and alarms on what they find, or when it stops running. Without it, a
+   * rotation that starts failing after the deployment (an expired database password, a
+   * deleted rotation function) goes unnoticed until it is read.
+   * @default true
+   */
+  readonly checkDaily?: boolean;
 
   /**
    * The VPC to run the verification's Lambda functions in (the stack's one provider:
@@ -178,6 +201,7 @@ export class RotationVerification extends Construct {
   private readonly maxSecretRotation: Duration;
   private readonly graceHours: number;
   private readonly testRotation: boolean;
+  private readonly checkDaily: boolean;
 
   constructor(scope: Construct, id: string, props: RotationVerificationProps = {}) {
     super(scope, id);
@@ -185,11 +209,14 @@ export class RotationVerification extends Construct {
     this.maxSecretRotation = props.maxSecretRotationInterval ?? Duration.days(SECRET_ROTATION_INTERVAL.defaultDays);
     validateSecretRotationInterval(this, 'maxSecretRotationInterval', this.maxSecretRotation);
     const grace = props.rotationGracePeriod ?? Duration.days(1);
-    if (!grace.isUnresolved() && !Number.isInteger(grace.toHours({ integral: false }))) {
-      invalidProp(this, 'rotationGracePeriod', grace.toHumanString(), 'must be a whole number of hours');
-    }
+    validateGraceHours(this, 'rotationGracePeriod', grace);
     this.graceHours = grace.toHours();
     this.testRotation = props.testRotation ?? false;
+    this.checkDaily = props.checkDaily ?? true;
+    const pendingWait = props.pendingRotationWait ?? Duration.seconds(DEFAULT_PENDING_WAIT_SECONDS);
+    if (!pendingWait.isUnresolved() && (pendingWait.toSeconds() < 0 || pendingWait.toSeconds() > RotationVerificationProvider.WAIT.toSeconds())) {
+      invalidProp(this, 'pendingRotationWait', pendingWait.toHumanString(), `must be between 0 seconds and ${RotationVerificationProvider.WAIT.toHumanString()}`);
+    }
     validateNetwork(this, props);
     this.provider = RotationVerificationProvider.of(this, { vpc: props.vpc, vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups });
 
@@ -201,6 +228,7 @@ export class RotationVerification extends Construct {
         Secrets: Lazy.any({ produce: () => this.secrets }, { omitEmptyArray: false }),
         Strict: props.strict ?? false,
         WaitSeconds: RotationVerificationProvider.WAIT.toSeconds(),
+        PendingWaitSeconds: pendingWait.toSeconds(),
       },
     });
     // The scoped permissions must exist before the check runs.
@@ -230,6 +258,9 @@ export class RotationVerification extends Construct {
     const days = validateKeyPeriod(this, 'maxRotationPeriod', maxRotationPeriod) ?? this.maxKeyRotationDays;
     this.keys.push({ KeyId: key.keyArn, MaxRotationPeriodDays: days });
     this.allow('kms:GetKeyRotationStatus', key.keyArn);
+    if (this.checkDaily) {
+      DailyRotationCheck.of(this).addKey(key, Duration.days(days));
+    }
   }
 
   /** Verify that `secret` rotates, on schedule, with a rotation function, and is not overdue. */
@@ -246,6 +277,9 @@ export class RotationVerification extends Construct {
       TestRotation: testRotation,
     });
     this.allow('secretsmanager:DescribeSecret', arn);
+    if (this.checkDaily) {
+      DailyRotationCheck.of(this).addSecret(secret, { maxRotationInterval: interval, rotationGracePeriod: Duration.hours(this.graceHours) });
+    }
     if (testRotation) {
       this.allow('secretsmanager:RotateSecret', arn);
       if (options.rotationLambda) {
@@ -568,16 +602,11 @@ const POLICY_BUDGET = 5800;
 const POLICY_OVERHEAD = 40;
 /** `{"Action":"","Effect":"Allow","Resource":[]},` around a statement's action. */
 const STATEMENT_OVERHEAD = 45;
-/** The first policy also holds the log group write grant (a long, partly token ARN). */
-const FIRST_POLICY_RESERVED = 600;
 /**
- * The longest an ARN known only at deploy time plausibly gets: a secret's full ARN in the
- * longest partition and Region, with a generated name (CloudFormation's: the logical ID and
- * a random suffix), or a function's.
+ * The first policy also holds the log group write grant (a long, partly token ARN) and,
+ * with a daily check, its namespace-scoped `cloudwatch:PutMetricData` statement.
  */
-const MAX_ARN_LENGTH = 140;
-/** A key ARN: `arn:<partition>:kms:<region>:<account>:key/<id>`, a multi-Region `mrk-` ID at most. */
-const MAX_KEY_ARN_LENGTH = 90;
+const FIRST_POLICY_RESERVED = 800;
 
 function validateNetwork(scope: IConstruct, network: RotationVerificationNetwork): void {
   if (!network.vpc && (network.vpcSubnets || network.securityGroups)) {
@@ -587,15 +616,4 @@ function validateNetwork(scope: IConstruct, network: RotationVerificationNetwork
 
 function sameElements<T>(a: T[] | undefined, b: T[] | undefined): boolean {
   return (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === b![i]);
-}
-
-function validateKeyPeriod(scope: IConstruct, prop: string, value: Duration | undefined): number | undefined {
-  if (value === undefined || value.isUnresolved()) {
-    return undefined;
-  }
-  const days = value.toDays({ integral: false });
-  if (!Number.isInteger(days) || days < ROTATION_DAYS.min || days > ROTATION_DAYS.max) {
-    invalidProp(scope, prop, value.toHumanString(), `must be a whole number of days between ${ROTATION_DAYS.min} and ${ROTATION_DAYS.max}`);
-  }
-  return days;
 }

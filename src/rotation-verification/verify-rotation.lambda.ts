@@ -1,15 +1,20 @@
 // The rotation verification's Lambda handler, for the custom-resources Provider
 // framework: one bundle serves as both the onEvent and the isComplete handler (the
-// construct sets VERIFY_ROTATION_PHASE on each function).
+// construct sets VERIFY_ROTATION_PHASE on each function). The onEvent function also
+// serves the daily check: an EventBridge rule invokes it with a `DailyRotationCheck`
+// input, and it runs the same checks and publishes a heartbeat and a findings metric.
 //
 // Thin on purpose: it calls the SDK (retrying throttling with backoff) and hands every
 // response to ./checks, which decides. No aws-cdk-lib, no construct code.
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetKeyRotationStatusCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeSecretCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import {
-  DescribeSecretResponse, Verdict, VerificationRequest, checkKey, checkSecret, currentVersionId, decide, errorVerdict,
-  parseRequest, rotationInProgress, rotationTimeoutVerdict, testRotationProgress, truncateFindings,
+  CheckMode, DAILY_CHECK_NAMESPACE, DailySummary, DescribeSecretResponse, KeyRequirement, SecretRequirement, Verdict,
+  VerificationRequest, checkKey, checkSecret, currentVersionId, decide, errorVerdict, isDailyCheckEvent, keepWaiting,
+  parseDailyRequest, parseRequest, pendingRotationVerdict, rotationInProgress, rotationTimeoutVerdict, summarizeDaily,
+  testRotationProgress, truncateFindings, waitBudgetSeconds, whereToLook,
 } from './checks';
 
 /** What onEvent hands to isComplete, through the Provider framework's event. */
@@ -41,6 +46,7 @@ export interface IsCompleteResponse {
 export interface Dependencies {
   readonly kms: KMSClient;
   readonly secretsManager: SecretsManagerClient;
+  readonly cloudWatch: CloudWatchClient;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => Date;
   /** Attempts per call when AWS throttles, the first included. */
@@ -63,6 +69,7 @@ function defaults(): Dependencies {
   return {
     kms: new KMSClient({}),
     secretsManager: new SecretsManagerClient({}),
+    cloudWatch: new CloudWatchClient({}),
     sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
     now: () => new Date(),
     maxAttempts: 6,
@@ -80,9 +87,83 @@ export function reset(): void {
   deps = undefined;
 }
 
-/** The Lambda entry point: onEvent or isComplete, as the function's environment says. */
-export async function handler(event: IsCompleteRequest): Promise<OnEventResponse | IsCompleteResponse> {
-  return process.env.VERIFY_ROTATION_PHASE === 'isComplete' ? isComplete(event) : onEvent(event);
+/** The Lambda entry point: the daily check for its scheduled input, else onEvent or isComplete, as the function's environment says. */
+export async function handler(event: IsCompleteRequest | DailyCheckEvent): Promise<OnEventResponse | IsCompleteResponse | DailySummary> {
+  if (isDailyCheckEvent(event)) {
+    return dailyCheck(event as DailyCheckEvent);
+  }
+  const request = event as IsCompleteRequest;
+  return process.env.VERIFY_ROTATION_PHASE === 'isComplete' ? isComplete(request) : onEvent(request);
+}
+
+/** The daily check's EventBridge target input. */
+export type DailyCheckEvent = Record<string, unknown>;
+
+/**
+ * The daily check: the deploy-time checks on one shard of the stack's keys and secrets,
+ * each finding as a structured WARN line, then one `PutMetricData` with `Heartbeat` 1 and
+ * `Findings` (failing subjects). An input it cannot read, or metrics it cannot publish,
+ * throw: the run fails (EventBridge invokes asynchronously, so Lambda retries it), no
+ * heartbeat arrives, and the heartbeat alarm says so.
+ */
+export async function dailyCheck(event: DailyCheckEvent): Promise<DailySummary> {
+  let request;
+  try {
+    request = parseDailyRequest(event);
+  } catch (e) {
+    log('ERROR', 'daily rotation check: unreadable input', { error: asError(e).message });
+    throw e;
+  }
+  const verdicts = [
+    ...await checkKeys(request.keys),
+    ...await checkSecrets(request.secrets, 'daily'),
+  ];
+  const summary = summarizeDaily(verdicts);
+  for (const finding of summary.failing) {
+    log('WARN', 'daily rotation check finding', { check: 'daily', stack: request.stackName, shard: request.shard, subject: finding.subject, problems: finding.problems });
+  }
+  const dimensions = [{ Name: 'StackName', Value: request.stackName }];
+  await withRetries(() => dependencies().cloudWatch.send(new PutMetricDataCommand({
+    Namespace: DAILY_CHECK_NAMESPACE,
+    MetricData: [
+      { MetricName: 'Heartbeat', Value: 1, Unit: 'Count', Dimensions: dimensions },
+      { MetricName: 'Findings', Value: summary.findings, Unit: 'Count', Dimensions: dimensions },
+    ],
+  })));
+  log('INFO', 'daily rotation check done', {
+    check: 'daily',
+    stack: request.stackName,
+    shard: request.shard,
+    keys: request.keys.length,
+    secrets: request.secrets.length,
+    findings: summary.findings,
+  });
+  return summary;
+}
+
+async function checkKeys(keys: readonly KeyRequirement[]): Promise<Verdict[]> {
+  const verdicts: Verdict[] = [];
+  for (const key of keys) {
+    try {
+      const status = await withRetries(() => dependencies().kms.send(new GetKeyRotationStatusCommand({ KeyId: key.keyId })));
+      verdicts.push(checkKey(key, status));
+    } catch (e) {
+      verdicts.push(errorVerdict(`key ${key.keyId}`, asError(e)));
+    }
+  }
+  return verdicts;
+}
+
+async function checkSecrets(secrets: readonly SecretRequirement[], mode: CheckMode): Promise<Verdict[]> {
+  const verdicts: Verdict[] = [];
+  for (const secret of secrets) {
+    try {
+      verdicts.push(checkSecret(secret, await describeSecret(secret.secretId), dependencies().now(), mode));
+    } catch (e) {
+      verdicts.push(errorVerdict(`secret ${secret.secretId}`, asError(e)));
+    }
+  }
+  return verdicts;
 }
 
 /**
@@ -115,8 +196,11 @@ export async function onEvent(event: OnEventRequest): Promise<OnEventResponse> {
 }
 
 /**
- * Waits (returns IsComplete false) while a test rotation, or a rotation already under
- * way, has not finished within the wait budget; then runs every check and decides.
+ * Runs every check, then waits (returns IsComplete false) while a test rotation is within
+ * the wait budget, or a rotation it did not start (a new secret's first one) is within the
+ * shorter pending budget; past its budget, a pending rotation is a finding that names the
+ * rotation function and its log group. A create whose checks already fail fails at once,
+ * without waiting (checks.keepWaiting).
  */
 export async function isComplete(event: IsCompleteRequest): Promise<IsCompleteResponse> {
   if (event.RequestType === 'Delete') {
@@ -131,10 +215,10 @@ export async function isComplete(event: IsCompleteRequest): Promise<IsCompleteRe
   }
   const state = event.VerificationState ?? { startedAt: now().toISOString(), previousVersions: {}, startFailures: [] };
   const waitedSeconds = Math.floor((now().getTime() - Date.parse(state.startedAt)) / 1000);
-  const withinBudget = waitedSeconds < request.waitSeconds;
   const failedToStart = new Set(state.startFailures.map(v => v.subject));
 
   const verdicts: Verdict[] = [...state.startFailures];
+  const waiting: string[] = [];
   for (const secret of request.secrets) {
     const subject = `secret ${secret.secretId}`;
     let described: DescribeSecretResponse;
@@ -145,27 +229,20 @@ export async function isComplete(event: IsCompleteRequest): Promise<IsCompleteRe
       continue;
     }
     const testing = secret.testRotation && !failedToStart.has(subject);
-    const waiting = testing
+    const pending = testing
       ? testRotationProgress(state.previousVersions[secret.secretId] ?? undefined, described) === 'waiting'
       : rotationInProgress(described);
-    if (waiting && withinBudget) {
-      log('INFO', 'waiting for rotation', { secret: secret.secretId, waitedSeconds });
-      return { IsComplete: false };
-    }
-    if (waiting && testing) {
-      verdicts.push(rotationTimeoutVerdict(secret, waitedSeconds));
-    } else if (waiting) {
-      verdicts.push({ subject, problems: [`a rotation is still pending (a version holds AWSPENDING) after ${waitedSeconds} seconds: the last rotation may have failed`] });
+    if (pending && waitedSeconds < waitBudgetSeconds(request, testing)) {
+      waiting.push(secret.secretId);
+      log('INFO', 'waiting for rotation', { secret: secret.secretId, waitedSeconds, testRotation: testing, whereToLook: whereToLook(described) });
+    } else if (pending) {
+      verdicts.push(testing ? rotationTimeoutVerdict(secret, waitedSeconds, described) : pendingRotationVerdict(secret, waitedSeconds, described));
     }
     verdicts.push(checkSecret(secret, described, now()));
   }
-  for (const key of request.keys) {
-    try {
-      const status = await withRetries(() => dependencies().kms.send(new GetKeyRotationStatusCommand({ KeyId: key.keyId })));
-      verdicts.push(checkKey(key, status));
-    } catch (e) {
-      verdicts.push(errorVerdict(`key ${key.keyId}`, asError(e)));
-    }
+  verdicts.push(...await checkKeys(request.keys));
+  if (keepWaiting(event.RequestType, request.strict, waiting.length, verdicts)) {
+    return { IsComplete: false };
   }
   return conclude(event.RequestType, request.strict, verdicts);
 }

@@ -31,6 +31,8 @@ export function expectedProviderAcks(inVpc: boolean): string[] {
     `AwsSolutions-IAM5[Resource::<${PROVIDER}frameworkonTimeoutA448AA91.Arn>:*] ${WAITER_POLICY}`,
     // Step Functions log delivery and X-Ray: actions without resource-level permissions.
     `AwsSolutions-IAM5[Resource::*] ${WAITER_POLICY}`,
+    // The daily rotation check's cloudwatch:PutMetricData, scoped by the cloudwatch:namespace condition.
+    'AwsSolutions-IAM5[Resource::*] Policy',
     // In a VPC, Lambda adds AWSLambdaVPCAccessExecutionRole to each function's role.
     ...(inVpc ? ['Role', 'FrameworkOnEventRole', 'FrameworkCompleteAndTimeoutRole'].map(r => `AwsSolutions-IAM4 ${r}`) : []),
   ].sort();

@@ -1,7 +1,8 @@
 import {
-  DescribeSecretResponse, KeyRequirement, MAX_FINDINGS_LENGTH, SecretRequirement, checkKey, checkSecret, currentVersionId,
-  decide, errorVerdict, parseRequest, rotationInProgress, rotationIntervalHours, rotationTimeoutVerdict, testRotationProgress,
-  truncateFindings,
+  DAILY_CHECK_FIELD, DEFAULT_PENDING_WAIT_SECONDS, DescribeSecretResponse, KeyRequirement, MAX_FINDINGS_LENGTH, SecretRequirement,
+  VerificationRequest, checkKey, checkSecret, currentVersionId, decide, errorVerdict, isDailyCheckEvent, keepWaiting, parseDailyRequest,
+  parseRequest, pendingRotationVerdict, rotationFunctionName, rotationInProgress, rotationIntervalHours, rotationTimeoutVerdict,
+  summarizeDaily, testRotationProgress, truncateFindings, waitBudgetSeconds, whereToLook,
 } from '../../src/rotation-verification/checks';
 
 const NOW = new Date('2025-06-01T00:00:00Z');
@@ -131,9 +132,10 @@ describe('errors', () => {
     expect(errorVerdict('key k', {}).problems).toEqual(['could not be read: Error:']);
   });
   test('rotationTimeoutVerdict names the secret and the wait', () => {
-    expect(rotationTimeoutVerdict(SECRET, 720)).toEqual({
+    expect(rotationTimeoutVerdict(SECRET, 720, HEALTHY)).toEqual({
       subject: `secret ${SECRET.secretId}`,
-      problems: ['test rotation did not move AWSCURRENT within 720 seconds: check the rotation Lambda\'s logs'],
+      problems: ['test rotation did not move AWSCURRENT within 720 seconds: the rotation function rotate has not finished it; '
+        + 'see its logs in /aws/lambda/rotate (its default log group) for the step that failed (createSecret, setSecret, testSecret or finishSecret)'],
     });
   });
 });
@@ -177,15 +179,19 @@ describe('parseRequest', () => {
       Secrets: [{ SecretId: 's', MaxRotationIntervalHours: '720', GraceHours: '24', TestRotation: 'true' }],
       Strict: 'false',
       WaitSeconds: '720',
+      PendingWaitSeconds: '60',
     })).toEqual({
       keys: [{ keyId: 'k', maxRotationPeriodDays: 365 }],
       secrets: [{ secretId: 's', maxRotationIntervalHours: 720, graceHours: 24, testRotation: true }],
       strict: false,
       waitSeconds: 720,
+      pendingWaitSeconds: 60,
     });
   });
   test('reads native types and missing lists', () => {
-    expect(parseRequest({ Strict: true, WaitSeconds: 10 })).toEqual({ keys: [], secrets: [], strict: true, waitSeconds: 10 });
+    // A resource deployed before PendingWaitSeconds existed: the default applies until its next update sends it.
+    expect(parseRequest({ Strict: true, WaitSeconds: 10 }))
+      .toEqual({ keys: [], secrets: [], strict: true, waitSeconds: 10, pendingWaitSeconds: DEFAULT_PENDING_WAIT_SECONDS });
   });
   test.each<[Record<string, unknown>, string]>([
     [{ Keys: 'k', WaitSeconds: '1' }, 'property Keys must be a list of objects, got "k"'],
@@ -198,5 +204,127 @@ describe('parseRequest', () => {
     [{ WaitSeconds: '' }, 'property WaitSeconds must be a non-negative number, got ""'],
   ])('fails when the properties are %j', (properties, message) => {
     expect(() => parseRequest(properties)).toThrow(message);
+  });
+});
+
+describe('the age of the last rotation', () => {
+  const PENDING = { v1: ['AWSCURRENT'], v2: ['AWSPENDING'] };
+  const overdue = new Date(NOW.getTime() - (30 * 24 + 25) * HOUR);
+  test('a secret that never rotated counts from its creation', () => {
+    expect(checkSecret(SECRET, { ...HEALTHY, LastRotatedDate: undefined, CreatedDate: overdue }, NOW).problems).toEqual([
+      'never rotated since it was created 2025-04-30T23:00:00.000Z, 745 hours ago, more than its interval plus grace (31 days): rotation is failing',
+    ]);
+  });
+  test('a secret that never rotated, created within its interval plus grace, passes', () => {
+    const created = new Date(NOW.getTime() - 31 * 24 * HOUR);
+    expect(checkSecret(SECRET, { ...HEALTHY, LastRotatedDate: undefined, CreatedDate: created }, NOW).problems).toEqual([]);
+  });
+  test('at deploy time a rotation in progress skips the overdue check: the handler waits for it', () => {
+    expect(checkSecret(SECRET, { ...HEALTHY, LastRotatedDate: overdue, VersionIdsToStages: PENDING }, NOW, 'deploy').problems).toEqual([]);
+  });
+  test('on the daily check a lingering pending version does not excuse an overdue rotation', () => {
+    expect(checkSecret(SECRET, { ...HEALTHY, LastRotatedDate: overdue, VersionIdsToStages: PENDING }, NOW, 'daily').problems).toEqual([
+      'last rotated 2025-04-30T23:00:00.000Z, 745 hours ago, more than its interval plus grace (31 days): rotation is failing '
+      + '(a version still holds AWSPENDING: the last rotation did not finish)',
+    ]);
+  });
+  test('on the daily check a rotation in progress within the interval is no finding', () => {
+    expect(checkSecret(SECRET, { ...HEALTHY, VersionIdsToStages: PENDING }, NOW, 'daily').problems).toEqual([]);
+  });
+  test('the daily check judges everything else as at deploy time', () => {
+    const broken: DescribeSecretResponse = { ...HEALTHY, RotationEnabled: false, RotationRules: { ScheduleExpression: 'rate(31 days)' } };
+    expect(checkSecret(SECRET, broken, NOW, 'daily')).toEqual(checkSecret(SECRET, broken, NOW, 'deploy'));
+  });
+});
+
+describe('a rotation left pending at deploy time', () => {
+  const REQUEST: VerificationRequest = { keys: [], secrets: [], strict: false, waitSeconds: 720, pendingWaitSeconds: 180 };
+  test.each([
+    ['arn:aws:lambda:us-east-1:111111111111:function:rotate', 'rotate'],
+    ['arn:aws-us-gov:lambda:us-gov-west-1:111111111111:function:SecretsManagerRDSPostgreSQLRotationSingleUser', 'SecretsManagerRDSPostgreSQLRotationSingleUser'],
+    ['arn:aws:lambda:us-east-1:111111111111:function:rotate:live', 'rotate'],
+    ['arn:aws:lambda:us-east-1:111111111111:function:rotate:$LATEST', 'rotate'],
+  ])('rotationFunctionName(%s) is %s', (arn, name) => {
+    expect(rotationFunctionName(arn)).toBe(name);
+  });
+  test.each(['rotate', 'arn:aws:lambda:us-east-1:111111111111:layer:x:1', 'arn:aws:secretsmanager:us-east-1:1:secret:s'])('rotationFunctionName(%s) is undefined', (arn) => {
+    expect(rotationFunctionName(arn)).toBeUndefined();
+  });
+  test('names the rotation function and its default log group', () => {
+    expect(pendingRotationVerdict(SECRET, 180, HEALTHY)).toEqual({
+      subject: `secret ${SECRET.secretId}`,
+      problems: ['a rotation is still pending after 180 seconds (a version holds AWSPENDING and AWSCURRENT has not moved): '
+        + 'the rotation function rotate has not finished it; see its logs in /aws/lambda/rotate (its default log group) '
+        + 'for the step that failed (createSecret, setSecret, testSecret or finishSecret). Secrets Manager retries the pending '
+        + `rotation at the next scheduled rotation, or now with \`aws secretsmanager rotate-secret --secret-id ${SECRET.secretId}\``],
+    });
+  });
+  test.each<[DescribeSecretResponse, string]>([
+    [{ OwningService: 'rds' }, 'its rotation is managed by rds; see that service\'s events for the failure'],
+    [{}, 'the secret has no rotation function to finish it'],
+    [{ RotationLambdaARN: 'not-an-arn' }, 'the secret has no rotation function to finish it'],
+  ])('whereToLook(%j)', (secret, text) => {
+    expect(whereToLook(secret)).toBe(text);
+  });
+  test('a test rotation gets the whole wait; a rotation the verification did not start gets the short pending wait', () => {
+    expect(waitBudgetSeconds(REQUEST, true)).toBe(720);
+    expect(waitBudgetSeconds(REQUEST, false)).toBe(180);
+    expect(waitBudgetSeconds({ ...REQUEST, pendingWaitSeconds: 900 }, false)).toBe(720);
+  });
+  const failing = [{ subject: 'key k', problems: ['automatic key rotation is disabled'] }];
+  const passing = [{ subject: 'key k', problems: [] }];
+  test.each<[string, boolean, number, typeof failing, boolean]>([
+    ['Create', false, 0, passing, false],
+    ['Create', false, 1, passing, true],
+    ['Create', false, 1, failing, false],
+    ['Update', true, 1, failing, false],
+    ['Update', false, 1, failing, true],
+    ['Update', false, 0, failing, false],
+    ['Delete', false, 1, passing, false],
+  ])('keepWaiting(%s, strict %s, %d waiting, %j) is %s', (type, strict, waiting, verdicts, expected) => {
+    expect(keepWaiting(type, strict, waiting, verdicts)).toBe(expected);
+  });
+});
+
+describe('the daily check\'s input', () => {
+  const input = {
+    [DAILY_CHECK_FIELD]: {
+      Stack: 'app',
+      Shard: 2,
+      Keys: [{ MaxDays: 365, Ids: ['k1', 'k2'] }, { MaxDays: 90, Ids: ['k3'] }],
+      Secrets: [{ MaxHours: 720, GraceHours: 24, Ids: ['s1'] }],
+    },
+  };
+  test('is told apart from CloudFormation requests', () => {
+    expect(isDailyCheckEvent(input)).toBe(true);
+    expect(isDailyCheckEvent({ RequestType: 'Create', ResourceProperties: {} })).toBe(false);
+    expect(isDailyCheckEvent(null)).toBe(false);
+    expect(isDailyCheckEvent('DailyRotationCheck')).toBe(false);
+  });
+  test('expands each group into one requirement per subject; secrets are never test-rotated', () => {
+    expect(parseDailyRequest(input)).toEqual({
+      stackName: 'app',
+      shard: 2,
+      keys: [{ keyId: 'k1', maxRotationPeriodDays: 365 }, { keyId: 'k2', maxRotationPeriodDays: 365 }, { keyId: 'k3', maxRotationPeriodDays: 90 }],
+      secrets: [{ secretId: 's1', maxRotationIntervalHours: 720, graceHours: 24, testRotation: false }],
+    });
+  });
+  test('missing lists are empty', () => {
+    expect(parseDailyRequest({ [DAILY_CHECK_FIELD]: { Stack: 'app', Shard: 1 } })).toEqual({ stackName: 'app', shard: 1, keys: [], secrets: [] });
+  });
+  test.each<[unknown, string]>([
+    [[], 'DailyRotationCheck must be an object, got []'],
+    [{ Shard: 1 }, 'property Stack must be a non-empty string, got undefined'],
+    [{ Stack: 'a', Shard: 1, Keys: [{ MaxDays: 365 }] }, 'Keys[0].Ids must be a list of strings, got undefined'],
+    [{ Stack: 'a', Shard: 1, Keys: [{ MaxDays: 365, Ids: [''] }] }, 'property Keys[0].Ids[0] must be a non-empty string, got ""'],
+    [{ Stack: 'a', Shard: 1, Keys: [{ Ids: ['k'] }] }, 'property Keys[0].MaxDays must be a non-negative number, got undefined'],
+    [{ Stack: 'a', Shard: 1, Secrets: [{ MaxHours: 1, Ids: ['s'] }] }, 'property Secrets[0].GraceHours must be a non-negative number, got undefined'],
+  ])('fails when the input is %j', (body, message) => {
+    expect(() => parseDailyRequest({ [DAILY_CHECK_FIELD]: body })).toThrow(message);
+  });
+  test('the findings are the failing verdicts, counted', () => {
+    const bad = { subject: 'key k2', problems: ['automatic key rotation is disabled'] };
+    expect(summarizeDaily([{ subject: 'key k1', problems: [] }, bad])).toEqual({ findings: 1, failing: [bad] });
+    expect(summarizeDaily([])).toEqual({ findings: 0, failing: [] });
   });
 });

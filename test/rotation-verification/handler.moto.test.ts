@@ -12,11 +12,15 @@
 // - mocks only: a secret with a rotation Lambda (moto's RotateSecret invokes the function,
 //   and this machine runs no Docker for moto's Lambda backend, so no moto secret can carry
 //   RotationLambdaARN), hence the all-green secret, an overdue LastRotatedDate, a rotation
-//   left pending (AWSPENDING) and the wait budget running out; throttling and its retries.
+//   left pending past the wait budget with a rotation function to name; throttling and its retries.
+// - moto also: a rotation left pending (a version put with the AWSPENDING stage) failing a
+//   create after the pending budget; the daily check end to end (its reads, and its
+//   PutMetricData, read back with GetMetricStatistics).
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateKeyCommand, EnableKeyRotationCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CreateSecretCommand, DescribeSecretCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DescribeSecretCommand, PutSecretValueCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { IsCompleteRequest, configure, isComplete, onEvent, reset } from '../../src/rotation-verification/verify-rotation.lambda';
+import { IsCompleteRequest, configure, dailyCheck, isComplete, onEvent, reset } from '../../src/rotation-verification/verify-rotation.lambda';
 import { MotoServer, startMoto } from '../helpers/moto';
 
 const REGION = 'us-east-1';
@@ -24,12 +28,14 @@ const REGION = 'us-east-1';
 let moto: MotoServer | undefined;
 let kms: KMSClient;
 let sm: SecretsManagerClient;
+let cw: CloudWatchClient;
 
 beforeAll(async () => {
   moto = await startMoto(REGION);
   kms = new KMSClient(moto.clientConfig);
   sm = new SecretsManagerClient(moto.clientConfig);
-  configure({ kms, secretsManager: sm, maxAttempts: 3, baseDelayMs: 10 });
+  cw = new CloudWatchClient(moto.clientConfig);
+  configure({ kms, secretsManager: sm, cloudWatch: cw, maxAttempts: 3, baseDelayMs: 10 });
 }, 60_000);
 
 afterAll(() => {
@@ -44,7 +50,7 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
-interface Target { keys?: string[]; secrets?: string[]; testRotation?: boolean; strict?: boolean }
+interface Target { keys?: string[]; secrets?: string[]; testRotation?: boolean; strict?: boolean; pendingWaitSeconds?: number }
 
 function request(type: 'Create' | 'Update' | 'Delete', target: Target): CloudFormationCustomResourceEvent {
   const properties = {
@@ -53,6 +59,7 @@ function request(type: 'Create' | 'Update' | 'Delete', target: Target): CloudFor
     Secrets: (target.secrets ?? []).map(s => ({ SecretId: s, MaxRotationIntervalHours: '720', GraceHours: '24', TestRotation: String(target.testRotation ?? false) })),
     Strict: String(target.strict ?? false),
     WaitSeconds: '60',
+    PendingWaitSeconds: String(target.pendingWaitSeconds ?? 0),
   };
   const base = { ServiceToken: 'x', ResponseURL: 'https://example.com', StackId: 's', RequestId: 'r', LogicalResourceId: 'V', ResourceType: 'Custom::V', ResourceProperties: properties };
   return (type === 'Create' ? { ...base, RequestType: 'Create' }
@@ -154,4 +161,41 @@ test('update in strict mode fails', async () => {
 
 test('delete succeeds, even for keys and secrets that are gone', async () => {
   expect(await run('Delete', { keys: ['arn:aws:kms:us-east-1:123456789012:key/gone'], secrets: ['gone'] })).toEqual({ IsComplete: true });
+});
+
+test('a rotation left pending (AWSPENDING on a version) fails a create once the pending budget is spent, saying why', async () => {
+  const secret = await newSecret('pending', true);
+  await sm.send(new PutSecretValueCommand({ SecretId: secret, SecretString: 'next', VersionStages: ['AWSPENDING'] }));
+  const described = await sm.send(new DescribeSecretCommand({ SecretId: secret }));
+  expect(Object.values(described.VersionIdsToStages!).some(stages => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'))).toBe(true);
+  await expect(run('Create', { secrets: [secret] })).rejects.toThrow(
+    `secret ${secret}: a rotation is still pending after 0 seconds (a version holds AWSPENDING and AWSCURRENT has not moved): `
+    + 'the secret has no rotation function to finish it');
+});
+
+test('the daily check reads real responses and publishes its heartbeat and findings', async () => {
+  const good = await newKey(true);
+  const bad = await newKey(false);
+  const secret = await newSecret('daily', true);
+  const stackName = `daily-${Date.now()}`;
+  const summary = await dailyCheck({
+    DailyRotationCheck: {
+      Stack: stackName,
+      Shard: 1,
+      Keys: [{ MaxDays: 365, Ids: [good, bad] }],
+      Secrets: [{ MaxHours: 720, GraceHours: 24, Ids: [secret] }],
+    },
+  });
+  expect(summary.failing.map(v => v.subject)).toEqual([`key ${bad}`, `secret ${secret}`]);
+  const sum = async (metricName: string) => (await cw.send(new GetMetricStatisticsCommand({
+    Namespace: 'KmsPatterns/RotationCheck',
+    MetricName: metricName,
+    Dimensions: [{ Name: 'StackName', Value: stackName }],
+    StartTime: new Date(Date.now() - 3_600_000),
+    EndTime: new Date(Date.now() + 3_600_000),
+    Period: 86_400,
+    Statistics: ['Sum'],
+  }))).Datapoints?.map(d => d.Sum);
+  expect(await sum('Heartbeat')).toEqual([1]);
+  expect(await sum('Findings')).toEqual([2]);
 });

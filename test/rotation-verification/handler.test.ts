@@ -1,11 +1,12 @@
 // The handler's wiring, with aws-sdk-client-mock: which SDK calls it makes, how it
 // waits, retries, decides and reports. The decisions themselves are checks.test.ts's.
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetKeyRotationStatusCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeSecretCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  IsCompleteRequest, VerificationState, configure, handler, isComplete, isThrottling, onEvent, reset,
+  IsCompleteRequest, VerificationState, configure, dailyCheck, handler, isComplete, isThrottling, onEvent, reset,
 } from '../../src/rotation-verification/verify-rotation.lambda';
 
 const KEY = 'arn:aws:kms:us-east-1:111111111111:key/k1';
@@ -14,6 +15,7 @@ const START = new Date('2025-06-01T00:00:00Z');
 
 const kms = mockClient(KMSClient);
 const sm = mockClient(SecretsManagerClient);
+const cw = mockClient(CloudWatchClient);
 let now: Date;
 const sleeps: number[] = [];
 
@@ -55,11 +57,13 @@ const HEALTHY_SECRET = {
 beforeEach(() => {
   kms.reset();
   sm.reset();
+  cw.reset();
   sleeps.length = 0;
   now = START;
   configure({
     kms: new KMSClient({ region: 'us-east-1' }),
     secretsManager: new SecretsManagerClient({ region: 'us-east-1' }),
+    cloudWatch: new CloudWatchClient({ region: 'us-east-1' }),
     sleep: async (ms) => { sleeps.push(ms); },
     now: () => now,
     maxAttempts: 4,
@@ -253,21 +257,158 @@ describe('isComplete', () => {
       await expect(isComplete(event('Create', props({ testRotation: 'true' }), failed))).rejects.toThrow('could not be read: X: y');
     });
 
-    test('a rotation already in progress is waited for', async () => {
+    test('a rotation already in progress is waited for, within the pending budget', async () => {
       sm.on(DescribeSecretCommand).resolves(pending);
+      now = new Date(START.getTime() + 179_000);
       expect(await isComplete(event('Create', props(), state))).toEqual({ IsComplete: false });
-      expect(kms.calls()).toHaveLength(0);
     });
 
-    test('a rotation still pending past the budget is a finding', async () => {
+    test('a rotation still pending past the pending budget fails a create, naming the rotation function and its logs', async () => {
       sm.on(DescribeSecretCommand).resolves(pending);
-      now = new Date(START.getTime() + 700_000);
-      await expect(isComplete(event('Create', props(), state))).rejects.toThrow(/a rotation is still pending \(a version holds AWSPENDING\) after 700 seconds/);
+      now = new Date(START.getTime() + 180_000);
+      const failure = isComplete(event('Create', props(), state));
+      await expect(failure).rejects.toThrow(`secret ${SECRET}: a rotation is still pending after 180 seconds`);
+      await expect(isComplete(event('Create', props(), state))).rejects.toThrow('the rotation function rotate has not finished it; see its logs in /aws/lambda/rotate');
+    });
+
+    test('the pending budget comes from PendingWaitSeconds', async () => {
+      sm.on(DescribeSecretCommand).resolves(pending);
+      now = new Date(START.getTime() + 30_000);
+      await expect(isComplete(event('Create', { ...props(), PendingWaitSeconds: '30' }, state))).rejects.toThrow('still pending after 30 seconds');
+      now = new Date(START.getTime() + 29_000);
+      expect(await isComplete(event('Create', { ...props(), PendingWaitSeconds: '30' }, state))).toEqual({ IsComplete: false });
+    });
+
+    test('a rotation still pending past the pending budget is reported, not failed, on an update', async () => {
+      sm.on(DescribeSecretCommand).resolves(pending);
+      now = new Date(START.getTime() + 180_000);
+      const result = await isComplete(event('Update', props(), state));
+      expect(result.Data).toEqual({ Status: 'FINDINGS', Findings: expect.stringContaining('a rotation is still pending after 180 seconds') });
+    });
+
+    test('a create that already fails a key does not wait for a pending rotation', async () => {
+      sm.on(DescribeSecretCommand).resolves(pending);
+      kms.on(GetKeyRotationStatusCommand).resolves({ KeyRotationEnabled: false });
+      await expect(isComplete(event('Create', props(), state))).rejects.toThrow(`key ${KEY}: automatic key rotation is disabled`);
+    });
+
+    test('an update outside strict mode with a failing key still waits for the pending rotation, to report it all', async () => {
+      sm.on(DescribeSecretCommand).resolves(pending);
+      kms.on(GetKeyRotationStatusCommand).resolves({ KeyRotationEnabled: false });
+      expect(await isComplete(event('Update', props(), state))).toEqual({ IsComplete: false });
+    });
+
+    test('a test rotation keeps the full wait budget, not the pending one', async () => {
+      sm.on(DescribeSecretCommand).resolves(pending);
+      now = new Date(START.getTime() + 500_000);
+      expect(await isComplete(event('Create', props({ testRotation: 'true' }), testState))).toEqual({ IsComplete: false });
+    });
+
+    test('a delete never waits and never fails, whatever is pending', async () => {
+      sm.on(DescribeSecretCommand).resolves(pending);
+      now = new Date(START.getTime() + 10_000_000);
+      expect(await isComplete(event('Delete', props(), state))).toEqual({ IsComplete: true });
     });
 
     test('without state from onEvent, the wait starts now', async () => {
       sm.on(DescribeSecretCommand).resolves(pending);
       expect(await isComplete(event('Create'))).toEqual({ IsComplete: false });
     });
+  });
+});
+
+describe('the daily check', () => {
+  const daily = (body: Record<string, unknown> = {}) => ({
+    DailyRotationCheck: {
+      Stack: 'app',
+      Shard: 1,
+      Keys: [{ MaxDays: 365, Ids: [KEY] }],
+      Secrets: [{ MaxHours: 720, GraceHours: 24, Ids: [SECRET] }],
+      ...body,
+    },
+  });
+  const metrics = () => cw.commandCalls(PutMetricDataCommand).map(c => c.args[0].input);
+  const dims = [{ Name: 'StackName', Value: 'app' }];
+
+  test('all well: a heartbeat and zero findings, in the one namespace the role may publish to', async () => {
+    expect(await dailyCheck(daily())).toEqual({ findings: 0, failing: [] });
+    expect(metrics()).toEqual([{
+      Namespace: 'KmsPatterns/RotationCheck',
+      MetricData: [
+        { MetricName: 'Heartbeat', Value: 1, Unit: 'Count', Dimensions: dims },
+        { MetricName: 'Findings', Value: 0, Unit: 'Count', Dimensions: dims },
+      ],
+    }]);
+    expect(kms.commandCalls(GetKeyRotationStatusCommand).map(c => c.args[0].input)).toEqual([{ KeyId: KEY }]);
+    expect(sm.commandCalls(DescribeSecretCommand).map(c => c.args[0].input)).toEqual([{ SecretId: SECRET }]);
+  });
+
+  test('never rotates a secret', async () => {
+    await dailyCheck(daily());
+    expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(0);
+  });
+
+  test('counts failing subjects and logs each as a structured line naming it and why', async () => {
+    kms.on(GetKeyRotationStatusCommand).resolves({ KeyRotationEnabled: false });
+    sm.on(DescribeSecretCommand).resolves({ ...HEALTHY_SECRET, LastRotatedDate: new Date(START.getTime() - 40 * 24 * 3_600_000) });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const summary = await dailyCheck(daily());
+    expect(summary.findings).toBe(2);
+    expect(metrics()[0].MetricData?.[1]).toEqual({ MetricName: 'Findings', Value: 2, Unit: 'Count', Dimensions: dims });
+    const lines = warn.mock.calls.map(c => JSON.parse(c[0] as string));
+    expect(lines).toEqual([
+      { level: 'WARN', message: 'daily rotation check finding', check: 'daily', stack: 'app', shard: 1, subject: `key ${KEY}`, problems: ['automatic key rotation is disabled'] },
+      {
+        level: 'WARN',
+        message: 'daily rotation check finding',
+        check: 'daily',
+        stack: 'app',
+        shard: 1,
+        subject: `secret ${SECRET}`,
+        problems: [expect.stringContaining('more than its interval plus grace (31 days): rotation is failing')],
+      },
+    ]);
+  });
+
+  test('a pending version that lingers past the interval is a finding (unlike at deploy time)', async () => {
+    sm.on(DescribeSecretCommand).resolves({
+      ...HEALTHY_SECRET, LastRotatedDate: new Date(START.getTime() - 40 * 24 * 3_600_000), VersionIdsToStages: { v1: ['AWSCURRENT'], v2: ['AWSPENDING'] },
+    });
+    expect((await dailyCheck(daily())).failing[0].problems[0]).toMatch(/the last rotation did not finish/);
+  });
+
+  test('a subject it cannot read is a finding, not a failed run', async () => {
+    kms.on(GetKeyRotationStatusCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    expect((await dailyCheck(daily())).findings).toBe(1);
+    expect(metrics()[0].MetricData?.[0].MetricName).toBe('Heartbeat');
+  });
+
+  test('throttling is retried', async () => {
+    kms.on(GetKeyRotationStatusCommand)
+      .rejectsOnce(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }))
+      .resolves({ KeyRotationEnabled: true });
+    expect((await dailyCheck(daily())).findings).toBe(0);
+    expect(sleeps).toHaveLength(1);
+  });
+
+  test('a run that cannot publish fails (no heartbeat: the alarm sees it)', async () => {
+    cw.on(PutMetricDataCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDenied' }));
+    await expect(dailyCheck(daily())).rejects.toThrow('no');
+  });
+
+  test('an input it cannot read fails the run, publishes nothing, and logs why', async () => {
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    await expect(dailyCheck({ DailyRotationCheck: { Shard: 1 } })).rejects.toThrow('property Stack must be a non-empty string');
+    expect(metrics()).toEqual([]);
+    expect(JSON.parse(error.mock.calls[0][0] as string)).toEqual(expect.objectContaining({ level: 'ERROR', message: 'daily rotation check: unreadable input' }));
+  });
+
+  test('the entry point runs it for the scheduled input, in either phase', async () => {
+    for (const phase of ['onEvent', 'isComplete']) {
+      process.env.VERIFY_ROTATION_PHASE = phase;
+      expect(await handler(daily() as any)).toEqual({ findings: 0, failing: [] });
+    }
+    delete process.env.VERIFY_ROTATION_PHASE;
+    expect(cw.commandCalls(PutMetricDataCommand)).toHaveLength(2);
   });
 });

@@ -40,6 +40,40 @@ test('a custom resource with the checks as data, after the provider\'s policy', 
   });
 });
 
+describe('a rotation the verification did not start', () => {
+  test.each<[string, Duration | undefined, number]>([
+    ['waits 3 minutes by default', undefined, 180],
+    ['waits pendingRotationWait', Duration.minutes(1), 60],
+    ['may not wait at all', Duration.seconds(0), 0],
+    ['may wait as long as a test rotation', Duration.minutes(12), 720],
+  ])('%s', (_name, pendingRotationWait, seconds) => {
+    const s = stack();
+    new RotationVerification(s, 'Verify', { keys: [new kms.Key(s, 'Key', { enableKeyRotation: true })], pendingRotationWait });
+    Template.fromStack(s).hasResourceProperties('Custom::KmsPatternsRotationVerification', { PendingWaitSeconds: seconds, WaitSeconds: 720 });
+  });
+});
+
+describe('the daily check', () => {
+  test('every key and secret is registered with the stack\'s daily check, with the verification\'s requirements', () => {
+    const s = stack();
+    const key = new kms.Key(s, 'Key', { enableKeyRotation: true });
+    const secret = new secretsmanager.Secret(s, 'Secret');
+    const v = new RotationVerification(s, 'Verify', { keys: [key], maxKeyRotationPeriod: Duration.days(180), rotationGracePeriod: Duration.hours(2) });
+    v.addSecret(secret, { maxRotationInterval: Duration.days(7) });
+    const [rule] = Object.values<any>(Template.fromStack(s).findResources('AWS::Events::Rule'));
+    const input = JSON.stringify(s.resolve(rule.Properties.Targets[0].Input));
+    expect(input).toContain('\\"Keys\\":[{\\"MaxDays\\":180,\\"Ids\\":[\\"');
+    expect(input).toContain(`{"Fn::GetAtt":["${id(s, key)}","Arn"]}`);
+    expect(input).toContain('\\"Secrets\\":[{\\"MaxHours\\":168,\\"GraceHours\\":2,\\"Ids\\":[\\"');
+    expect(input).toContain(`{"Ref":"${id(s, secret)}"}`);
+  });
+  test('checkDaily: false leaves the stack without a daily check', () => {
+    const s = stack();
+    new RotationVerification(s, 'Verify', { keys: [new kms.Key(s, 'Key', { enableKeyRotation: true })], checkDaily: false });
+    Template.fromStack(s).resourceCountIs('AWS::Events::Rule', 0);
+  });
+});
+
 test('one provider per stack, however many verifications', () => {
   const s = stack();
   for (let i = 0; i < 5; i++) {
@@ -74,7 +108,7 @@ test('the IAM policy names exactly the verified keys and secrets, and logging to
   const byName = secretsmanager.Secret.fromSecretNameV2(s, 'ByName', 'app/imported');
   const tested = new secretsmanager.Secret(s, 'Tested');
   const rotator = lambda.Function.fromFunctionArn(s, 'Rotator', 'arn:aws:lambda:us-east-1:111111111111:function:rotator');
-  const v = new RotationVerification(s, 'Verify', { keys: [key], secrets: [owned, byName] });
+  const v = new RotationVerification(s, 'Verify', { keys: [key], secrets: [owned, byName], checkDaily: false });
   v.addSecret(tested, { testRotation: true, rotationLambda: rotator, maxRotationInterval: Duration.hours(4) });
   const t = Template.fromStack(s);
   const st = statements(t);
@@ -97,11 +131,15 @@ test('the IAM policy names exactly the verified keys and secrets, and logging to
 test('every resource name but the log group\'s is left to CloudFormation, and that one is new with every key', () => {
   const s = stack();
   new RotationVerification(s, 'Verify', { keys: [new kms.Key(s, 'Key', { enableKeyRotation: true })] });
+  // A permission's FunctionName names the function it is for, not a name it creates.
   const nameProps = ['FunctionName', 'RoleName', 'ManagedPolicyName', 'LogGroupName', 'StateMachineName', 'PolicyName'];
   for (const [logicalId, r] of Object.entries<any>(Template.fromStack(s).toJSON().Resources)) {
     for (const p of nameProps) {
       if (p === 'PolicyName' && r.Type === 'AWS::IAM::Policy') {
         continue; // inline policies' names are local to their role
+      }
+      if (p === 'FunctionName' && r.Type === 'AWS::Lambda::Permission') {
+        continue;
       }
       if (p === 'LogGroupName' && r.Type === 'AWS::Logs::LogGroup') {
         continue; // below
@@ -262,6 +300,8 @@ describe('validation', () => {
       'Stack/Verify: `maxSecretRotationInterval` must be a whole number of hours between 4 hours and 1000 days, got "1001 days"'],
     ['rotationGracePeriod is not whole hours', { rotationGracePeriod: Duration.minutes(90) },
       'Stack/Verify: `rotationGracePeriod` must be a whole number of hours, got "1 hour 30 minutes"'],
+    ['pendingRotationWait is longer than the whole wait', { pendingRotationWait: Duration.minutes(13) },
+      'Stack/Verify: `pendingRotationWait` must be between 0 seconds and 12 minutes, got "13 minutes"'],
   ])('fails when %s', (_name, props, message) => {
     expect(() => new RotationVerification(stack(), 'Verify', props)).toThrow(message);
   });

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
 import { kmsStar } from './fixture';
 import { CrossAccountDecryptKey, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
+import { DailyRotationCheck } from '../../src/rotation-verification/daily-rotation-check';
 import { RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
 import { RegionalTemplate, localizeTemplate, regionalKeyArnFor, regionalTemplates, resolvedRegionalKeyPolicy } from '../helpers/multi-region';
 import { CfnTemplate, FAKE_ENV, keyArnFor, principalArnFor, resolveIntrinsics, resolvedIdentityPolicies } from '../helpers/resolve-template';
@@ -358,5 +360,93 @@ describe('150 verified TenantKeys in one stack', () => {
     const first = [policies[0][1]];
     await expectKms(verifier.keyRequest(keys[0], 'kms:GetKeyRotationStatus', first), 'Allowed');
     await expectKms(verifier.keyRequest(keys[KEYS - 1], 'kms:GetKeyRotationStatus', first), 'ImplicitlyDenied');
+  });
+});
+
+describe('the daily rotation check, simulated', () => {
+  const stack = envStack();
+  const verified = new TenantKey(stack, 'Verified', { tenantId: 'tenant-a' });
+  const verifier = new Verifier(stack);
+  const check = DailyRotationCheck.of(stack);
+  const functionArn = `arn:${FAKE_ENV.partition}:lambda:${FAKE_ENV.region}:${FAKE_ENV.account}:function:daily-checker`;
+  const ruleArn = `arn:${FAKE_ENV.partition}:events:${FAKE_ENV.region}:${FAKE_ENV.account}:rule/daily-check`;
+
+  /**
+   * `cloudwatch:PutMetricData` into `namespace` by the provider role. The action has no
+   * resource (`*`), which simulate.ts refuses for KMS requests, so iam-simulate is asked
+   * directly; as there, a context key it did not evaluate fails the test.
+   */
+  const putMetricData = async (namespace: string): Promise<string> => {
+    const result = await runSimulation({
+      request: {
+        principal: verifier.principalArn,
+        action: 'cloudwatch:PutMetricData',
+        resource: { resource: '*', accountId: FAKE_ENV.account },
+        contextVariables: { 'cloudwatch:namespace': namespace, 'aws:PrincipalArn': verifier.principalArn, 'aws:PrincipalAccount': FAKE_ENV.account },
+      },
+      identityPolicies: verifier.identityPolicies.map((document, i) => ({ name: `identity-${i + 1}`, policy: document })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    }, {});
+    if (result.resultType === 'error') {
+      throw new Error(JSON.stringify(result.errors));
+    }
+    // A wildcard simulation lists one run per matching statement: none when nothing allows it.
+    const runs = result.resultType === 'single' ? [result.result] : result.results;
+    expect(runs.flatMap(r => r.ignoredContextKeys ?? [])).toEqual([]);
+    return result.overallResult;
+  };
+
+  // "Using condition keys to limit access to CloudWatch namespaces" (Amazon CloudWatch User Guide).
+  test.each<[string, string, KmsDecision]>([
+    ['its own namespace', DailyRotationCheck.NAMESPACE, 'Allowed'],
+    ['another namespace (forging another application\'s metrics)', 'Billing/Forged', 'ImplicitlyDenied'],
+    ['an AWS namespace', 'AWS/KMS', 'ImplicitlyDenied'],
+  ])('publishing metrics into %s (%s): %s', async (_name, namespace, expected) => {
+    expect(await putMetricData(namespace)).toBe(expected);
+  });
+
+  /**
+   * The function's resource policy as Lambda renders the stack's one AWS::Lambda::Permission
+   * for EventBridge ("Using resource-based policies for Lambda": principal, SourceArn and
+   * SourceAccount become the statement's Principal and conditions).
+   */
+  const invokePolicy = () => {
+    const permission = Object.values(verifier.template.Resources ?? {}).find(r => r.Type === 'AWS::Lambda::Permission')!;
+    expect(permission.Properties).toEqual(expect.objectContaining({
+      Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction', SourceAccount: FAKE_ENV.account,
+    }));
+    expect(verifier.template.Resources![stack.resolve(check.rule.logicalId)].Type).toBe('AWS::Events::Rule');
+    return {
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'lambda:InvokeFunction',
+        Resource: functionArn,
+        Condition: { StringEquals: { 'AWS:SourceAccount': permission.Properties!.SourceAccount }, ArnLike: { 'AWS:SourceArn': ruleArn } },
+      }],
+    };
+  };
+  const OTHER_ACCOUNT: string = '999999999999';
+  const invoke = (sourceArn: string, sourceAccount: string = FAKE_ENV.account): KmsRequest => ({
+    keyPolicy: invokePolicy(),
+    keyArn: functionArn,
+    principalArn: 'events.amazonaws.com',
+    action: 'lambda:InvokeFunction',
+    extraContext: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': sourceAccount },
+  });
+  test.each<[string, () => KmsRequest, KmsDecision]>([
+    ['EventBridge, for the daily check\'s rule', () => invoke(ruleArn), 'Allowed'],
+    ['EventBridge, for another rule (anyone who can make a rule)', () => invoke(`${ruleArn}-other`), 'ImplicitlyDenied'],
+    ['EventBridge, for a rule of that name in another account', () => invoke(ruleArn.replace(FAKE_ENV.account, OTHER_ACCOUNT), OTHER_ACCOUNT), 'ImplicitlyDenied'],
+  ])('invoking the checker as %s: %#', async (_name, request, expected) => {
+    await expectKms(request(), expected);
+  });
+
+  test('the daily check reads what the deploy-time verification reads: the same role, the same key', async () => {
+    await expectKms(verifier.keyRequest(verified.key, 'kms:GetKeyRotationStatus'), 'Allowed');
+    const targets = verifier.template.Resources![stack.resolve(check.rule.logicalId)].Properties!.Targets as Array<{ Arn: unknown }>;
+    expect(targets.map(t => t.Arn)).toEqual([{ 'Fn::GetAtt': [logicalIdOf(verifier.provider.onEventHandler), 'Arn'] }]);
   });
 });
