@@ -24,6 +24,7 @@ import { MonitorTrailResources } from './trail';
 import { synthesizerDeployingRoleArn } from '../private/deploying-role';
 import { createSecureKey } from '../private/secure-key';
 import { invalidProp, validateDays, validatePattern, validateSecretRotationInterval } from '../private/validate';
+import { DailyRotationCheck } from '../rotation-verification/daily-rotation-check';
 
 /** Which keys and secrets the monitor's event patterns match. */
 export enum MonitorScope {
@@ -176,6 +177,15 @@ export interface EncryptionMonitorProps {
    * @default Duration.days(1)
    */
   readonly rotationGracePeriod?: Duration;
+
+  /**
+   * Also check overdue rotation with the AWS Config managed rule
+   * `SECRETSMANAGER_SECRET_PERIODIC_ROTATION`. Only for accounts that record with AWS Config:
+   * `PutConfigRule` fails (NoAvailableConfigurationRecorderException) where no configuration
+   * recorder runs. The daily rotation check covers overdue rotation without it.
+   * @default false
+   */
+  readonly rotationOverdueConfigRule?: boolean;
 
   /**
    * Create a CloudWatch dashboard with the monitor's metrics and alarms.
@@ -357,6 +367,9 @@ export class EncryptionMonitor extends Construct {
 
     this.deliveryKey = this.createDeliveryKey();
     this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
+    // The daily rotation check's alarms (findings, and a heartbeat that stops) page like every
+    // other alarm of the stack; the check itself exists only where something is verified.
+    DailyRotationCheck.addAlarmAction(this, new cw_actions.SnsAction(this.alarmTopic));
     this.addSubscribers();
 
     if ((props.trail ?? MonitorTrail.createOncePerApp())._create) {
@@ -448,6 +461,7 @@ export class EncryptionMonitor extends Construct {
     if (options.rotationFunction) {
       this.addRotationFunction(options.rotationFunction);
     }
+    this.watchRotationSchedule(secret, options);
     if (this.rules.has('RotationFailures')) {
       return;
     }
@@ -460,14 +474,31 @@ export class EncryptionMonitor extends Construct {
       ],
     });
 
+  }
+
+  /**
+   * "Rotation overdue", proved without AWS Config: the stack's `DailyRotationCheck` runs the
+   * deploy-time checks every day and its alarms notify the topic. With
+   * `rotationOverdueConfigRule`, an AWS Config managed rule is added as well.
+   */
+  private watchRotationSchedule(secret: secretsmanager.ISecret, options: MonitorSecretOptions): void {
+    DailyRotationCheck.of(this).addSecret(secret, {
+      maxRotationInterval: options.rotationInterval,
+      rotationGracePeriod: this.props.rotationGracePeriod,
+    });
+    if (!this.props.rotationOverdueConfigRule || this.rules.has('RotationOverdue')) {
+      return;
+    }
     const grace = this.props.rotationGracePeriod?.toDays() ?? 1;
+    // No `Scope`: a tag scope on this periodic rule has been reported refused by PutConfigRule
+    // (InvalidParameterValueException). The rule judges every secret of the account; the event
+    // pattern keeps the monitored ones, by resourceId.
     const overdue = new config.ManagedRule(this, 'RotationOverdueCheck', {
       identifier: config.ManagedRuleIdentifiers.SECRETSMANAGER_SECRET_PERIODIC_ROTATION,
       inputParameters: { maxDaysSinceRotation: Lazy.number({ produce: () => Math.max(...this.rotationIntervalsDays) + grace }) },
-      ruleScope: config.RuleScope.fromTag(ROTATION_MONITOR_TAG, this.node.addr),
-      description: 'Secrets of an EncryptionMonitor not rotated within their interval plus the grace period',
+      description: 'Secrets not rotated within their interval plus the grace period (EncryptionMonitor)',
     });
-    this.addRuleAndAlarm('RotationOverdue', () => rotationOverduePattern(overdue.configRuleName), 'ENABLED', 1,
+    this.addRuleAndAlarm('RotationOverdue', () => rotationOverduePattern(overdue.configRuleName, this.selected(this.secretArns)), 'ENABLED', 1,
       'AWS Config found a monitored secret not rotated within its interval plus the grace period.');
   }
 
@@ -491,9 +522,12 @@ export class EncryptionMonitor extends Construct {
     return this.ruleMetric('RotationFailures', INVOCATIONS, options);
   }
 
-  /** AWS Config findings of monitored secrets not rotated in time. */
+  /**
+   * Keys and secrets the stack's daily rotation check found failing (not rotating, off
+   * schedule, or overdue), per run: `DailyRotationCheck.metricFindings`.
+   */
   public metricRotationOverdue(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.ruleMetric('RotationOverdue', INVOCATIONS, options);
+    return DailyRotationCheck.of(this).metricFindings(options);
   }
 
   private selected(arns: string[]): string[] | undefined {

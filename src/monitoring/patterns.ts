@@ -215,13 +215,18 @@ export function rotationFailurePattern(secrets: ResourceSelection): events.Event
   };
 }
 
-/** AWS Config finding a secret under `configRuleName` not rotated in time. */
-export function rotationOverduePattern(configRuleName: string): events.EventPattern {
+/**
+ * AWS Config finding a secret under `configRuleName` not rotated in time: one of
+ * `secretArns` (by the event's `resourceId`), or any secret when undefined.
+ */
+export function rotationOverduePattern(configRuleName: string, secretArns?: string[]): events.EventPattern {
   return {
     source: ['aws.config'],
     detailType: ['Config Rules Compliance Change'],
     detail: {
       configRuleName: [configRuleName],
+      resourceType: ['AWS::SecretsManager::Secret'],
+      ...(secretArns ? { resourceId: [...secretArns] } : {}),
       newEvaluationResult: { complianceType: ['NON_COMPLIANT'] },
     },
   };

@@ -358,7 +358,7 @@ describe('who is told', () => {
     }
     const alarms = Object.values<any>(Template.fromStack(s).findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.map(a => a.Properties.AlarmActions)).toEqual([[{ Ref: id(s, topic) }], [{ Ref: id(s, topic) }]]);
-    expect(Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('Nobody is told'))).toEqual([]);
+    expect(Annotations.fromStack(s).findInfo('*', Match.stringLikeRegexp('Nobody is told'))).toEqual([]);
   });
   test('addAlarmAction in a stack that verifies nothing makes no check (it would have nothing to check)', () => {
     const s = stack();
@@ -368,17 +368,17 @@ describe('who is told', () => {
     t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
 
-  test('synth warns while nobody asked for the alarms', () => {
+  test('synth notes (info, not a warning) while nobody asked for the alarms', () => {
     const s = stack();
     new RotationVerification(s, 'V', { keys: keys(s, 1) });
-    const warnings = Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('Nobody is told what the daily rotation check finds'));
+    const warnings = Annotations.fromStack(s).findInfo('*', Match.stringLikeRegexp('Nobody is told what the daily rotation check finds'));
     expect(warnings.map(w => w.id)).toEqual(['/Stack/KmsPatternsDailyRotationCheck']);
   });
-  test('synth warns when the alarms exist without actions; they then fail the action rules, as they should', () => {
+  test('synth notes when the alarms exist without actions; they then fail the action rules, as they should', () => {
     const s = stack();
     new RotationVerification(s, 'V', { keys: keys(s, 1) });
     void DailyRotationCheck.of(s).alarms;
-    expect(Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('Nobody is told'))).toHaveLength(1);
+    expect(Annotations.fromStack(s).findInfo('*', Match.stringLikeRegexp('Nobody is told'))).toHaveLength(1);
     expect(nagFindings(s).filter(f => f.ruleId.endsWith('CloudWatchAlarmAction')).map(f => f.resourcePath).sort()).toEqual([
       'Stack/KmsPatternsDailyRotationCheck/FindingsAlarm/Resource', 'Stack/KmsPatternsDailyRotationCheck/FindingsAlarm/Resource',
       'Stack/KmsPatternsDailyRotationCheck/HeartbeatAlarm/Resource', 'Stack/KmsPatternsDailyRotationCheck/HeartbeatAlarm/Resource',
@@ -391,7 +391,7 @@ describe('who is told', () => {
     for (const alarm of DailyRotationCheck.of(s).alarms) {
       alarm.addAlarmAction(new actions.SnsAction(topic));
     }
-    expect(Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('Nobody is told'))).toEqual([]);
+    expect(Annotations.fromStack(s).findInfo('*', Match.stringLikeRegexp('Nobody is told'))).toEqual([]);
     const alarms = Object.values<any>(Template.fromStack(s).findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.map(a => a.Properties.AlarmActions)).toEqual([[{ Ref: id(s, topic) }], [{ Ref: id(s, topic) }]]);
     expect(nagFindings(s).filter(f => f.resourcePath.includes(DailyRotationCheck.ID))).toEqual([]);
