@@ -97,6 +97,12 @@ function everyConstruct(): Synthesized[] {
     alias: 'shared/cross-account',
     viaServices: ['s3.us-east-1.amazonaws.com'],
     requiredEncryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::reports-bucket' },
+  });
+  // ReEncryptFrom cannot be combined with a required context (undocumented semantics).
+  new CrossAccountDecryptKey(stack, LONG_ID('ReEncrypt'), {
+    ...keyOptions,
+    consumerAccountIds: ['222222222222'],
+    alias: 'shared/re-encrypt',
     allowReEncryptFrom: true,
   });
   // Snapshot sharing excludes a required encryption context (EC2 and RDS set their own).
