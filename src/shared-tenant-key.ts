@@ -7,8 +7,12 @@ import { AssuranceOptions, SafeKeyOptions } from './key-options';
 import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, unionOf } from './private/actions';
 import { assureKey, monitorMetric } from './private/assurance';
+import { GuardedKey } from './private/guarded-key';
 import { createSecureKey } from './private/secure-key';
-import { DEFAULT_CONTEXT_KEY, grantUnderTenantContext, validateConditionKeySuffix, validateServiceExemptions } from './private/tenancy';
+import {
+  DEFAULT_CONTEXT_KEY, grantUnderTenantContext, routeTenantKeyGrant, unexemptedEncryptedResources,
+  validateConditionKeySuffix, validateServiceExemptions,
+} from './private/tenancy';
 import { RotationVerification } from './rotation-verification/rotation-verification';
 import { ServiceExemption } from './service-exemption';
 
@@ -56,7 +60,13 @@ export interface SharedTenantKeyProps extends SafeKeyOptions, AssuranceOptions {
  * shared.grantTenantAccess(tenantRole); // the role carries the tag tenantId=<tenant>
  */
 export class SharedTenantKey extends Construct {
-  /** The KMS key. */
+  /**
+   * The KMS key, safe to hand to any construct: its `grant*` methods (which aws-cdk-lib's
+   * S3, SQS and Secrets Manager grants call) grant like `grantTenantAccess`, bound to the
+   * grantee's own tenant tag, and refuse at synth what the key policy would deny (a service
+   * principal, a service without an exemption, administration, an IAM role or user of this
+   * app without the tenant tag).
+   */
   public readonly key: kms.IKey;
   /** The key's alias. */
   public readonly alias: kms.IAlias;
@@ -82,6 +92,8 @@ export class SharedTenantKey extends Construct {
   public readonly monitor?: EncryptionMonitor;
 
   private readonly serviceExemptions: ServiceExemption[];
+  /** Principals granted through `key`, whose tenant tag is checked at synth. */
+  private readonly taggedGrantees: iam.IPrincipal[] = [];
 
   constructor(scope: Construct, id: string, props: SharedTenantKeyProps) {
     super(scope, id);
@@ -103,10 +115,20 @@ export class SharedTenantKey extends Construct {
     made.policy.requirePrincipalTag(this.tenantTagKey);
     made.policy.requireEncryptionContext(this.encryptionContextKey, this.tenantContextVariable, exemptions);
 
-    this.key = made.key;
-    this.alias = made.alias;
     this.keyArn = made.key.keyArn;
     this.keyId = made.key.keyId;
+    this.key = new GuardedKey(made.key, (grantee, actions) => routeTenantKeyGrant(this, grantee, actions, {
+      inner: made.key,
+      keyArn: this.keyArn,
+      exemptions,
+      direct: (g, a) => {
+        this.taggedGrantees.push(g.grantPrincipal);
+        return this.grantTenant(g, a);
+      },
+      admit: p => this.taggedGrantees.push(p),
+    }), () => undefined);
+    this.node.addValidation({ validate: () => [...unexemptedEncryptedResources(this, made.key, exemptions), ...this.untaggedGrantees()] });
+    this.alias = made.alias;
     this.aliasName = made.alias.aliasName;
     ({ rotationVerification: this.rotationVerification, monitor: this.monitor } = assureKey(this, made.key, props));
   }
@@ -117,7 +139,12 @@ export class SharedTenantKey extends Construct {
    * The grantee must carry the tag `<tenantTagKey>=<its tenant>`.
    */
   public grantTenantAccess(grantee: iam.IGrantable): iam.Grant {
-    return grantUnderTenantContext(this, grantee, unionOf(ENCRYPT_ACTIONS, DECRYPT_ACTIONS), {
+    return this.grantTenant(grantee, unionOf(ENCRYPT_ACTIONS, DECRYPT_ACTIONS));
+  }
+
+  /** `actions` for the grantee's own tenant: the encryption context must equal its tenant tag. */
+  private grantTenant(grantee: iam.IGrantable, actions: string[]): iam.Grant {
+    return grantUnderTenantContext(this, grantee, actions, {
       keyArn: this.keyArn,
       contextKey: this.encryptionContextKey,
       contextValue: this.tenantContextVariable,
@@ -142,6 +169,26 @@ export class SharedTenantKey extends Construct {
   /** DisableKey, ScheduleKeyDeletion and PutKeyPolicy calls, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
   public metricKeyLifecycleEvents(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return monitorMetric(this, this.monitor, 'KeyLifecycleEvents', options);
+  }
+
+  /**
+   * IAM roles and users of this app granted through `key` without the tenant tag: the key
+   * policy denies every untagged caller. A role from outside the app (imported by ARN)
+   * cannot be checked; neither can a session tag.
+   */
+  private untaggedGrantees(): string[] {
+    return this.taggedGrantees.flatMap(p => {
+      const resource = p instanceof iam.Role || p instanceof iam.User ? p.node.defaultChild : undefined;
+      if (!(resource instanceof iam.CfnRole || resource instanceof iam.CfnUser)) {
+        return [];
+      }
+      const path = resource.node.scope!.node.path;
+      const tags = resource.tags.tagValues();
+      return tags[this.tenantTagKey] !== undefined ? [] : [
+        `${path} is granted the key through \`key\` but has no \`${this.tenantTagKey}\` tag, so DenyPrincipalsWithoutTenantTag refuses all its calls: `
+        + `tag it with its tenant (Tags.of(principal).add('${this.tenantTagKey}', '<tenant>'))`,
+      ];
+    });
   }
 
   /** The IAM policy variable resolving to the caller's tenant. */

@@ -122,6 +122,8 @@ function ref(name: string, template: CfnTemplate, where: string): string {
   const { type } = resource(template, name, where);
   if (type === 'AWS::KMS::Key') return keyIdFor(name);
   if (type === 'AWS::IAM::Role' || type === 'AWS::IAM::User') return nameOf(template, name);
+  // A secret's Ref is its ARN; the suffix stands in for the six random characters AWS adds.
+  if (type === 'AWS::SecretsManager::Secret') return `arn:${FAKE_ENV.partition}:secretsmanager:${FAKE_ENV.region}:${FAKE_ENV.account}:secret:${name}-AbCdEf`;
   throw new Error(`unsupported Ref to ${name} (${type}) at ${where}`);
 }
 
@@ -130,6 +132,9 @@ function getAtt(id: string, attr: string, template: CfnTemplate, where: string):
   if (type === 'AWS::KMS::Key' && attr === 'Arn') return keyArnFor(id);
   if (type === 'AWS::KMS::Key' && attr === 'KeyId') return keyIdFor(id);
   if ((type === 'AWS::IAM::Role' || type === 'AWS::IAM::User') && attr === 'Arn') return principalArnFor(template, id);
+  // Buckets and queues named after their logical id, as stand-ins for CloudFormation's generated names.
+  if (type === 'AWS::S3::Bucket' && attr === 'Arn') return `arn:${FAKE_ENV.partition}:s3:::${id.toLowerCase()}`;
+  if (type === 'AWS::SQS::Queue' && attr === 'Arn') return `arn:${FAKE_ENV.partition}:sqs:${FAKE_ENV.region}:${FAKE_ENV.account}:${id}`;
   throw new Error(`unsupported Fn::GetAtt ${id}.${attr} (${type}) at ${where}`);
 }
 
