@@ -188,7 +188,7 @@ export class CrossAccountDecryptKey extends Construct {
       grantTargetOf(this, grantee, 'consumers are admitted by `consumerAccountIds` or `consumerOrganizationId`, '
         + 'and granted in their own account with CrossAccountDecryptKey.grantConsumer(role, keyArn, options)');
       return made.key.grant(grantee, ...actions);
-    }, () => undefined);
+    });
     this.alias = made.alias;
     this.keyArn = made.key.keyArn;
     this.keyId = made.key.keyId;

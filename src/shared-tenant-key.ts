@@ -126,7 +126,7 @@ export class SharedTenantKey extends Construct {
         return this.grantTenant(g, a);
       },
       admit: p => this.taggedGrantees.push(p),
-    }), () => undefined);
+    }));
     this.node.addValidation({ validate: () => [...unexemptedEncryptedResources(this, made.key, exemptions), ...this.untaggedGrantees()] });
     this.alias = made.alias;
     this.aliasName = made.alias.aliasName;

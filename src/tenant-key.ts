@@ -8,7 +8,7 @@ import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, GENERATE_DATA_KEY_ACTIONS, unionOf } 
 import { assureKey, monitorMetric } from './private/assurance';
 import { GuardedKey } from './private/guarded-key';
 import { KeyPolicyBuilder, principalArnsOf } from './private/key-policy';
-import { createSecureKey } from './private/secure-key';
+import { claimAlias, createSecureKey } from './private/secure-key';
 import {
   DEFAULT_CONTEXT_KEY, grantUnderTenantContext, routeTenantKeyGrant, unexemptedEncryptedResources,
   validateConditionKeySuffix, validateServiceExemptions,
@@ -122,9 +122,12 @@ export class TenantKey extends Construct {
     this.tenantId = props.tenantId;
     this.encryptionContextKey = contextKey;
     this.serviceExemptions = exemptions;
+    const aliasName = `alias/${aliasPrefix}/${props.tenantId}`;
+    // A tenant has one key per alias: a second TenantKey for it is blamed on `tenantId`.
+    claimAlias(this, 'tenantId', props.tenantId, aliasName);
     const made = createSecureKey(this, {
       ...props,
-      aliasName: `alias/${aliasPrefix}/${props.tenantId}`,
+      aliasName,
       aliasSource: { prop: 'aliasPrefix', value: aliasPrefix },
       defaultDescription: `Customer-managed key of tenant ${props.tenantId} (${this.node.path})`,
       tags: { tenant: props.tenantId },
@@ -144,7 +147,7 @@ export class TenantKey extends Construct {
       exemptions,
       direct: (g, a) => this.grantTenant(g, a),
       admit: p => this.admit(p),
-    }), () => undefined);
+    }));
     this.node.addValidation({ validate: () => unexemptedEncryptedResources(this, made.key, exemptions) });
     this.alias = made.alias;
     this.aliasName = made.alias.aliasName;

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Dependable, IConstruct, IMixin, Node } from 'constructs';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, unionOf } from './actions';
+import { claimAlias } from './secure-key';
 import { invalidProp } from './validate';
 
 /**
@@ -24,8 +25,7 @@ export type KeyGrantHandler = (grantee: iam.IGrantable, actions: string[]) => ia
  * `grants` property that would bypass the handler).
  */
 export class GuardedKey implements kms.IKey {
-  constructor(private readonly inner: kms.Key, private readonly handler: KeyGrantHandler,
-    private readonly onAlias: (aliasName: string) => void) {
+  constructor(private readonly inner: kms.Key, private readonly handler: KeyGrantHandler) {
     // `x.node.addDependency(construct.key)` depends on the real key.
     Dependable.implement(this, { get dependencyRoots() { return [inner]; } });
   }
@@ -47,8 +47,10 @@ export class GuardedKey implements kms.IKey {
     this.inner.applyRemovalPolicy(policy);
   }
 
+  /** Adds an alias, refused when another key of the app has it in the same account and Region. */
   public addAlias(aliasName: string): kms.Alias {
-    this.onAlias(aliasName);
+    const full = aliasName.startsWith('alias/') || Token.isUnresolved(aliasName) ? aliasName : `alias/${aliasName}`;
+    claimAlias(this.inner.node.scope!, 'key.addAlias()', aliasName, full);
     return this.inner.addAlias(aliasName);
   }
 

@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { claimInApp } from './app-registry';
 import { KeyPolicyBuilder } from './key-policy';
 import { ReplicaKey } from './replica-key';
 import { MAX_ALIAS_LENGTH, invalidProp, validateDays } from './validate';
@@ -133,5 +134,27 @@ export function validateAliasName(scope: Construct, prop: string, value: string,
   }
   if (aliasName.length > MAX_ALIAS_LENGTH) {
     invalidProp(scope, prop, value, `must make an alias of at most ${MAX_ALIAS_LENGTH} characters including "alias/" ("${aliasName}" has ${aliasName.length})`);
+  }
+  claimAlias(scope, prop, value, aliasName);
+}
+
+/**
+ * Refuses an alias another key of the app already has in the same account and Region: KMS
+ * alias names are unique there ("CreateAlias", AWS KMS API Reference), so the second stack's deployment would fail. Keys in other
+ * Regions or accounts may share it (a multi-Region key's replicas do). Env-agnostic stacks
+ * count as one account and Region, the one they all deploy to.
+ */
+export function claimAlias(scope: Construct, prop: string, value: string, aliasName: string): void {
+  if (Token.isUnresolved(aliasName)) {
+    return;
+  }
+  const stack = Stack.of(scope);
+  const where = `${stack.account}/${stack.region}`;
+  const holder = claimInApp(scope, 'kms-alias', `${where}/${aliasName}`);
+  if (holder !== undefined) {
+    const env = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region) ? 'in the same (env-agnostic) account and Region'
+      : `in account ${stack.account}, Region ${stack.region}`;
+    invalidProp(scope, prop, value, `must make an alias no other key of the app has ${env}: "${aliasName}" is already the alias of ${holder}, `
+      + 'and KMS alias names are unique per account and Region');
   }
 }
