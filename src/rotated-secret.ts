@@ -9,7 +9,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AssuranceOptions } from './key-options';
 import { EncryptionMonitor } from './monitoring/encryption-monitor';
-import { monitorMetric } from './private/assurance';
+import { monitorMetric, resolveAssurance } from './private/assurance';
+import { recordFootprint } from './private/footprint';
 import { createSecureKey } from './private/secure-key';
 import {
   MAX_ALIAS_LENGTH, SECRET_ROTATION_INTERVAL, invalidProp, validatePattern, validateSecretRotationInterval,
@@ -141,6 +142,7 @@ export class RotatedSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: RotatedSecretProps = {}) {
     super(scope, id);
+    recordFootprint(this);
     if (props.rotationLambda && props.hostedRotation) {
       invalidProp(this, 'rotationLambda', 'and `hostedRotation` both given', 'must not be combined with `hostedRotation`: give exactly one rotation source');
     }
@@ -153,7 +155,8 @@ export class RotatedSecret extends Construct {
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > 2048) {
       invalidProp(this, 'description', `${props.description.slice(0, 20)}…`, `must be at most 2048 characters (it has ${props.description.length})`);
     }
-    if (props.verifyRotation === false && (props.verificationVpc || props.verificationVpcSubnets || props.verificationSecurityGroups)) {
+    const checks = resolveAssurance(this, props);
+    if (!checks.verifyRotation && (props.verificationVpc || props.verificationVpcSubnets || props.verificationSecurityGroups)) {
       invalidProp(this, 'verificationVpc', 'given with `verifyRotation: false`', 'places the rotation verification in a VPC, and there is none');
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -192,7 +195,7 @@ export class RotatedSecret extends Construct {
       rotateImmediatelyOnUpdate: props.rotateImmediatelyOnUpdate,
     });
 
-    if (props.verifyRotation ?? true) {
+    if (checks.verifyRotation) {
       const verification = new RotationVerification(this, 'RotationVerification', {
         maxSecretRotationInterval: interval,
         vpc: props.verificationVpc,
@@ -209,7 +212,7 @@ export class RotatedSecret extends Construct {
       this.rotationVerification = verification;
     }
 
-    if (props.monitoring ?? true) {
+    if (checks.monitoring) {
       this.monitor = EncryptionMonitor.of(this);
       this.monitor.monitorSecret(secret, { rotationFunction: props.rotationLambda, rotationInterval: interval });
       if (createdKey) {

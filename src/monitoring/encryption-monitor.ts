@@ -17,6 +17,7 @@ import {
   deniedKeyCallsPattern, estimatedPatternLength, keyLifecyclePattern, renderEventPattern, rotationFailurePattern,
   rotationOverduePattern,
 } from './patterns';
+import { recordFootprint } from '../private/footprint';
 import { createSecureKey } from '../private/secure-key';
 import { invalidProp, validateDays, validateSecretRotationInterval } from '../private/validate';
 
@@ -250,6 +251,7 @@ export class EncryptionMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptionMonitorProps = {}) {
     super(scope, EncryptionMonitor.idAfterCheckingDefault(scope, id));
+    recordFootprint(this);
     validateWholeNumber(this, 'deniedDecryptThreshold', props.deniedDecryptThreshold, 1, Number.MAX_SAFE_INTEGER);
     validateWholeNumber(this, 'deniedCallThreshold', props.deniedCallThreshold, 1, Number.MAX_SAFE_INTEGER);
     validateWholeNumber(this, 'evaluationPeriods', props.evaluationPeriods, 1, 100);

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { claimInApp } from './app-registry';
+import { recordFootprint } from './footprint';
 import { KeyPolicyBuilder } from './key-policy';
 import { ReplicaKey } from './replica-key';
 import { MAX_ALIAS_LENGTH, invalidProp, validateDays } from './validate';
@@ -41,6 +42,7 @@ export function createSecureKey(scope: Construct, props: SecureKeyProps): Secure
   validateDays(scope, 'rotationPeriod', props.rotationPeriod, ROTATION_DAYS.min, ROTATION_DAYS.max);
   validateDays(scope, 'pendingWindow', props.pendingWindow, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max);
   validateAliasName(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
+  recordFootprint(scope);
 
   const policy = new KeyPolicyBuilder(scope, {
     admins: props.admins,
@@ -98,6 +100,7 @@ export interface SecureReplicaKey {
 export function createSecureReplicaKey(scope: Construct, props: SecureReplicaKeyProps): SecureReplicaKey {
   validateDays(scope, 'pendingWindow', props.pendingWindow, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max);
   validateAliasName(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
+  recordFootprint(scope);
 
   const policy = new KeyPolicyBuilder(scope, {
     admins: props.admins,

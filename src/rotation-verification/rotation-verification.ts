@@ -9,6 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { VerifyRotationFunction } from './verify-rotation-function';
+import { recordFootprint } from '../private/footprint';
 import { ROTATION_DAYS, createSecureKey } from '../private/secure-key';
 import { SECRET_ROTATION_INTERVAL, invalidProp, validateSecretRotationInterval } from '../private/validate';
 
@@ -181,6 +182,7 @@ export class RotationVerification extends Construct {
 
   constructor(scope: Construct, id: string, props: RotationVerificationProps = {}) {
     super(scope, id);
+    recordFootprint(this);
     this.maxKeyRotationDays = validateKeyPeriod(this, 'maxKeyRotationPeriod', props.maxKeyRotationPeriod) ?? ROTATION_DAYS.default;
     this.maxSecretRotation = props.maxSecretRotationInterval ?? Duration.days(SECRET_ROTATION_INTERVAL.defaultDays);
     validateSecretRotationInterval(this, 'maxSecretRotationInterval', this.maxSecretRotation);
@@ -318,6 +320,7 @@ export class RotationVerificationProvider extends Construct {
 
   private constructor(scope: Construct, id: string, network: RotationVerificationNetwork) {
     super(scope, id);
+    recordFootprint(this);
     this.network = network;
     const stack = Stack.of(this);
     const role = new iam.Role(this, 'Role', {

@@ -212,6 +212,34 @@ describe.each(ALL_CONSTRUCTS)('%s opt-outs', (_name, make) => {
   });
 });
 
+describe.each(ALL_CONSTRUCTS)('%s app-wide defaults from context', (_name, make) => {
+  const appWith = (context: Record<string, unknown>) => new App({ context });
+
+  test.each([false, 'false'])('context %j for both checks: the stack holds only the construct\'s own resources', (value) => {
+    const stack = newStack(appWith({ 'cdk-kms-patterns:verifyRotation': value, 'cdk-kms-patterns:monitoring': value }));
+    const { construct, monitor } = make(stack);
+    expect(construct.rotationVerification).toBeUndefined();
+    expect(monitor).toBeUndefined();
+    expect(Object.keys(Template.fromStack(stack).toJSON().Resources).sort()).toEqual(logicalIdsUnder(construct).sort());
+  });
+
+  test('the construct\'s own option wins over the context', () => {
+    const stack = newStack(appWith({ 'cdk-kms-patterns:verifyRotation': false, 'cdk-kms-patterns:monitoring': false }));
+    const { construct, monitor } = make(stack, { verifyRotation: true, monitoring: true });
+    expect(construct.rotationVerification).toBeDefined();
+    expect(monitor).toBe(EncryptionMonitor.of(stack));
+  });
+
+  test.each([
+    ['cdk-kms-patterns:verifyRotation', 'verifyRotation', 'no', '"no"'],
+    ['cdk-kms-patterns:monitoring', 'monitoring', 0, '0'],
+  ])('fails when the context key %s is not a boolean', (contextKey, option, value, shown) => {
+    const stack = newStack(appWith({ [contextKey]: value }));
+    expect(() => make(stack)).toThrow(new Error(
+      `S/K: \`${contextKey}\` (the app-wide default of \`${option}\`, a context value) must be true or false, got ${shown}`));
+  });
+});
+
 /** The metric methods TenantKey, SharedTenantKey and CrossAccountDecryptKey share. */
 type KeyMetrics = Pick<TenantKey, 'metricDeniedDecrypts' | 'metricDeniedKeyCalls' | 'metricKeyLifecycleEvents'>;
 const asKey = (construct: Assured): KeyMetrics => construct as unknown as KeyMetrics;
