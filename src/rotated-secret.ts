@@ -11,6 +11,7 @@ import { AssuranceOptions } from './key-options';
 import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { monitorMetric, resolveAssurance } from './private/assurance';
 import { recordFootprint } from './private/footprint';
+import { hostedRotationSecretString } from './private/hosted-rotation';
 import { createSecureKey } from './private/secure-key';
 import {
   MAX_ALIAS_LENGTH, SECRET_ROTATION_INTERVAL, invalidProp, validatePattern, validateSecretRotationInterval,
@@ -56,8 +57,13 @@ export interface RotatedSecretProps extends AssuranceOptions {
   readonly rotateImmediatelyOnUpdate?: boolean;
 
   /**
-   * How to generate the initial secret value.
-   * @default - a 32-character password, as `secretsmanager.Secret` makes it
+   * How to generate the initial secret value. With `hostedRotation`, give a
+   * `secretStringTemplate` that names the database (`host`, `username`, and `dbname` for
+   * Oracle, as JSON): the hosted rotation function reads them from the secret. The
+   * construct adds `engine` (and `masterarn` for multi-user rotation) and generates
+   * `password`, as `rds.DatabaseSecret` does; without the template, synthesis fails and
+   * names the fields.
+   * @default - a 32-character password, as `secretsmanager.Secret` makes it; required with `hostedRotation`
    */
   readonly generateSecretString?: secretsmanager.SecretStringGenerator;
 
@@ -177,7 +183,9 @@ export class RotatedSecret extends Construct {
 
     const secret = new secretsmanager.Secret(this, 'Secret', {
       encryptionKey: this.encryptionKey,
-      generateSecretString: props.generateSecretString,
+      // A hosted rotation's template may leave out the key: the password is always "password" (shaped below).
+      generateSecretString: props.hostedRotation && props.generateSecretString?.secretStringTemplate !== undefined
+        ? { generateStringKey: 'password', ...props.generateSecretString } : props.generateSecretString,
       secretName: props.secretName,
       description: props.description,
       removalPolicy,
@@ -194,6 +202,9 @@ export class RotatedSecret extends Construct {
       automaticallyAfter: interval,
       rotateImmediatelyOnUpdate: props.rotateImmediatelyOnUpdate,
     });
+    if (props.hostedRotation) {
+      shapeForHostedRotation(this, secret, this.rotationSchedule, props.generateSecretString);
+    }
 
     if (checks.verifyRotation) {
       const verification = new RotationVerification(this, 'RotationVerification', {
@@ -288,4 +299,22 @@ function aliasFor(scope: Construct): string {
   }
   const hash = createHash('sha256').update(path).digest('hex').slice(0, 8);
   return `${prefix}${sanitized.slice(0, maxBody - hash.length - 1)}-${hash}`;
+}
+
+/**
+ * Gives a hosted-rotation secret the JSON its rotation function reads. The rotation type
+ * (and the master secret of a multi-user rotation) is read from the schedule's L1, where
+ * `HostedRotation` puts it, then the secret's generator is set on its L1.
+ */
+function shapeForHostedRotation(scope: Construct, secret: secretsmanager.Secret, schedule: secretsmanager.RotationSchedule,
+  given: secretsmanager.SecretStringGenerator | undefined): void {
+  const hosted = (schedule.node.defaultChild as secretsmanager.CfnRotationSchedule).hostedRotationLambda as
+    secretsmanager.CfnRotationSchedule.HostedRotationLambdaProperty | undefined;
+  if (!hosted || Token.isUnresolved(hosted.rotationType)) {
+    return;
+  }
+  const shaped = hostedRotationSecretString(scope, hosted.rotationType, hosted.masterSecretArn, given);
+  if (shaped) {
+    (secret.node.defaultChild as secretsmanager.CfnSecret).generateSecretString = shaped;
+  }
 }

@@ -10,6 +10,7 @@ import {
   RotationVerification, SharedTenantKey, TenantKey,
 } from '../../src';
 import { RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
+import { DB_CONNECTION } from '../helpers/db-connection';
 import { logicalIdOf, logicalIdsUnder, ownKeyLogicalId } from '../helpers/own-key';
 
 // The wiring of `assureKey` (src/private/assurance.ts) and of RotatedSecret's own: every key and
@@ -65,7 +66,7 @@ const rotatedSecret: Make = (stack, options) => {
   if (rotationPeriod) {
     throw new Error('RotatedSecret has no rotationPeriod');
   }
-  const c = new RotatedSecret(stack, 'K', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), ...assurance });
+  const c = new RotatedSecret(stack, 'K', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION, ...assurance });
   return { construct: c, monitor: c.monitor };
 };
 
@@ -392,7 +393,7 @@ describe('MultiRegionKeySet across Regions', () => {
 describe('RotatedSecret monitoring', () => {
   test('the RotationFailures rule lists the secret; the monitor watches the key the construct made', () => {
     const stack = newStack();
-    const secret = new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    const secret = new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
     const template = Template.fromStack(stack);
     const secretId = logicalIdOf(secret.secret);
     expect(ruleOf(template, secret.monitor!, 'RotationFailures').props.EventPattern.detail.additionalEventData).toEqual({ SecretId: [{ Ref: secretId }] });
@@ -412,7 +413,7 @@ describe('RotatedSecret monitoring', () => {
     ['7 days', Duration.days(7), 8],
   ])('a rotationInterval of %s allows that, rounded up to whole days, plus a day of grace before it is overdue', (_name, rotationInterval, days) => {
     const stack = newStack();
-    new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), rotationInterval });
+    new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION, rotationInterval });
     const rules = Object.values(Template.fromStack(stack).findResources('AWS::Config::ConfigRule'));
     expect(rules.map(r => r.Properties.InputParameters)).toEqual([{ maxDaysSinceRotation: days }]);
   });
@@ -435,7 +436,7 @@ describe('RotatedSecret monitoring', () => {
   test('a given encryptionKey is neither verified nor monitored by the construct; the secret is', () => {
     const stack = newStack();
     const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
-    const secret = new RotatedSecret(stack, 'Db', { encryptionKey: key, hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    const secret = new RotatedSecret(stack, 'Db', { encryptionKey: key, hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
     const template = Template.fromStack(stack);
     const { resource } = verificationOf(template, secret);
     expect(resource.Properties.Keys).toEqual([]);

@@ -7,6 +7,7 @@ import { IConstruct } from 'constructs';
 import { kmsStar } from './fixture';
 import { CrossAccountDecryptKey, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
 import { RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
+import { DB_CONNECTION } from '../helpers/db-connection';
 import { RegionalTemplate, localizeTemplate, regionalKeyArnFor, regionalTemplates, resolvedRegionalKeyPolicy } from '../helpers/multi-region';
 import { CfnTemplate, FAKE_ENV, keyArnFor, principalArnFor, resolveIntrinsics, resolvedIdentityPolicies } from '../helpers/resolve-template';
 import { KmsDecision, KmsRequest, expectKms } from '../helpers/simulate';
@@ -199,7 +200,7 @@ const CONSTRUCTS: Array<[string, () => Built]> = [
   }],
   ['RotatedSecret (the key it creates)', () => {
     const stack = envStack();
-    const rotated = new RotatedSecret(stack, 'Secret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    const rotated = new RotatedSecret(stack, 'Secret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
     return { stack, key: rotated.encryptionKey, secret: rotated.secret };
   }],
 ];
@@ -282,9 +283,9 @@ describe('the verification is scoped to exactly the verified keys and secrets', 
   const stack = envStack();
   const verified = new TenantKey(stack, 'Verified', { tenantId: 'tenant-a' });
   const unverified = new TenantKey(stack, 'Unverified', { tenantId: 'tenant-b', verifyRotation: false });
-  const verifiedSecret = new RotatedSecret(stack, 'VerifiedSecret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+  const verifiedSecret = new RotatedSecret(stack, 'VerifiedSecret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
   const unverifiedSecret = new RotatedSecret(stack, 'UnverifiedSecret', {
-    hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), verifyRotation: false,
+    hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION, verifyRotation: false,
   });
   const verifier = new Verifier(stack);
 
