@@ -14,7 +14,7 @@ import { recordFootprint } from './private/footprint';
 import { hostedRotationSecretString } from './private/hosted-rotation';
 import { createSecureKey } from './private/secure-key';
 import {
-  MAX_ALIAS_LENGTH, SECRET_ROTATION_INTERVAL, invalidProp, validatePattern, validateSecretRotationInterval,
+  MAX_ALIAS_LENGTH, SECRET_ROTATION_INTERVAL, invalidCombination, invalidProp, validatePattern, validateSecretRotationInterval,
 } from './private/validate';
 import { RotationVerification } from './rotation-verification/rotation-verification';
 
@@ -150,10 +150,11 @@ export class RotatedSecret extends Construct {
     super(scope, id);
     recordFootprint(this);
     if (props.rotationLambda && props.hostedRotation) {
-      invalidProp(this, 'rotationLambda', 'and `hostedRotation` both given', 'must not be combined with `hostedRotation`: give exactly one rotation source');
+      invalidCombination(this, '`rotationLambda` and `hostedRotation` are both given: give exactly one, your rotation function or a hosted one');
     }
     if (!props.rotationLambda && !props.hostedRotation) {
-      invalidProp(this, 'rotationLambda', 'neither it nor `hostedRotation`', 'or `hostedRotation` is required: a RotatedSecret always rotates; give exactly one rotation source');
+      invalidCombination(this, 'neither `rotationLambda` nor `hostedRotation` is given: a RotatedSecret always rotates, so give exactly one, '
+        + 'your rotation function or a hosted one (e.g. `secretsmanager.HostedRotation.postgreSqlSingleUser()`)');
     }
     const interval = props.rotationInterval ?? Duration.days(SECRET_ROTATION_INTERVAL.defaultDays);
     validateSecretRotationInterval(this, 'rotationInterval', interval);
@@ -163,7 +164,8 @@ export class RotatedSecret extends Construct {
     }
     const checks = resolveAssurance(this, props);
     if (!checks.verifyRotation && (props.verificationVpc || props.verificationVpcSubnets || props.verificationSecurityGroups)) {
-      invalidProp(this, 'verificationVpc', 'given with `verifyRotation: false`', 'places the rotation verification in a VPC, and there is none');
+      invalidCombination(this, '`verificationVpc`, `verificationVpcSubnets` and `verificationSecurityGroups` place the rotation verification, '
+        + 'and `verifyRotation` is false (on the construct or app-wide) so there is none: remove them, or turn the verification on');
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 

@@ -250,9 +250,10 @@ describe('validation', () => {
   const hosted = secretsmanager.HostedRotation.postgreSqlSingleUser();
   test.each<[string, (s: Stack) => Partial<RotatedSecretProps>, string]>([
     ['both rotation sources are given', s => ({ rotationLambda: rotationFn(s), hostedRotation: hosted, generateSecretString: DB_CONNECTION }),
-      'Stack/Db: `rotationLambda` must not be combined with `hostedRotation`: give exactly one rotation source, got "and `hostedRotation` both given"'],
+      'Stack/Db: `rotationLambda` and `hostedRotation` are both given: give exactly one, your rotation function or a hosted one'],
     ['no rotation source is given', () => ({}),
-      'Stack/Db: `rotationLambda` or `hostedRotation` is required: a RotatedSecret always rotates; give exactly one rotation source, got "neither it nor `hostedRotation`"'],
+      'Stack/Db: neither `rotationLambda` nor `hostedRotation` is given: a RotatedSecret always rotates, so give exactly one, '
+      + 'your rotation function or a hosted one (e.g. `secretsmanager.HostedRotation.postgreSqlSingleUser()`)'],
     ['rotationInterval is under 4 hours', () => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, rotationInterval: Duration.hours(3) }),
       'Stack/Db: `rotationInterval` must be a whole number of hours between 4 hours and 1000 days, got "3 hours"'],
     ['rotationInterval is over 1000 days', () => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, rotationInterval: Duration.days(1001) }),
@@ -266,7 +267,8 @@ describe('validation', () => {
     ['description is too long', () => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, description: 'd'.repeat(2049) }),
       'Stack/Db: `description` must be at most 2048 characters (it has 2049), got "dddddddddddddddddddd…"'],
     ['verificationVpc is given without a verification', s => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, verifyRotation: false, verificationVpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] }) }),
-      'Stack/Db: `verificationVpc` places the rotation verification in a VPC, and there is none, got "given with `verifyRotation: false`"'],
+      'Stack/Db: `verificationVpc`, `verificationVpcSubnets` and `verificationSecurityGroups` place the rotation verification, '
+      + 'and `verifyRotation` is false (on the construct or app-wide) so there is none: remove them, or turn the verification on'],
   ])('fails when %s', (_name, props, message) => {
     const s = stack();
     expect(() => new RotatedSecret(s, 'Db', props(s))).toThrow(message);

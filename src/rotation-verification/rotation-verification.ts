@@ -296,9 +296,13 @@ export class RotationVerificationProvider extends Construct {
     const have = existing.network;
     if (given && (network.vpc !== have.vpc || network.vpcSubnets !== have.vpcSubnets
       || !sameElements(network.securityGroups, have.securityGroups))) {
-      invalidProp(scope, 'vpc', have.vpc ? `different from ${have.vpc.node.path}` : 'given after the stack\'s provider was made without one',
-        'must be the network every RotationVerification of the stack shares (one provider per stack, '
-        + 'made by the first verification): give the same `vpc`, `vpcSubnets` and `securityGroups`, or none');
+      const got = network.vpc ? network.vpc.node.path : 'no vpc';
+      if (!have.vpc) {
+        invalidProp(scope, 'vpc', got, 'came after the stack\'s rotation-verification provider was made outside a VPC (by the first '
+          + 'construct that verifies rotation): call RotationVerification.useNetwork(stack, { vpc }) before creating any key or secret construct of the stack');
+      }
+      invalidProp(scope, 'vpc', got, `must match the network the stack's rotation-verification provider already runs in (\`vpc\` ${have.vpc.node.path}): `
+        + 'one provider serves every verification of the stack, so give the same `vpc`, `vpcSubnets` and `securityGroups`, or none');
     }
     return existing;
   }

@@ -555,12 +555,22 @@ describe('RotationVerification.useNetwork', () => {
     expect(RotationVerificationProvider.of(stack).network.vpc).toBe(stack.node.findChild('Vpc'));
   });
 
+  test('fails when a later verification asks for another VPC than the provider runs in, naming both', () => {
+    const stack = newStack();
+    RotationVerification.useNetwork(stack, { vpc: importedVpc(stack) });
+    new TenantKey(stack, 'K', { tenantId: 'acme' });
+    const other = ec2.Vpc.fromVpcAttributes(stack, 'OtherVpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-c'] });
+    expect(() => new RotationVerification(stack, 'Later', { vpc: other })).toThrow(new Error(
+      'S/Later: `vpc` must match the network the stack\'s rotation-verification provider already runs in (`vpc` S/Vpc): one provider '
+      + 'serves every verification of the stack, so give the same `vpc`, `vpcSubnets` and `securityGroups`, or none, got "S/OtherVpc"'));
+  });
+
   test('fails after a construct made the provider without a VPC', () => {
     const stack = newStack();
     new TenantKey(stack, 'K', { tenantId: 'acme' });
     expect(() => RotationVerification.useNetwork(stack, { vpc: importedVpc(stack) })).toThrow(new Error(
-      'S: `vpc` must be the network every RotationVerification of the stack shares (one provider per stack, made by the first '
-      + 'verification): give the same `vpc`, `vpcSubnets` and `securityGroups`, or none, got "given after the stack\'s provider was made without one"'));
+      'S: `vpc` came after the stack\'s rotation-verification provider was made outside a VPC (by the first construct that verifies '
+      + 'rotation): call RotationVerification.useNetwork(stack, { vpc }) before creating any key or secret construct of the stack, got "S/Vpc"'));
   });
 
   test('fails when vpcSubnets come without a vpc, naming vpcSubnets', () => {
