@@ -72,7 +72,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
-// What ships in the npm package is lib/ and the jsii assembly, not the dev tooling.
+// What ships in the npm package is lib/, the jsii assembly and src/, not the dev tooling.
+// src/ ships because lib/*.js carry inline source maps (jsii's tsconfig: inlineSourceMap,
+// inlineSources) whose sources are ../src/*.ts: with the files present, a stack trace under
+// `node --enable-source-maps` points at a file that exists, at the TypeScript line.
+project.addPackageIgnore('!/src/');
 for (const dir of ['/.venv/', '/.tmp/', '/integ/', '/examples/', '/scripts/', '/bench/', '/docs/', '/cdk.out/', '/.ci/']) {
   project.addPackageIgnore(dir);
 }
