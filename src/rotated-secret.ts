@@ -121,6 +121,7 @@ export interface RotatedSecretProps extends AssuranceOptions {
  * @example
  * const secret = new RotatedSecret(this, 'DbPassword', {
  *   hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(),
+ *   generateSecretString: { secretStringTemplate: JSON.stringify({ host: 'db.example.internal', username: 'app' }) },
  *   rotationInterval: Duration.days(7),
  * });
  * secret.grantRead(appRole);
