@@ -66,7 +66,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // npm releases carry a provenance statement (publib, GitHub OIDC).
   npmProvenance: true,
 
-  gitignore: ['.venv/', 'cdk.out/', '*.d.ts.map', '.tmp/'],
+  gitignore: ['.venv', 'cdk.out/', '*.d.ts.map', '.tmp/'],
   tsconfigDev: {
     include: ['../integ/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'],
     compilerOptions: {},

@@ -9,6 +9,7 @@ import { assureKey, monitorMetric } from './private/assurance';
 import {
   ACCOUNT_ID_PATTERN, ORGANIZATION_ID_PATTERN, consumerActions, consumerConditions, validateConsumerAccess, validateKeyArn,
 } from './private/cross-account';
+import { GuardedKey, grantTargetOf } from './private/guarded-key';
 import { createSecureKey } from './private/secure-key';
 import { invalidProp, validatePattern, validateUnique } from './private/validate';
 import { RotationVerification } from './rotation-verification/rotation-verification';
@@ -130,7 +131,12 @@ export class CrossAccountDecryptKey extends Construct {
     });
   }
 
-  /** The KMS key. */
+  /**
+   * The KMS key, safe to hand to any construct: grants on it to principals of the key's own
+   * account work as on any key; a grant to a principal of another account is refused at
+   * synth (consumers are admitted by the key policy, through `consumerAccountIds` or
+   * `consumerOrganizationId`, and granted in their own account with `grantConsumer`).
+   */
   public readonly key: kms.IKey;
   /** The key's alias. */
   public readonly alias: kms.IAlias;
@@ -183,7 +189,11 @@ export class CrossAccountDecryptKey extends Construct {
       made.policy.allowCrossAccountSnapshotSharing(consumers);
     }
 
-    this.key = made.key;
+    this.key = new GuardedKey(made.key, (grantee, actions) => {
+      grantTargetOf(this, grantee, 'consumers are admitted by `consumerAccountIds` or `consumerOrganizationId`, '
+        + 'and granted in their own account with CrossAccountDecryptKey.grantConsumer(role, keyArn, options)');
+      return made.key.grant(grantee, ...actions);
+    });
     this.alias = made.alias;
     this.keyArn = made.key.keyArn;
     this.keyId = made.key.keyId;

@@ -133,7 +133,10 @@ export interface AssuranceOptions {
    * (Lambda functions outside a VPC: the Control Tower control CT.LAMBDA.PR.3 flags them).
    * To run the provider in a VPC, call `RotationVerification.useNetwork(stack, { vpc })`
    * before the constructs.
-   * @default true
+   *
+   * The app-wide default is the context key `cdk-kms-patterns:verifyRotation` (`true` or
+   * `false`, in cdk.json or with `cdk synth -c`).
+   * @default - the context key `cdk-kms-patterns:verifyRotation`, else true
    */
   readonly verifyRotation?: boolean;
 
@@ -148,7 +151,10 @@ export interface AssuranceOptions {
    * Tower). Without a trail EventBridge receives no CloudTrail events and the alarms stay
    * silent: then create `new EncryptionMonitor(stack, 'EncryptionMonitor')`, which creates
    * one trail per app, before the constructs.
-   * @default true
+   *
+   * The app-wide default is the context key `cdk-kms-patterns:monitoring` (`true` or
+   * `false`, in cdk.json or with `cdk synth -c`).
+   * @default - the context key `cdk-kms-patterns:monitoring`, else true
    */
   readonly monitoring?: boolean;
 }

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { AssuranceOptions, SafeKeyOptions } from './key-options';
 import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, unionOf } from './private/actions';
-import { assureKey } from './private/assurance';
+import { assureKey, resolveAssurance } from './private/assurance';
 import { createSecureKey, createSecureReplicaKey } from './private/secure-key';
 import {
   REGION_PATTERN, invalidProp, validateNotEmpty, validatePattern, validateResolved, validateUnique,
@@ -119,7 +119,7 @@ export class MultiRegionKeySet extends Construct {
         defaultDescription: `Replica in ${region} of the multi-Region key ${this.node.path} (primary in ${this.primaryRegion})`,
       });
       this.replicas.set(region, { stack, key: replica.key });
-      if (props.monitoring ?? true) {
+      if (resolveAssurance(this, props).monitoring) {
         // EventBridge rules are regional: each replica is watched by its own stack's monitor.
         const monitor = EncryptionMonitor.of(stack);
         monitor.monitorKey(replica.key, this.aliasName);

@@ -9,10 +9,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AssuranceOptions } from './key-options';
 import { EncryptionMonitor } from './monitoring/encryption-monitor';
-import { monitorMetric } from './private/assurance';
+import { monitorMetric, resolveAssurance } from './private/assurance';
+import { recordFootprint } from './private/footprint';
+import { hostedRotationSecretString } from './private/hosted-rotation';
 import { createSecureKey } from './private/secure-key';
 import {
-  MAX_ALIAS_LENGTH, SECRET_ROTATION_INTERVAL, invalidProp, validatePattern, validateSecretRotationInterval,
+  MAX_ALIAS_LENGTH, SECRET_ROTATION_INTERVAL, invalidCombination, invalidProp, validatePattern, validateSecretRotationInterval,
 } from './private/validate';
 import { RotationVerification } from './rotation-verification/rotation-verification';
 
@@ -57,8 +59,13 @@ export interface RotatedSecretProps extends AssuranceOptions {
   readonly rotateImmediatelyOnUpdate?: boolean;
 
   /**
-   * How to generate the initial secret value.
-   * @default - a 32-character password, as `secretsmanager.Secret` makes it
+   * How to generate the initial secret value. With `hostedRotation`, give a
+   * `secretStringTemplate` that names the database (`host`, `username`, and `dbname` for
+   * Oracle, as JSON): the hosted rotation function reads them from the secret. The
+   * construct adds `engine` (and `masterarn` for multi-user rotation) and generates
+   * `password`, as `rds.DatabaseSecret` does; without the template, synthesis fails and
+   * names the fields.
+   * @default - a 32-character password, as `secretsmanager.Secret` makes it; required with `hostedRotation`
    */
   readonly generateSecretString?: secretsmanager.SecretStringGenerator;
 
@@ -116,6 +123,7 @@ export interface RotatedSecretProps extends AssuranceOptions {
  * @example
  * const secret = new RotatedSecret(this, 'DbPassword', {
  *   hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(),
+ *   generateSecretString: { secretStringTemplate: JSON.stringify({ host: 'db.example.internal', username: 'app' }) },
  *   rotationInterval: Duration.days(7),
  * });
  * secret.grantRead(appRole);
@@ -143,11 +151,13 @@ export class RotatedSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: RotatedSecretProps = {}) {
     super(scope, id);
+    recordFootprint(this);
     if (props.rotationLambda && props.hostedRotation) {
-      invalidProp(this, 'rotationLambda', 'and `hostedRotation` both given', 'must not be combined with `hostedRotation`: give exactly one rotation source');
+      invalidCombination(this, '`rotationLambda` and `hostedRotation` are both given: give exactly one, your rotation function or a hosted one');
     }
     if (!props.rotationLambda && !props.hostedRotation) {
-      invalidProp(this, 'rotationLambda', 'neither it nor `hostedRotation`', 'or `hostedRotation` is required: a RotatedSecret always rotates; give exactly one rotation source');
+      invalidCombination(this, 'neither `rotationLambda` nor `hostedRotation` is given: a RotatedSecret always rotates, so give exactly one, '
+        + 'your rotation function or a hosted one (e.g. `secretsmanager.HostedRotation.postgreSqlSingleUser()`)');
     }
     const interval = props.rotationInterval ?? Duration.days(SECRET_ROTATION_INTERVAL.defaultDays);
     validateSecretRotationInterval(this, 'rotationInterval', interval);
@@ -155,8 +165,10 @@ export class RotatedSecret extends Construct {
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > 2048) {
       invalidProp(this, 'description', `${props.description.slice(0, 20)}…`, `must be at most 2048 characters (it has ${props.description.length})`);
     }
-    if (props.verifyRotation === false && (props.verificationVpc || props.verificationVpcSubnets || props.verificationSecurityGroups)) {
-      invalidProp(this, 'verificationVpc', 'given with `verifyRotation: false`', 'places the rotation verification in a VPC, and there is none');
+    const checks = resolveAssurance(this, props);
+    if (!checks.verifyRotation && (props.verificationVpc || props.verificationVpcSubnets || props.verificationSecurityGroups)) {
+      invalidCombination(this, '`verificationVpc`, `verificationVpcSubnets` and `verificationSecurityGroups` place the rotation verification, '
+        + 'and `verifyRotation` is false (on the construct or app-wide) so there is none: remove them, or turn the verification on');
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
@@ -176,7 +188,9 @@ export class RotatedSecret extends Construct {
 
     const secret = new secretsmanager.Secret(this, 'Secret', {
       encryptionKey: this.encryptionKey,
-      generateSecretString: props.generateSecretString,
+      // A hosted rotation's template may leave out the key: the password is always "password" (shaped below).
+      generateSecretString: props.hostedRotation && props.generateSecretString?.secretStringTemplate !== undefined
+        ? { generateStringKey: 'password', ...props.generateSecretString } : props.generateSecretString,
       secretName: props.secretName,
       description: props.description,
       removalPolicy,
@@ -193,8 +207,11 @@ export class RotatedSecret extends Construct {
       automaticallyAfter: interval,
       rotateImmediatelyOnUpdate: props.rotateImmediatelyOnUpdate,
     });
+    if (props.hostedRotation) {
+      shapeForHostedRotation(this, secret, this.rotationSchedule, props.generateSecretString);
+    }
 
-    if (props.verifyRotation ?? true) {
+    if (checks.verifyRotation) {
       const verification = new RotationVerification(this, 'RotationVerification', {
         maxSecretRotationInterval: interval,
         vpc: props.verificationVpc,
@@ -211,7 +228,7 @@ export class RotatedSecret extends Construct {
       this.rotationVerification = verification;
     }
 
-    if (props.monitoring ?? true) {
+    if (checks.monitoring) {
       this.monitor = EncryptionMonitor.of(this);
       this.monitor.monitorSecret(secret, { rotationFunction: props.rotationLambda, rotationInterval: interval });
       if (createdKey) {
@@ -287,4 +304,22 @@ function aliasFor(scope: Construct): string {
   }
   const hash = createHash('sha256').update(path).digest('hex').slice(0, 8);
   return `${prefix}${sanitized.slice(0, maxBody - hash.length - 1)}-${hash}`;
+}
+
+/**
+ * Gives a hosted-rotation secret the JSON its rotation function reads. The rotation type
+ * (and the master secret of a multi-user rotation) is read from the schedule's L1, where
+ * `HostedRotation` puts it, then the secret's generator is set on its L1.
+ */
+function shapeForHostedRotation(scope: Construct, secret: secretsmanager.Secret, schedule: secretsmanager.RotationSchedule,
+  given: secretsmanager.SecretStringGenerator | undefined): void {
+  const hosted = (schedule.node.defaultChild as secretsmanager.CfnRotationSchedule).hostedRotationLambda as
+    secretsmanager.CfnRotationSchedule.HostedRotationLambdaProperty | undefined;
+  if (!hosted || Token.isUnresolved(hosted.rotationType)) {
+    return;
+  }
+  const shaped = hostedRotationSecretString(scope, hosted.rotationType, hosted.masterSecretArn, given);
+  if (shaped) {
+    (secret.node.defaultChild as secretsmanager.CfnSecret).generateSecretString = shaped;
+  }
 }

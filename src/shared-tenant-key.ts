@@ -7,9 +7,10 @@ import { AssuranceOptions, SafeKeyOptions } from './key-options';
 import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, unionOf } from './private/actions';
 import { assureKey, monitorMetric } from './private/assurance';
+import { GuardedKey } from './private/guarded-key';
 import { createSecureKey } from './private/secure-key';
 import {
-  DEFAULT_CONTEXT_KEY, ENCRYPTION_SDK_PUBLIC_KEY, grantUnderTenantContext,
+  DEFAULT_CONTEXT_KEY, ENCRYPTION_SDK_PUBLIC_KEY, grantUnderTenantContext, routeTenantKeyGrant, unexemptedEncryptedResources,
   validateAllowedContextKeys, validateConditionKeySuffix, validateServiceExemptions, validateTenantPrincipalPath,
 } from './private/tenancy';
 import { RotationVerification } from './rotation-verification/rotation-verification';
@@ -90,7 +91,13 @@ export interface SharedTenantKeyProps extends SafeKeyOptions, AssuranceOptions {
  * shared.grantTenantAccess(tenantRole); // the role carries the tag tenantId=<tenant>
  */
 export class SharedTenantKey extends Construct {
-  /** The KMS key. */
+  /**
+   * The KMS key, safe to hand to any construct: its `grant*` methods (which aws-cdk-lib's
+   * S3, SQS and Secrets Manager grants call) grant like `grantTenantAccess`, bound to the
+   * grantee's own tenant tag, and refuse at synth what the key policy would deny (a service
+   * principal, a service without an exemption, administration, an IAM role or user of this
+   * app without the tenant tag).
+   */
   public readonly key: kms.IKey;
   /** The key's alias. */
   public readonly alias: kms.IAlias;
@@ -116,6 +123,8 @@ export class SharedTenantKey extends Construct {
   public readonly monitor?: EncryptionMonitor;
 
   private readonly serviceExemptions: ServiceExemption[];
+  /** Principals granted through `key`, whose tenant tag is checked at synth. */
+  private readonly taggedGrantees: iam.IPrincipal[] = [];
 
   constructor(scope: Construct, id: string, props: SharedTenantKeyProps) {
     super(scope, id);
@@ -145,10 +154,21 @@ export class SharedTenantKey extends Construct {
     made.policy.requireEncryptionContextKeysIn(allowedKeys, exemptions);
     made.policy.denyReEncrypt();
 
-    this.key = made.key;
-    this.alias = made.alias;
     this.keyArn = made.key.keyArn;
     this.keyId = made.key.keyId;
+    this.key = new GuardedKey(made.key, (grantee, actions) => routeTenantKeyGrant(this, grantee, actions, {
+      inner: made.key,
+      keyArn: this.keyArn,
+      exemptions,
+      contextValue: this.tenantContextVariable,
+      direct: (g, a) => {
+        this.taggedGrantees.push(g.grantPrincipal);
+        return this.grantTenant(g, a);
+      },
+      admit: p => this.taggedGrantees.push(p),
+    }));
+    this.node.addValidation({ validate: () => [...unexemptedEncryptedResources(this, made.key, exemptions), ...this.untaggedGrantees()] });
+    this.alias = made.alias;
     this.aliasName = made.alias.aliasName;
     ({ rotationVerification: this.rotationVerification, monitor: this.monitor } = assureKey(this, made.key, props, made.alias.aliasName));
   }
@@ -160,7 +180,15 @@ export class SharedTenantKey extends Construct {
    * the key policy denies it.
    */
   public grantTenantAccess(grantee: iam.IGrantable): iam.Grant {
-    const actions = unionOf(ENCRYPT_ACTIONS, DECRYPT_ACTIONS).filter(a => !a.startsWith('kms:ReEncrypt'));
+    return this.grantTenant(grantee, unionOf(ENCRYPT_ACTIONS, DECRYPT_ACTIONS));
+  }
+
+  /**
+   * `actions` for the grantee's own tenant: the encryption context must equal its tenant
+   * tag. Never `kms:ReEncrypt*`, which the key policy denies (DenyReEncrypt).
+   */
+  private grantTenant(grantee: iam.IGrantable, requested: string[]): iam.Grant {
+    const actions = requested.filter(a => !a.startsWith('kms:ReEncrypt'));
     return grantUnderTenantContext(this, grantee, actions, {
       keyArn: this.keyArn,
       contextKey: this.encryptionContextKey,
@@ -186,6 +214,26 @@ export class SharedTenantKey extends Construct {
   /** DisableKey, ScheduleKeyDeletion and PutKeyPolicy calls, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
   public metricKeyLifecycleEvents(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return monitorMetric(this, this.monitor, 'KeyLifecycleEvents', options);
+  }
+
+  /**
+   * IAM roles and users of this app granted through `key` without the tenant tag: the key
+   * policy denies every untagged caller. A role from outside the app (imported by ARN)
+   * cannot be checked; neither can a session tag.
+   */
+  private untaggedGrantees(): string[] {
+    return this.taggedGrantees.flatMap(p => {
+      const resource = p instanceof iam.Role || p instanceof iam.User ? p.node.defaultChild : undefined;
+      if (!(resource instanceof iam.CfnRole || resource instanceof iam.CfnUser)) {
+        return [];
+      }
+      const path = resource.node.scope!.node.path;
+      const tags = resource.tags.tagValues();
+      return tags[this.tenantTagKey] !== undefined ? [] : [
+        `${path} is granted the key through \`key\` but has no \`${this.tenantTagKey}\` tag, so DenyPrincipalsWithoutTenantTag refuses all its calls: `
+        + `tag it with its tenant (Tags.of(principal).add('${this.tenantTagKey}', '<tenant>'))`,
+      ];
+    });
   }
 
   /** The IAM policy variable resolving to the caller's tenant. */

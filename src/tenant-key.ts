@@ -6,10 +6,12 @@ import { AssuranceOptions, SafeKeyOptions } from './key-options';
 import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, GENERATE_DATA_KEY_ACTIONS, unionOf } from './private/actions';
 import { assureKey, monitorMetric } from './private/assurance';
+import { GuardedKey } from './private/guarded-key';
 import { KeyPolicyBuilder, principalArnsOf } from './private/key-policy';
-import { createSecureKey } from './private/secure-key';
+import { claimAlias, createSecureKey } from './private/secure-key';
 import {
-  DEFAULT_CONTEXT_KEY, grantUnderTenantContext, validateConditionKeySuffix, validateServiceExemptions, validateTenantPrincipalPath,
+  DEFAULT_CONTEXT_KEY, grantUnderTenantContext, routeTenantKeyGrant, unexemptedEncryptedResources,
+  validateConditionKeySuffix, validateServiceExemptions, validateTenantPrincipalPath,
 } from './private/tenancy';
 import { invalidProp, validatePattern } from './private/validate';
 import { RotationVerification } from './rotation-verification/rotation-verification';
@@ -79,7 +81,12 @@ export interface TenantKeyProps extends SafeKeyOptions, AssuranceOptions {
  * key.grantEncryptDecrypt(acmeRole);
  */
 export class TenantKey extends Construct {
-  /** The KMS key. Grant through this construct: grants made on the key directly are denied by its policy. */
+  /**
+   * The KMS key, safe to hand to any construct: its `grant*` methods (which aws-cdk-lib's
+   * S3, SQS and Secrets Manager grants call) make the grantee one of the tenant's
+   * principals, as this construct's own grants do, and refuse at synth what the key policy
+   * would deny (a service principal, a service without an exemption, administration).
+   */
   public readonly key: kms.IKey;
   /** The key's alias, `alias/<aliasPrefix>/<tenantId>`. */
   public readonly alias: kms.IAlias;
@@ -132,14 +139,19 @@ export class TenantKey extends Construct {
     this.tenantId = props.tenantId;
     this.encryptionContextKey = contextKey;
     this.serviceExemptions = exemptions;
+    const aliasName = `alias/${aliasPrefix}/${props.tenantId}`;
+    // A tenant has one key per alias: a second TenantKey for it is blamed on `tenantId`.
+    claimAlias(this, 'tenantId', props.tenantId, aliasName);
     const made = createSecureKey(this, {
       ...props,
-      aliasName: `alias/${aliasPrefix}/${props.tenantId}`,
+      aliasName,
       aliasSource: { prop: 'aliasPrefix', value: aliasPrefix },
       defaultDescription: `Customer-managed key of tenant ${props.tenantId} (${this.node.path})`,
       tags: { tenant: props.tenantId },
     });
     this.policy = made.policy;
+    this.keyArn = made.key.keyArn;
+    this.keyId = made.key.keyId;
     this.policy.requireTenantPrincipal({
       arns: () => [...this.tenantPrincipalArns],
       tag: props.tenantTagKey ? { key: props.tenantTagKey, value: props.tenantId } : undefined,
@@ -147,10 +159,16 @@ export class TenantKey extends Construct {
     });
     this.policy.requireEncryptionContext(contextKey, props.tenantId, exemptions);
 
-    this.key = made.key;
+    this.key = new GuardedKey(made.key, (grantee, actions) => routeTenantKeyGrant(this, grantee, actions, {
+      inner: made.key,
+      keyArn: this.keyArn,
+      exemptions,
+      contextValue: this.tenantId,
+      direct: (g, a) => this.grantTenant(g, a),
+      admit: p => this.admit(p),
+    }));
+    this.node.addValidation({ validate: () => unexemptedEncryptedResources(this, made.key, exemptions) });
     this.alias = made.alias;
-    this.keyArn = made.key.keyArn;
-    this.keyId = made.key.keyId;
     this.aliasName = made.alias.aliasName;
     ({ rotationVerification: this.rotationVerification, monitor: this.monitor } = assureKey(this, made.key, props, made.alias.aliasName));
   }
@@ -199,20 +217,25 @@ export class TenantKey extends Construct {
    * IAM statement bound to the tenant's encryption context.
    */
   private grantTenant(grantee: iam.IGrantable, actions: string[]): iam.Grant {
-    if (this.policy.rendered) {
-      invalidProp(this, 'grantee', grantee.grantPrincipal.toString(),
-        'cannot be granted after the key policy has been synthesized; make all grants before synthesis');
-    }
-    for (const arn of principalArnsOf(this, 'grantee', grantee.grantPrincipal)) {
-      if (!this.tenantPrincipalArns.includes(arn)) {
-        this.tenantPrincipalArns.push(arn);
-      }
-    }
+    this.admit(grantee.grantPrincipal);
     return grantUnderTenantContext(this, grantee, actions, {
       keyArn: this.keyArn,
       contextKey: this.encryptionContextKey,
       contextValue: this.tenantId,
       exemptions: this.serviceExemptions,
     });
+  }
+
+  /** Lists `principal` among the tenant's principals in the key policy's Deny. */
+  private admit(principal: iam.IPrincipal): void {
+    if (this.policy.rendered) {
+      invalidProp(this, 'grantee', principal.toString(),
+        'cannot be granted after the key policy has been synthesized; make all grants before synthesis');
+    }
+    for (const arn of principalArnsOf(this, 'grantee', principal)) {
+      if (!this.tenantPrincipalArns.includes(arn)) {
+        this.tenantPrincipalArns.push(arn);
+      }
+    }
   }
 }

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RotatedSecret, RotatedSecretProps } from '../src/rotated-secret';
+import { DB_CONNECTION } from './helpers/db-connection';
 import { logicalIdsUnder, ownKeyTemplate } from './helpers/own-key';
 import { RotationVerificationProvider } from '../src/rotation-verification/rotation-verification';
 
@@ -25,7 +26,7 @@ function rotationFn(s: Stack): lambda.Function {
 
 function build(props: Partial<RotatedSecretProps> = {}): { s: Stack; secret: RotatedSecret; t: Template } {
   const s = stack();
-  const secret = new RotatedSecret(s, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), ...props });
+  const secret = new RotatedSecret(s, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION, ...props });
   return { s, secret, t: Template.fromStack(s) };
 }
 
@@ -102,7 +103,7 @@ describe('overrides', () => {
   test('a given key is used, no key is created, and it is not verified', () => {
     const s = stack();
     const key = new kms.Key(s, 'MyKey', { enableKeyRotation: true });
-    const secret = new RotatedSecret(s, 'Db', { encryptionKey: key, hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser() });
+    const secret = new RotatedSecret(s, 'Db', { encryptionKey: key, hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser(), generateSecretString: DB_CONNECTION });
     const t = Template.fromStack(s);
     // Yours, the rotation verification's log group key and the monitor's alarm-topic key: none for the secret.
     expect(secret.node.tryFindChild('Key')).toBeUndefined();
@@ -117,13 +118,13 @@ describe('overrides', () => {
       rotationInterval: Duration.hours(6),
       secretName: 'app/db+primary@eu.1',
       description: 'The database password',
-      generateSecretString: { passwordLength: 40 },
+      generateSecretString: { ...DB_CONNECTION, passwordLength: 40 },
       rotateImmediatelyOnUpdate: false,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     t.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Delete',
-      Properties: Match.objectLike({ Name: 'app/db+primary@eu.1', Description: 'The database password', GenerateSecretString: { PasswordLength: 40 } }),
+      Properties: Match.objectLike({ Name: 'app/db+primary@eu.1', Description: 'The database password', GenerateSecretString: Match.objectLike({ PasswordLength: 40 }) }),
     });
     ownKeyTemplate(t, secret).hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
     t.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(6 hours)' }, RotateImmediatelyOnUpdate: false });
@@ -138,6 +139,7 @@ describe('overrides', () => {
     const sg = ec2.SecurityGroup.fromSecurityGroupId(s, 'Sg', 'sg-0123456789abcdef0');
     new RotatedSecret(s, 'Db', {
       hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(),
+      generateSecretString: DB_CONNECTION,
       verificationVpc: vpc,
       verificationVpcSubnets: { subnets: [vpc.privateSubnets[1]] },
       verificationSecurityGroups: [sg],
@@ -158,14 +160,14 @@ describe('overrides', () => {
 
   test('a path with characters aliases refuse makes a valid alias with a hash of the path', () => {
     const s = stack();
-    new RotatedSecret(s, 'db.primary@eu', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    new RotatedSecret(s, 'db.primary@eu', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
     const alias = secretAlias(Template.fromStack(s));
     expect(alias).toMatch(/^alias\/rotated-secret\/Stack\/db-primary-eu-[0-9a-f]{8}$/);
   });
 
   test('a very long path makes an alias within KMS\'s 256 characters', () => {
     const s = stack();
-    new RotatedSecret(s, 'x'.repeat(300), { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    new RotatedSecret(s, 'x'.repeat(300), { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
     const alias = secretAlias(Template.fromStack(s));
     expect(alias.length).toBeLessThanOrEqual(256);
   });
@@ -216,7 +218,7 @@ describe('rotation Lambda', () => {
 describe('grantRead', () => {
   test('GetSecretValue and DescribeSecret on the secret, kms:Decrypt only through Secrets Manager', () => {
     const s = stack();
-    const secret = new RotatedSecret(s, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    const secret = new RotatedSecret(s, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
     const reader = new iam.Role(s, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     expect(secret.grantRead(reader).success).toBe(true);
     const t = Template.fromStack(s);
@@ -247,24 +249,26 @@ function keyStatementsFor(t: Template, s: Stack, secret: RotatedSecret, principa
 describe('validation', () => {
   const hosted = secretsmanager.HostedRotation.postgreSqlSingleUser();
   test.each<[string, (s: Stack) => Partial<RotatedSecretProps>, string]>([
-    ['both rotation sources are given', s => ({ rotationLambda: rotationFn(s), hostedRotation: hosted }),
-      'Stack/Db: `rotationLambda` must not be combined with `hostedRotation`: give exactly one rotation source, got "and `hostedRotation` both given"'],
+    ['both rotation sources are given', s => ({ rotationLambda: rotationFn(s), hostedRotation: hosted, generateSecretString: DB_CONNECTION }),
+      'Stack/Db: `rotationLambda` and `hostedRotation` are both given: give exactly one, your rotation function or a hosted one'],
     ['no rotation source is given', () => ({}),
-      'Stack/Db: `rotationLambda` or `hostedRotation` is required: a RotatedSecret always rotates; give exactly one rotation source, got "neither it nor `hostedRotation`"'],
-    ['rotationInterval is under 4 hours', () => ({ hostedRotation: hosted, rotationInterval: Duration.hours(3) }),
+      'Stack/Db: neither `rotationLambda` nor `hostedRotation` is given: a RotatedSecret always rotates, so give exactly one, '
+      + 'your rotation function or a hosted one (e.g. `secretsmanager.HostedRotation.postgreSqlSingleUser()`)'],
+    ['rotationInterval is under 4 hours', () => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, rotationInterval: Duration.hours(3) }),
       'Stack/Db: `rotationInterval` must be a whole number of hours between 4 hours and 1000 days, got "3 hours"'],
-    ['rotationInterval is over 1000 days', () => ({ hostedRotation: hosted, rotationInterval: Duration.days(1001) }),
+    ['rotationInterval is over 1000 days', () => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, rotationInterval: Duration.days(1001) }),
       'Stack/Db: `rotationInterval` must be a whole number of hours between 4 hours and 1000 days, got "1001 days"'],
-    ['rotationInterval is not whole hours', () => ({ hostedRotation: hosted, rotationInterval: Duration.minutes(270) }),
+    ['rotationInterval is not whole hours', () => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, rotationInterval: Duration.minutes(270) }),
       'Stack/Db: `rotationInterval` must be a whole number of hours between 4 hours and 1000 days, got "4 hours 30 minutes"'],
-    ['secretName has a space', () => ({ hostedRotation: hosted, secretName: 'my secret' }),
+    ['secretName has a space', () => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, secretName: 'my secret' }),
       'Stack/Db: `secretName` must be 1-512 letters, digits or "/_+=.@-", got "my secret"'],
-    ['secretName is empty', () => ({ hostedRotation: hosted, secretName: '' }),
+    ['secretName is empty', () => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, secretName: '' }),
       'Stack/Db: `secretName` must be 1-512 letters, digits or "/_+=.@-", got ""'],
-    ['description is too long', () => ({ hostedRotation: hosted, description: 'd'.repeat(2049) }),
+    ['description is too long', () => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, description: 'd'.repeat(2049) }),
       'Stack/Db: `description` must be at most 2048 characters (it has 2049), got "dddddddddddddddddddd…"'],
-    ['verificationVpc is given without a verification', s => ({ hostedRotation: hosted, verifyRotation: false, verificationVpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] }) }),
-      'Stack/Db: `verificationVpc` places the rotation verification in a VPC, and there is none, got "given with `verifyRotation: false`"'],
+    ['verificationVpc is given without a verification', s => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, verifyRotation: false, verificationVpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] }) }),
+      'Stack/Db: `verificationVpc`, `verificationVpcSubnets` and `verificationSecurityGroups` place the rotation verification, '
+      + 'and `verifyRotation` is false (on the construct or app-wide) so there is none: remove them, or turn the verification on'],
   ])('fails when %s', (_name, props, message) => {
     const s = stack();
     expect(() => new RotatedSecret(s, 'Db', props(s))).toThrow(message);
@@ -272,6 +276,6 @@ describe('validation', () => {
 
   test('a secret name that is a token is accepted', () => {
     const s = stack();
-    expect(() => new RotatedSecret(s, 'Db', { hostedRotation: hosted, secretName: s.stackName })).not.toThrow();
+    expect(() => new RotatedSecret(s, 'Db', { hostedRotation: hosted, generateSecretString: DB_CONNECTION, secretName: s.stackName })).not.toThrow();
   });
 });

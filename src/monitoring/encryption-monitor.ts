@@ -22,6 +22,7 @@ import {
 } from './patterns';
 import { MonitorTrailResources } from './trail';
 import { synthesizerDeployingRoleArn } from '../private/deploying-role';
+import { recordFootprint } from '../private/footprint';
 import { createSecureKey } from '../private/secure-key';
 import { invalidProp, validateDays, validatePattern, validateSecretRotationInterval } from '../private/validate';
 import { DailyRotationCheck } from '../rotation-verification/daily-rotation-check';
@@ -332,6 +333,7 @@ export class EncryptionMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptionMonitorProps = {}) {
     super(scope, EncryptionMonitor.idAfterCheckingDefault(scope, id));
+    recordFootprint(this);
     validateWholeNumber(this, 'deniedDecryptThreshold', props.deniedDecryptThreshold, 1, Number.MAX_SAFE_INTEGER);
     validateWholeNumber(this, 'deniedCallThreshold', props.deniedCallThreshold, 1, Number.MAX_SAFE_INTEGER);
     validateWholeNumber(this, 'evaluationPeriods', props.evaluationPeriods, 1, 100);

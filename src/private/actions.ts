@@ -127,3 +127,26 @@ export const AWS_RESOURCE_GRANT_ACTIONS = ['kms:CreateGrant'];
 export function unionOf(...lists: string[][]): string[] {
   return [...new Set(lists.flat())];
 }
+
+/**
+ * `actions` as exact names, for a grant made through a tenant key's `key`: aws-cdk-lib's
+ * S3 and SQS grants ask for `kms:ReEncrypt*` and `kms:GenerateDataKey*`, which expand to
+ * the cryptographic actions they match. Returns the actions that are not cryptographic
+ * use (administration, grants) separately, for the caller to refuse.
+ */
+export function expandCryptoActions(actions: string[]): { readonly crypto: string[]; readonly other: string[] } {
+  const crypto: string[] = [];
+  const other: string[] = [];
+  for (const action of actions) {
+    const matching = action.endsWith('*')
+      ? CRYPTO_ACTIONS.filter(a => a.toLowerCase().startsWith(action.slice(0, -1).toLowerCase()))
+      : CRYPTO_ACTIONS.filter(a => a.toLowerCase() === action.toLowerCase());
+    // `kms:*` and `*` match every crypto action, but also administration: refused whole.
+    if (matching.length === 0 || action === '*' || action.toLowerCase() === 'kms:*') {
+      other.push(action);
+    } else {
+      crypto.push(...matching);
+    }
+  }
+  return { crypto: unionOf(crypto), other };
+}

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { invalidProp } from './validate';
 import { AssuranceOptions } from '../key-options';
 import { EncryptionMonitor } from '../monitoring/encryption-monitor';
@@ -13,16 +13,48 @@ export interface KeyAssurance {
   readonly monitor?: EncryptionMonitor;
 }
 
+/** The context keys (cdk.json `context`, or `cdk synth -c`) that set each check's app-wide default. */
+export const ASSURANCE_CONTEXT_KEYS: { readonly [K in keyof Required<AssuranceOptions>]: string } = {
+  verifyRotation: 'cdk-kms-patterns:verifyRotation',
+  monitoring: 'cdk-kms-patterns:monitoring',
+};
+
+/**
+ * The one place the checks' defaults are decided, for every key and secret construct: the
+ * construct's own option, else the app's context key, else on. A context value must be a
+ * boolean (or the string "true" or "false", as `cdk synth -c key=false` passes it): anything
+ * else fails, rather than silently leaving a check on or off.
+ */
+export function resolveAssurance(scope: IConstruct, options: AssuranceOptions): Required<AssuranceOptions> {
+  const decide = (option: keyof AssuranceOptions): boolean => {
+    if (options[option] !== undefined) {
+      return options[option]!;
+    }
+    const contextKey = ASSURANCE_CONTEXT_KEYS[option];
+    const value: unknown = scope.node.tryGetContext(contextKey);
+    if (value === undefined || value === true || value === 'true') {
+      return true;
+    }
+    if (value === false || value === 'false') {
+      return false;
+    }
+    return invalidProp(scope, contextKey, value,
+      `(the app-wide default of \`${option}\`, a context value) must be true or false`);
+  };
+  return { verifyRotation: decide('verifyRotation'), monitoring: decide('monitoring') };
+}
+
 /**
  * The one place the key constructs turn on their default checks: a `RotationVerification`
  * of the key (a child of `scope`, held to the key's own rotation period) and the stack's
- * `EncryptionMonitor`, which also watches the key's alias (`aliasName`) by name. Each is
- * skipped only when its option is explicitly false.
+ * `EncryptionMonitor`, which also watches the key's alias (`aliasName`) by name. Each is on
+ * unless its option, or the app's default (`resolveAssurance`), is false.
  */
 export function assureKey(scope: Construct, key: kms.IKey, options: AssuranceOptions & { readonly rotationPeriod?: Duration },
   aliasName?: string): KeyAssurance {
+  const checks = resolveAssurance(scope, options);
   let rotationVerification: RotationVerification | undefined;
-  if (options.verifyRotation ?? true) {
+  if (checks.verifyRotation) {
     rotationVerification = new RotationVerification(scope, 'RotationVerification', {
       // The key must rotate at least as often as it was configured to.
       maxKeyRotationPeriod: options.rotationPeriod,
@@ -30,7 +62,7 @@ export function assureKey(scope: Construct, key: kms.IKey, options: AssuranceOpt
     rotationVerification.addKey(key);
   }
   let monitor: EncryptionMonitor | undefined;
-  if (options.monitoring ?? true) {
+  if (checks.monitoring) {
     monitor = EncryptionMonitor.of(scope);
     monitor.monitorKey(key, aliasName);
   }

@@ -1,6 +1,8 @@
-import { Duration, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { claimInApp } from './app-registry';
+import { recordFootprint } from './footprint';
 import { resolveKeyManagers } from './key-managers';
 import { KeyPolicyBuilder } from './key-policy';
 import { ReplicaKey } from './replica-key';
@@ -42,6 +44,7 @@ export function createSecureKey(scope: Construct, props: SecureKeyProps): Secure
   validateDays(scope, 'rotationPeriod', props.rotationPeriod, ROTATION_DAYS.min, ROTATION_DAYS.max);
   validateDays(scope, 'pendingWindow', props.pendingWindow, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max);
   validateAliasName(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
+  recordFootprint(scope);
 
   const managers = resolveKeyManagers(scope, props);
   const policy = new KeyPolicyBuilder(scope, {
@@ -106,6 +109,7 @@ export interface SecureReplicaKey {
 export function createSecureReplicaKey(scope: Construct, props: SecureReplicaKeyProps): SecureReplicaKey {
   validateDays(scope, 'pendingWindow', props.pendingWindow, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max);
   validateAliasName(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
+  recordFootprint(scope);
 
   const managers = resolveKeyManagers(scope, props, props.primary.key);
   const policy = new KeyPolicyBuilder(scope, {
@@ -147,5 +151,27 @@ export function validateAliasName(scope: Construct, prop: string, value: string,
   }
   if (aliasName.length > MAX_ALIAS_LENGTH) {
     invalidProp(scope, prop, value, `must make an alias of at most ${MAX_ALIAS_LENGTH} characters including "alias/" ("${aliasName}" has ${aliasName.length})`);
+  }
+  claimAlias(scope, prop, value, aliasName);
+}
+
+/**
+ * Refuses an alias another key of the app already has in the same account and Region: KMS
+ * alias names are unique there ("CreateAlias", AWS KMS API Reference), so the second stack's deployment would fail. Keys in other
+ * Regions or accounts may share it (a multi-Region key's replicas do). Env-agnostic stacks
+ * count as one account and Region, the one they all deploy to.
+ */
+export function claimAlias(scope: Construct, prop: string, value: string, aliasName: string): void {
+  if (Token.isUnresolved(aliasName)) {
+    return;
+  }
+  const stack = Stack.of(scope);
+  const where = `${stack.account}/${stack.region}`;
+  const holder = claimInApp(scope, 'kms-alias', `${where}/${aliasName}`);
+  if (holder !== undefined) {
+    const env = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region) ? 'in the same (env-agnostic) account and Region'
+      : `in account ${stack.account}, Region ${stack.region}`;
+    invalidProp(scope, prop, value, `must make an alias no other key of the app has ${env}: "${aliasName}" is already the alias of ${holder}, `
+      + 'and KMS alias names are unique per account and Region');
   }
 }

@@ -1,6 +1,12 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
+import { expandCryptoActions } from './actions';
+import { describePrincipal, grantTargetOf } from './guarded-key';
+import { principalArnsOf } from './key-policy';
 import { PATTERNS, REGION_PATTERN, invalidProp, validateNoReservedPrefix, validatePattern, validateUnique } from './validate';
 import { ServiceExemption } from '../service-exemption';
 
@@ -108,12 +114,109 @@ export function grantUnderTenantContext(scope: IConstruct, grantee: iam.IGrantab
     resourceArns: [on.keyArn],
     conditions: { StringEquals: { [`kms:EncryptionContext:${on.contextKey}`]: on.contextValue } },
   });
-  return on.exemptions.reduce((combined, exemption) => combined.combine(iam.Grant.addToPrincipal({
+  return on.exemptions.reduce((combined, exemption) =>
+    combined.combine(grantThroughService(scope, grantee, actions, on.keyArn, exemption, on.contextValue)), grant);
+}
+
+/**
+ * A grant bound to one exempted service: its `kms:ViaService` and, when it has one, its own
+ * context key (for a tenant-bound exemption, the pattern that names `tenant`).
+ */
+export function grantThroughService(scope: IConstruct, grantee: iam.IGrantable, actions: string[], keyArn: string,
+  exemption: ServiceExemption, tenant: string): iam.Grant {
+  return iam.Grant.addToPrincipal({
     grantee,
     actions,
-    resourceArns: [on.keyArn],
-    conditions: exemptionConditions(Stack.of(scope), exemption, on.contextValue),
-  })), grant);
+    resourceArns: [keyArn],
+    conditions: exemptionConditions(Stack.of(scope), exemption, tenant),
+  });
+}
+
+/** How a tenant key construct grants, for `routeTenantKeyGrant`. */
+export interface TenantGrantRoutes {
+  /** The real key: the key's own account through an exempted service is granted on it as aws-cdk-lib would. */
+  readonly inner: kms.IKey;
+  readonly keyArn: string;
+  readonly exemptions: ServiceExemption[];
+  /** The tenant as the key policy names it: a literal tenant ID, or a policy variable. */
+  readonly contextValue: string;
+  /** The construct's own grant, for a role or user calling the key directly. */
+  readonly direct: (grantee: iam.IGrantable, actions: string[]) => iam.Grant;
+  /** Makes `principal` one of the tenant's (or checks it can be) before a grant through a service. */
+  readonly admit: (principal: iam.IPrincipal) => void;
+}
+
+/**
+ * A grant made on a tenant key's exposed `key`, by the user or by aws-cdk-lib (a bucket's,
+ * queue's or secret's `grant*`): routed through the construct's rules, or refused at synth
+ * with what to do instead.
+ */
+export function routeTenantKeyGrant(scope: IConstruct, grantee: iam.IGrantable, actions: string[], routes: TenantGrantRoutes): iam.Grant {
+  const target = grantTargetOf(scope, grantee,
+    'a tenant key admits principals of its own account only; share data across accounts with CrossAccountDecryptKey');
+  const region = Stack.of(scope).region;
+  const exemption = target.viaService === undefined ? undefined : routes.exemptions.find(e => e.viaServiceIn(region) === target.viaService);
+  if (target.viaService !== undefined && !exemption) {
+    invalidProp(scope, 'serviceExemptions', routes.exemptions.map(e => e.viaServiceIn(region)),
+      `must exempt ${target.viaService} before \`key\` is granted through it (as a Secrets Manager secret encrypted with the key does): `
+      + `the service calls KMS with its own encryption context, which DenyOutsideTenantEncryptionContext refuses; add ${exemptionHint(target.viaService, region)}`);
+  }
+  if (exemption && target.isOwnAccount) {
+    // What `secretsmanager.Secret` grants itself: the account through the service. An Allow
+    // narrower than the account-root delegation; the tenant Denies still apply to every caller.
+    return routes.inner.grant(grantee, ...actions);
+  }
+  if (target.principal.policyFragment.principalJson.Service !== undefined) {
+    invalidProp(scope, 'key', describePrincipal(scope, target.principal),
+      'cannot be granted to a service principal: the tenant Denies admit only the tenant\'s IAM roles and users. '
+      + 'Grant the role the service acts for (e.g. a Lambda function\'s role), and exempt the service with `serviceExemptions` if it sets its own encryption context');
+  }
+  principalArnsOf(scope, 'key', target.principal);
+  const { crypto, other } = expandCryptoActions(actions);
+  if (other.length > 0) {
+    invalidProp(scope, 'key', other.join(', '),
+      'grants only cryptographic use to a tenant\'s principals; give administrators through `admins`, and grants (kms:CreateGrant) are for AWS services only');
+  }
+  if (exemption) {
+    routes.admit(target.principal);
+    return grantThroughService(scope, target.principal, crypto, routes.keyArn, exemption, routes.contextValue);
+  }
+  return routes.direct(grantee, crypto);
+}
+
+/** The `ServiceExemption` call that exempts a `kms:ViaService` endpoint. */
+function exemptionHint(viaService: string, keyRegion: string): string {
+  const [prefix, region] = viaService.split('.');
+  const regionArg = region === keyRegion || Token.isUnresolved(keyRegion) ? '' : `'${region}'`;
+  const named: Record<string, string> = { s3: 's3', secretsmanager: 'secretsManager', sqs: 'sqs' };
+  return named[prefix] ? `ServiceExemption.${named[prefix]}(${regionArg})` : `ServiceExemption.of('${prefix}', <its context key>${regionArg ? `, ${regionArg}` : ''})`;
+}
+
+/**
+ * Buckets and queues in the key's stack encrypted with the key, whose service has no
+ * exemption: every request through them would be denied (S3 and SQS set their own
+ * encryption context, never the tenant's). One error per resource, naming it.
+ */
+export function unexemptedEncryptedResources(scope: IConstruct, key: kms.IKey, exemptions: ServiceExemption[]): string[] {
+  const stack = Stack.of(scope);
+  const refs = [key.keyArn, key.keyId].map(r => JSON.stringify(stack.resolve(r)));
+  const exempt = new Set(exemptions.map(e => e.viaServiceIn(stack.region)));
+  const errors: string[] = [];
+  for (const c of stack.node.findAll()) {
+    const encrypted = c instanceof s3.CfnBucket ? { prefix: 's3', with: c.bucketEncryption }
+      : c instanceof sqs.CfnQueue ? { prefix: 'sqs', with: c.kmsMasterKeyId }
+        : undefined;
+    if (!encrypted || Stack.of(c) !== stack) {
+      continue;
+    }
+    const via = `${encrypted.prefix}.${stack.region}.amazonaws.com`;
+    const encryption = JSON.stringify(stack.resolve(encrypted.with) ?? null);
+    if (refs.some(r => encryption.includes(r)) && !exempt.has(via)) {
+      errors.push(`${c.node.path} is encrypted with this key, but \`serviceExemptions\` does not exempt ${via}: `
+        + `every request through it would be denied (the service sets its own encryption context); add ${exemptionHint(via, stack.region)}`);
+    }
+  }
+  return errors;
 }
 
 /**

@@ -12,6 +12,14 @@ export function invalidProp(scope: IConstruct, prop: string, value: unknown, all
   throw new Error(`${scope.node.path}: \`${prop}\` ${allowed}, got ${describe(value)}`);
 }
 
+/**
+ * Throws the library's validation error for a combination of props, where no single value
+ * is wrong: `problem` names the props in backticks and says what to give instead.
+ */
+export function invalidCombination(scope: IConstruct, problem: string): never {
+  throw new Error(`${scope.node.path}: ${problem}`);
+}
+
 /** A whole number of days within [min, max]. */
 export function validateDays(scope: IConstruct, prop: string, value: Duration | undefined, min: number, max: number): void {
   if (value === undefined || value.isUnresolved()) {

@@ -12,6 +12,7 @@ import { DEFAULT_PENDING_WAIT_SECONDS } from './checks';
 import { DailyRotationCheck } from './daily-rotation-check';
 import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH, validateGraceHours, validateKeyPeriod } from './requirements';
 import { VerifyRotationFunction } from './verify-rotation-function';
+import { recordFootprint } from '../private/footprint';
 import { ROTATION_DAYS, createSecureKey } from '../private/secure-key';
 import { SECRET_ROTATION_INTERVAL, invalidProp, validateSecretRotationInterval } from '../private/validate';
 
@@ -205,6 +206,7 @@ export class RotationVerification extends Construct {
 
   constructor(scope: Construct, id: string, props: RotationVerificationProps = {}) {
     super(scope, id);
+    recordFootprint(this);
     this.maxKeyRotationDays = validateKeyPeriod(this, 'maxKeyRotationPeriod', props.maxKeyRotationPeriod) ?? ROTATION_DAYS.default;
     this.maxSecretRotation = props.maxSecretRotationInterval ?? Duration.days(SECRET_ROTATION_INTERVAL.defaultDays);
     validateSecretRotationInterval(this, 'maxSecretRotationInterval', this.maxSecretRotation);
@@ -328,9 +330,13 @@ export class RotationVerificationProvider extends Construct {
     const have = existing.network;
     if (given && (network.vpc !== have.vpc || network.vpcSubnets !== have.vpcSubnets
       || !sameElements(network.securityGroups, have.securityGroups))) {
-      invalidProp(scope, 'vpc', have.vpc ? `different from ${have.vpc.node.path}` : 'given after the stack\'s provider was made without one',
-        'must be the network every RotationVerification of the stack shares (one provider per stack, '
-        + 'made by the first verification): give the same `vpc`, `vpcSubnets` and `securityGroups`, or none');
+      const got = network.vpc ? network.vpc.node.path : 'no vpc';
+      if (!have.vpc) {
+        invalidProp(scope, 'vpc', got, 'came after the stack\'s rotation-verification provider was made outside a VPC (by the first '
+          + 'construct that verifies rotation): call RotationVerification.useNetwork(stack, { vpc }) before creating any key or secret construct of the stack');
+      }
+      invalidProp(scope, 'vpc', got, `must match the network the stack's rotation-verification provider already runs in (\`vpc\` ${have.vpc.node.path}): `
+        + 'one provider serves every verification of the stack, so give the same `vpc`, `vpcSubnets` and `securityGroups`, or none');
     }
     return existing;
   }
@@ -352,6 +358,7 @@ export class RotationVerificationProvider extends Construct {
 
   private constructor(scope: Construct, id: string, network: RotationVerificationNetwork) {
     super(scope, id);
+    recordFootprint(this);
     this.network = network;
     const stack = Stack.of(this);
     const role = new iam.Role(this, 'Role', {

@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import { RotatedSecret } from '../../src/rotated-secret';
 import { controlTowerFailures, controlTowerRuleFiles } from '../helpers/cfn-guard';
 import { cfnLint } from '../helpers/cfn-lint';
+import { DB_CONNECTION } from '../helpers/db-connection';
 import { nagFindings } from '../helpers/nag';
 import { PROVIDER, acknowledgementsIn, expectedProviderAcks, splitProviderAcks } from '../helpers/provider';
 
@@ -36,7 +37,7 @@ const PROVIDER_CONTROLS = ['CT.LAMBDA.PR.3'];
 type Configuration = (stack: Stack) => Construct;
 
 const CONFIGURATIONS: Record<string, Configuration> = {
-  'hosted rotation, defaults': s => new RotatedSecret(s, 'Secret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() }),
+  'hosted rotation, defaults': s => new RotatedSecret(s, 'Secret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION }),
   'rotation Lambda, every option': s => new RotatedSecret(s, 'Secret', {
     rotationLambda: lambda.Function.fromFunctionAttributes(s, 'Rotator', {
       functionArn: 'arn:aws:lambda:us-east-1:111111111111:function:rotator',
@@ -52,15 +53,17 @@ const CONFIGURATIONS: Record<string, Configuration> = {
     // A key of another stack or app, by ARN: not in this template, so its own compliance is not judged here.
     encryptionKey: kms.Key.fromKeyArn(s, 'GivenKey', 'arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000'),
     hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser(),
+    generateSecretString: DB_CONNECTION,
   }),
   'three secrets, one provider': (s) => {
-    const first = new RotatedSecret(s, 'Secret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
-    new RotatedSecret(s, 'Second', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
-    new RotatedSecret(s, 'Third', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    const first = new RotatedSecret(s, 'Secret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
+    new RotatedSecret(s, 'Second', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
+    new RotatedSecret(s, 'Third', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
     return first;
   },
   'in a VPC': s => new RotatedSecret(s, 'Secret', {
     hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(),
+    generateSecretString: DB_CONNECTION,
     // An imported VPC: its own resources are not this library's to judge.
     verificationVpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', {
       vpcId: 'vpc-0123456789abcdef0',

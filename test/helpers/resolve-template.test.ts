@@ -98,8 +98,17 @@ describe('fails loudly on what it cannot resolve', () => {
 
   test('a Ref or Fn::GetAtt to a resource type it does not model', () => {
     expect(() => resolveIntrinsics({ Ref: 'Q' }, template, 'x')).toThrow(/unsupported Ref to Q \(AWS::SQS::Queue\)/);
-    expect(() => resolveIntrinsics({ 'Fn::GetAtt': ['Q', 'Arn'] }, template, 'x')).toThrow(/unsupported Fn::GetAtt Q.Arn/);
+    expect(() => resolveIntrinsics({ 'Fn::GetAtt': ['Q', 'QueueName'] }, template, 'x')).toThrow(/unsupported Fn::GetAtt Q.QueueName/);
     expect(() => resolveIntrinsics({ Ref: 'Missing' }, template, 'x')).toThrow(/Missing is not a resource/);
+  });
+
+  test('control: the ARNs of buckets, queues and secrets, which aws-cdk-lib\'s grants name, resolve to stand-ins', () => {
+    const withData: CfnTemplate = {
+      Resources: { B: { Type: 'AWS::S3::Bucket' }, Q: { Type: 'AWS::SQS::Queue' }, S: { Type: 'AWS::SecretsManager::Secret' } },
+    };
+    expect(resolveIntrinsics({ 'Fn::GetAtt': ['B', 'Arn'] }, withData, 'x')).toBe('arn:aws:s3:::b');
+    expect(resolveIntrinsics({ 'Fn::GetAtt': ['Q', 'Arn'] }, withData, 'x')).toBe('arn:aws:sqs:us-east-1:111111111111:Q');
+    expect(resolveIntrinsics({ Ref: 'S' }, withData, 'x')).toBe('arn:aws:secretsmanager:us-east-1:111111111111:secret:S-AbCdEf');
   });
 
   test('managed policies it cannot see', () => {

@@ -159,6 +159,9 @@ function getAtt(id: string, attr: string, template: CfnTemplate, where: string):
     const name = props.LogGroupName === undefined ? id : asString(resolveIntrinsics(props.LogGroupName, template, `${id}.LogGroupName`), where);
     return `arn:${FAKE_ENV.partition}:logs:${FAKE_ENV.region}:${FAKE_ENV.account}:log-group:${name}:*`;
   }
+  // Buckets and queues named after their logical id, as stand-ins for CloudFormation's generated names.
+  if (type === 'AWS::S3::Bucket' && attr === 'Arn') return `arn:${FAKE_ENV.partition}:s3:::${id.toLowerCase()}`;
+  if (type === 'AWS::SQS::Queue' && attr === 'Arn') return `arn:${FAKE_ENV.partition}:sqs:${FAKE_ENV.region}:${FAKE_ENV.account}:${id}`;
   throw new Error(`unsupported Fn::GetAtt ${id}.${attr} (${type}) at ${where}`);
 }
 

@@ -10,6 +10,7 @@ import {
   RotationVerification, SharedTenantKey, TenantKey,
 } from '../../src';
 import { RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
+import { DB_CONNECTION } from '../helpers/db-connection';
 import { logicalIdOf, logicalIdsUnder, ownKeyLogicalId } from '../helpers/own-key';
 
 // The wiring of `assureKey` (src/private/assurance.ts) and of RotatedSecret's own: every key and
@@ -65,7 +66,7 @@ const rotatedSecret: Make = (stack, options) => {
   if (rotationPeriod) {
     throw new Error('RotatedSecret has no rotationPeriod');
   }
-  const c = new RotatedSecret(stack, 'K', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), ...assurance });
+  const c = new RotatedSecret(stack, 'K', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION, ...assurance });
   return { construct: c, monitor: c.monitor };
 };
 
@@ -209,6 +210,34 @@ describe.each(ALL_CONSTRUCTS)('%s opt-outs', (_name, make) => {
     const template = Template.fromStack(stack);
     expect(Object.keys(template.toJSON().Resources).sort()).toEqual(logicalIdsUnder(construct).sort());
     expect(logicalIdsUnder(construct, 'AWS::KMS::Key')).toEqual([ownKeyLogicalId(construct)]);
+  });
+});
+
+describe.each(ALL_CONSTRUCTS)('%s app-wide defaults from context', (_name, make) => {
+  const appWith = (context: Record<string, unknown>) => new App({ context });
+
+  test.each([false, 'false'])('context %j for both checks: the stack holds only the construct\'s own resources', (value) => {
+    const stack = newStack(appWith({ 'cdk-kms-patterns:verifyRotation': value, 'cdk-kms-patterns:monitoring': value }));
+    const { construct, monitor } = make(stack);
+    expect(construct.rotationVerification).toBeUndefined();
+    expect(monitor).toBeUndefined();
+    expect(Object.keys(Template.fromStack(stack).toJSON().Resources).sort()).toEqual(logicalIdsUnder(construct).sort());
+  });
+
+  test('the construct\'s own option wins over the context', () => {
+    const stack = newStack(appWith({ 'cdk-kms-patterns:verifyRotation': false, 'cdk-kms-patterns:monitoring': false }));
+    const { construct, monitor } = make(stack, { verifyRotation: true, monitoring: true });
+    expect(construct.rotationVerification).toBeDefined();
+    expect(monitor).toBe(EncryptionMonitor.of(stack));
+  });
+
+  test.each([
+    ['cdk-kms-patterns:verifyRotation', 'verifyRotation', 'no', '"no"'],
+    ['cdk-kms-patterns:monitoring', 'monitoring', 0, '0'],
+  ])('fails when the context key %s is not a boolean', (contextKey, option, value, shown) => {
+    const stack = newStack(appWith({ [contextKey]: value }));
+    expect(() => make(stack)).toThrow(new Error(
+      `S/K: \`${contextKey}\` (the app-wide default of \`${option}\`, a context value) must be true or false, got ${shown}`));
   });
 });
 
@@ -364,7 +393,7 @@ describe('MultiRegionKeySet across Regions', () => {
 describe('RotatedSecret monitoring', () => {
   test('the RotationFailures rule lists the secret; the monitor watches the key the construct made', () => {
     const stack = newStack();
-    const secret = new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    const secret = new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
     const template = Template.fromStack(stack);
     const secretId = logicalIdOf(secret.secret);
     expect(ruleOf(template, secret.monitor!, 'RotationFailures').props.EventPattern.detail.additionalEventData).toEqual({ SecretId: [{ Ref: secretId }] });
@@ -384,7 +413,7 @@ describe('RotatedSecret monitoring', () => {
     ['7 days', Duration.days(7), 8],
   ])('a rotationInterval of %s allows that, rounded up to whole days, plus a day of grace before it is overdue', (_name, rotationInterval, days) => {
     const stack = newStack();
-    new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), rotationInterval });
+    new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION, rotationInterval });
     const rules = Object.values(Template.fromStack(stack).findResources('AWS::Config::ConfigRule'));
     expect(rules.map(r => r.Properties.InputParameters)).toEqual([{ maxDaysSinceRotation: days }]);
   });
@@ -407,7 +436,7 @@ describe('RotatedSecret monitoring', () => {
   test('a given encryptionKey is neither verified nor monitored by the construct; the secret is', () => {
     const stack = newStack();
     const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
-    const secret = new RotatedSecret(stack, 'Db', { encryptionKey: key, hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    const secret = new RotatedSecret(stack, 'Db', { encryptionKey: key, hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
     const template = Template.fromStack(stack);
     const { resource } = verificationOf(template, secret);
     expect(resource.Properties.Keys).toEqual([]);
@@ -526,12 +555,22 @@ describe('RotationVerification.useNetwork', () => {
     expect(RotationVerificationProvider.of(stack).network.vpc).toBe(stack.node.findChild('Vpc'));
   });
 
+  test('fails when a later verification asks for another VPC than the provider runs in, naming both', () => {
+    const stack = newStack();
+    RotationVerification.useNetwork(stack, { vpc: importedVpc(stack) });
+    new TenantKey(stack, 'K', { tenantId: 'acme' });
+    const other = ec2.Vpc.fromVpcAttributes(stack, 'OtherVpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-c'] });
+    expect(() => new RotationVerification(stack, 'Later', { vpc: other })).toThrow(new Error(
+      'S/Later: `vpc` must match the network the stack\'s rotation-verification provider already runs in (`vpc` S/Vpc): one provider '
+      + 'serves every verification of the stack, so give the same `vpc`, `vpcSubnets` and `securityGroups`, or none, got "S/OtherVpc"'));
+  });
+
   test('fails after a construct made the provider without a VPC', () => {
     const stack = newStack();
     new TenantKey(stack, 'K', { tenantId: 'acme' });
     expect(() => RotationVerification.useNetwork(stack, { vpc: importedVpc(stack) })).toThrow(new Error(
-      'S: `vpc` must be the network every RotationVerification of the stack shares (one provider per stack, made by the first '
-      + 'verification): give the same `vpc`, `vpcSubnets` and `securityGroups`, or none, got "given after the stack\'s provider was made without one"'));
+      'S: `vpc` came after the stack\'s rotation-verification provider was made outside a VPC (by the first construct that verifies '
+      + 'rotation): call RotationVerification.useNetwork(stack, { vpc }) before creating any key or secret construct of the stack, got "S/Vpc"'));
   });
 
   test('fails when vpcSubnets come without a vpc, naming vpcSubnets', () => {

@@ -252,7 +252,7 @@ describe('network', () => {
     const s = stack();
     new RotationVerification(s, 'Verify', { keys: [new kms.Key(s, 'Key', { enableKeyRotation: true })] });
     expect(() => new RotationVerification(s, 'Other', { vpc: vpc(s) }))
-      .toThrow(/Stack\/Other: `vpc` must be the network every RotationVerification of the stack shares/);
+      .toThrow(/Stack\/Other: `vpc` came after the stack's rotation-verification provider was made outside a VPC .* call RotationVerification.useNetwork\(stack, \{ vpc \}\) before/);
   });
 
   test('fails when subnets or security groups come without a VPC', () => {

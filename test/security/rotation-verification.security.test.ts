@@ -9,6 +9,7 @@ import { kmsStar } from './fixture';
 import { CrossAccountDecryptKey, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
 import { DailyRotationCheck } from '../../src/rotation-verification/daily-rotation-check';
 import { RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
+import { DB_CONNECTION } from '../helpers/db-connection';
 import { RegionalTemplate, localizeTemplate, regionalKeyArnFor, regionalTemplates, resolvedRegionalKeyPolicy } from '../helpers/multi-region';
 import { CfnTemplate, FAKE_ENV, keyArnFor, principalArnFor, resolveIntrinsics, resolvedIdentityPolicies } from '../helpers/resolve-template';
 import { KmsDecision, KmsRequest, expectKms } from '../helpers/simulate';
@@ -201,7 +202,7 @@ const CONSTRUCTS: Array<[string, () => Built]> = [
   }],
   ['RotatedSecret (the key it creates)', () => {
     const stack = envStack();
-    const rotated = new RotatedSecret(stack, 'Secret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+    const rotated = new RotatedSecret(stack, 'Secret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
     return { stack, key: rotated.encryptionKey, secret: rotated.secret };
   }],
 ];
@@ -286,9 +287,9 @@ describe('the verification is scoped to exactly the verified keys and secrets', 
   const stack = envStack();
   const verified = new TenantKey(stack, 'Verified', { tenantId: 'tenant-a' });
   const unverified = new TenantKey(stack, 'Unverified', { tenantId: 'tenant-b', verifyRotation: false });
-  const verifiedSecret = new RotatedSecret(stack, 'VerifiedSecret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+  const verifiedSecret = new RotatedSecret(stack, 'VerifiedSecret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
   const unverifiedSecret = new RotatedSecret(stack, 'UnverifiedSecret', {
-    hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), verifyRotation: false,
+    hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION, verifyRotation: false,
   });
   const verifier = new Verifier(stack);
 
