@@ -6,7 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
  * applications": `version` "1.0", `source` "custom", `content` with `textType`, `title`,
  * `description`, `nextSteps`, `keywords`; `metadata` with `summary`, `eventType`,
  * `relatedResources`). Chatbot drops free text; this JSON renders in Slack and Teams, and
- * an email subscriber reads the same fields. See docs/decisions/0004-monitor-notifications.md.
+ * an email subscriber reads the same fields. See docs/decisions/0010-monitor-notifications.md.
  */
 
 /** What kind of resource a one-off event is about, which decides where its name is read. */
