@@ -17,6 +17,7 @@ import {
   CrossAccountDecryptKey, EncryptionMonitor, MonitorScope, MonitorTrail, MultiRegionKeySet, RandomTokenRotation, RotatedSecret,
   RotationVerification, ServiceExemption, SharedTenantKey, TenantKey,
 } from '../../src';
+import { DB_CONNECTION } from '../helpers/db-connection';
 import { synthesizeExamples } from '../helpers/examples';
 
 const TMP_DIR = path.resolve(__dirname, '..', '..', '.tmp');
@@ -121,7 +122,7 @@ function everyConstruct(): Synthesized[] {
     description: 'API token',
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  new RotatedSecret(stack, LONG_ID('Db'), { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc }) });
+  new RotatedSecret(stack, LONG_ID('Db'), { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc }), generateSecretString: DB_CONNECTION });
   new RotationVerification(stack, LONG_ID('Verify'), {
     keys: [tenant.key],
     secrets: [new secretsmanager.Secret(stack, 'Plain')],
