@@ -69,7 +69,7 @@ export interface ResourceSelection {
   readonly arns?: string[];
   /**
    * KMS key IDs to match, by the end of the key ARN (`.../key/<id>`). A key ID is globally
-   * unique and half as long as its ARN, so a pattern of 4,096 characters holds about twice
+   * unique and half as long as its ARN, so a pattern holds about twice
    * as many keys; the Region is the rule's own.
    */
   readonly keyIds?: string[];
