@@ -112,6 +112,7 @@ export class RandomTokenRotation extends Construct {
 }
 
 const SECRETS_MANAGER = 'secretsmanager.amazonaws.com';
+const SECRETS_MANAGER_INVOKE_ID = 'SecretsManagerInvoke';
 
 /**
  * A function whose invoke grants to Secrets Manager carry `aws:SourceAccount`: the grant
@@ -124,7 +125,12 @@ class SecretsManagerInvokedFunction extends RotateTokenFunction {
     // By shape, not `instanceof`: the schedule's principal may come from another copy of aws-cdk-lib.
     const service = (principal as Partial<iam.ServicePrincipal>).service;
     if (service === SECRETS_MANAGER && Object.keys(principal.policyFragment.conditions).length === 0) {
-      return super.grantInvoke(new iam.PrincipalWithConditions(principal, { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } }));
+      // One permission under a fixed id: the id grantInvoke derives hashes the principal,
+      // token strings included, and those differ between runs (a logical ID that moves).
+      if (!this.node.tryFindChild(SECRETS_MANAGER_INVOKE_ID)) {
+        this.addPermission(SECRETS_MANAGER_INVOKE_ID, { principal, sourceAccount: Stack.of(this).account });
+      }
+      return iam.Grant.drop(grantee, `invoke ${this.node.path}: its ${SECRETS_MANAGER_INVOKE_ID} permission, with aws:SourceAccount`);
     }
     return super.grantInvoke(grantee);
   }
