@@ -246,8 +246,9 @@ export class RotatedSecret extends Construct {
   }
 
   /**
-   * AWS Config findings of secrets not rotated within their interval plus the grace period,
-   * counted by the monitor watching this secret over every secret it watches. Requires `monitoring`.
+   * Keys and secrets the stack's daily rotation check found failing (rotation off, off
+   * schedule, or overdue past the interval plus the grace period), per daily run, over
+   * everything the check watches in the stack. Requires `monitoring`.
    */
   public metricRotationOverdue(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return monitorMetric(this, this.monitor, 'RotationOverdue', options);

@@ -25,10 +25,12 @@ function appResources(template: Template, type: string): Record<string, any> {
 
 /**
  * The default checks of the stack: `verifications` rotation checks served by one provider
- * (five functions, one waiter), and one monitor whose rules and alarms are a fixed set: five
- * rules for keys (denied decrypts, denied calls, lifecycle, alias changes, routine deploys,
- * the last without an alarm), two for secrets, one dead-letter alarm, and one more alarm
- * when a rotation function is watched.
+ * (five functions, one waiter) and its daily rotation check (one rule, one permission, two
+ * alarms), and one monitor whose rules and alarms are a fixed set: five rules for keys
+ * (denied decrypts, denied calls, lifecycle, alias changes, routine deploys, the last without
+ * an alarm), one for secrets (failed rotations; overdue rotations are the daily check's, and
+ * AWS Config only on opt-in), one dead-letter alarm, and one more alarm when a rotation
+ * function is watched. The monitor sends the daily check's alarms to its topic.
  */
 function expectAssurance(template: Template, expected: {
   verifications: number;
@@ -46,7 +48,7 @@ function expectAssurance(template: Template, expected: {
   };
   providerOnly('AWS::Lambda::Function', expected.ownFunctions);
   providerOnly('AWS::StepFunctions::StateMachine');
-  const rules = (expected.keys ? 5 : 0) + (expected.secrets ? 2 : 0);
+  const rules = (expected.keys ? 5 : 0) + (expected.secrets ? 1 : 0);
   const alarms = rules - (expected.keys ? 1 : 0) + (rules > 0 ? 1 : 0) + (expected.rotationFunction ? 1 : 0);
   const monitorOnly = (type: string, count: number): void => {
     // The verification's daily rotation check brings one rule of its own (below).
@@ -54,8 +56,21 @@ function expectAssurance(template: Template, expected: {
     expect(all.filter(id => !id.startsWith(MONITOR_PREFIX))).toEqual([]);
     expect(all).toHaveLength(count);
   };
-  expect(Object.keys(template.findResources('AWS::Events::Rule')).filter(id => id.startsWith(DAILY_CHECK_PREFIX)))
-    .toHaveLength(expected.verifications > 0 ? 1 : 0);
+  const dailyCheck = (type: string): Record<string, any> => Object.fromEntries(Object.entries(template.findResources(type))
+    .filter(([id]) => id.startsWith(DAILY_CHECK_PREFIX)));
+  const verified = expected.verifications > 0;
+  expect(Object.values(dailyCheck('AWS::Events::Rule')).map(r => r.Properties.ScheduleExpression))
+    .toEqual(verified ? ['rate(1 day)'] : []);
+  expect(Object.values(dailyCheck('AWS::Lambda::Permission')).map(p => p.Properties.Principal))
+    .toEqual(verified ? ['events.amazonaws.com'] : []);
+  const dailyAlarms = Object.values(dailyCheck('AWS::CloudWatch::Alarm'));
+  expect(dailyAlarms).toHaveLength(verified ? 2 : 0);
+  if (rules > 0) {
+    // The monitor routes the daily check's alarms to its topic.
+    for (const alarm of dailyAlarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^EncryptionMonitorAlarmTopic/) }]);
+    }
+  }
   monitorOnly('AWS::Events::Rule', rules);
   monitorOnly('AWS::CloudWatch::Alarm', alarms);
   monitorOnly('AWS::SNS::Topic', rules > 0 ? 1 : 0);
@@ -102,10 +117,19 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
     // log key; no trail (the account has one).
     expect(Object.keys(appResources(template, 'AWS::KMS::Key'))).toHaveLength(2);
     template.resourceCountIs('AWS::KMS::Key', 4);
-    // Fixed sets, whatever the number of keys: seven rules, eight alarms, one Config rule, no
-    // metric filter, and no function of the monitor's (the five are the rotation check's).
+    // Fixed sets, whatever the number of keys: six rules and seven alarms of the monitor's,
+    // the daily check's rule and two alarms, no AWS Config rule (overdue rotation is the
+    // daily check's unless `rotationOverdueConfigRule`), no metric filter, and no function
+    // of the monitor's (the five are the rotation check's).
     expectAssurance(template, { verifications: 2, keys: true, secrets: true, rotationFunction: true });
-    template.resourceCountIs('AWS::Config::ConfigRule', 1);
+    template.resourceCountIs('AWS::Config::ConfigRule', 0);
+    // The alarm topic has a receiver: the example subscribes an email address.
+    template.resourceCountIs('AWS::SNS::Subscription', 1);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'security-oncall@example.com',
+      TopicArn: { Ref: Match.stringLikeRegexp('^EncryptionMonitorAlarmTopic') },
+    });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     // Both tenant keys are data in the denied-decrypt pattern, which sees read-only events.
     const rules = Object.values(template.findResources('AWS::Events::Rule'));

@@ -73,9 +73,10 @@ describe('footprint of one TenantKey with the defaults', () => {
     const info = Annotations.fromStack(stack).findInfo('/S', Match.stringLikeRegexp('^cdk-kms-patterns added'));
     expect(info).toHaveLength(1);
     expect(info[0].entry.data).toBe(
-      'cdk-kms-patterns added 30 resources to this stack: 3 AWS::CloudWatch::Alarm, 3 AWS::Events::Rule, 1 AWS::IAM::ManagedPolicy, '
-      + '3 AWS::IAM::Policy, 4 AWS::IAM::Role, 3 AWS::KMS::Alias, 3 AWS::KMS::Key, 5 AWS::Lambda::Function, 1 AWS::Logs::LogGroup, '
-      + '1 AWS::SNS::Topic, 1 AWS::SNS::TopicPolicy, 1 AWS::StepFunctions::StateMachine, 1 Custom::KmsPatternsRotationVerification. '
+      'cdk-kms-patterns added 42 resources to this stack: 7 AWS::CloudWatch::Alarm, 6 AWS::Events::Rule, 1 AWS::IAM::ManagedPolicy, '
+      + '3 AWS::IAM::Policy, 4 AWS::IAM::Role, 3 AWS::KMS::Alias, 3 AWS::KMS::Key, 5 AWS::Lambda::Function, 1 AWS::Lambda::Permission, '
+      + '1 AWS::Logs::LogGroup, 1 AWS::SNS::Topic, 1 AWS::SNS::TopicPolicy, 2 AWS::SQS::Queue, 2 AWS::SQS::QueuePolicy, '
+      + '1 AWS::StepFunctions::StateMachine, 1 Custom::KmsPatternsRotationVerification. '
       + '`cdk destroy` retains 3 AWS::KMS::Key, 1 AWS::Logs::LogGroup (delete them by hand once no data needs them; a key only '
       + 'after its pending window). Turn checks off app-wide with the context keys `cdk-kms-patterns:verifyRotation` and '
       + '`cdk-kms-patterns:monitoring` (README, "What one TenantKey adds").');

@@ -1,13 +1,15 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CliCredentialsStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { KeyManagement } from '../src/key-management';
 import { RotatedSecret, RotatedSecretProps } from '../src/rotated-secret';
 import { DB_CONNECTION } from './helpers/db-connection';
-import { logicalIdsUnder, ownKeyTemplate } from './helpers/own-key';
+import { logicalIdOf, logicalIdsUnder, ownKeyResource, ownKeyTemplate } from './helpers/own-key';
+import { DailyRotationCheck } from '../src/rotation-verification/daily-rotation-check';
 import { RotationVerificationProvider } from '../src/rotation-verification/rotation-verification';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -85,6 +87,13 @@ describe('defaults', () => {
     });
   });
 
+  test('the hosted rotation function finds its database in the secret: the template\'s host and username, the engine, a generated password', () => {
+    const { t } = build();
+    const generate = t.toJSON().Resources[Object.keys(t.findResources('AWS::SecretsManager::Secret'))[0]].Properties.GenerateSecretString;
+    expect(JSON.parse(generate.SecretStringTemplate)).toEqual({ engine: 'postgres', ...JSON.parse(DB_CONNECTION.secretStringTemplate!) });
+    expect(generate.GenerateStringKey).toBe('password');
+  });
+
   test('a rotation verification that depends on the schedule and checks the secret and the key', () => {
     const { s, secret, t } = build();
     const verification = t.findResources('Custom::KmsPatternsRotationVerification');
@@ -151,11 +160,28 @@ describe('overrides', () => {
     }
   });
 
-  test('verifyRotation: false adds no verification and no provider', () => {
-    const { secret, t } = build({ verifyRotation: false });
+  test('verifyRotation: false adds no verification; the monitor\'s daily rotation check still checks the secret, on the provider it makes', () => {
+    const { s, secret, t } = build({ verifyRotation: false });
     expect(secret.rotationVerification).toBeUndefined();
     t.resourceCountIs('Custom::KmsPatternsRotationVerification', 0);
+    // monitorSecret registers the secret with the stack's DailyRotationCheck, which runs on the provider's function.
+    const provider = s.node.tryFindChild(RotationVerificationProvider.ID) as RotationVerificationProvider | undefined;
+    expect(provider).toBeInstanceOf(RotationVerificationProvider);
+    expect(Object.keys(t.findResources('AWS::Lambda::Function')).sort()).toEqual(logicalIdsUnder(provider!, 'AWS::Lambda::Function').sort());
+    const daily = s.node.findChild(DailyRotationCheck.ID) as DailyRotationCheck;
+    const targets = t.toJSON().Resources[logicalIdOf(daily.rule)].Properties.Targets;
+    expect(targets.map((target: any) => target.Arn)).toEqual([{ 'Fn::GetAtt': [logicalIdOf(provider!.onEventHandler), 'Arn'] }]);
+    expect(JSON.stringify(targets[0].Input)).toContain(JSON.stringify({ Ref: logicalId(s, secret.secret as secretsmanager.Secret) }));
+  });
+
+  test('verifyRotation: false with monitoring: false adds no verification, no daily check and no provider', () => {
+    const { s, secret, t } = build({ verifyRotation: false, monitoring: false });
+    expect(secret.rotationVerification).toBeUndefined();
+    expect(s.node.tryFindChild(DailyRotationCheck.ID)).toBeUndefined();
+    expect(s.node.tryFindChild(RotationVerificationProvider.ID)).toBeUndefined();
+    t.resourceCountIs('Custom::KmsPatternsRotationVerification', 0);
     t.resourceCountIs('AWS::Lambda::Function', 0);
+    t.resourceCountIs('AWS::Events::Rule', 0);
   });
 
   test('a path with characters aliases refuse makes a valid alias with a hash of the path', () => {
@@ -266,6 +292,10 @@ describe('validation', () => {
       'Stack/Db: `secretName` must be 1-512 letters, digits or "/_+=.@-", got ""'],
     ['description is too long', () => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, description: 'd'.repeat(2049) }),
       'Stack/Db: `description` must be at most 2048 characters (it has 2049), got "dddddddddddddddddddd…"'],
+    ['hostedRotation is given without a secretStringTemplate naming the database', () => ({ hostedRotation: hosted }),
+      'Stack/Db: `generateSecretString` must give, with `hostedRotation`, a `secretStringTemplate` naming the database, with "host", "username"'],
+    ['the hosted rotation\'s template lacks the username', () => ({ hostedRotation: hosted, generateSecretString: { secretStringTemplate: JSON.stringify({ host: 'db.example.internal' }) } }),
+      'Stack/Db: `generateSecretString.secretStringTemplate` lacks "username"'],
     ['verificationVpc is given without a verification', s => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, verifyRotation: false, verificationVpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] }) }),
       'Stack/Db: `verificationVpc`, `verificationVpcSubnets` and `verificationSecurityGroups` place the rotation verification, '
       + 'and `verifyRotation` is false (on the construct or app-wide) so there is none: remove them, or turn the verification on'],
@@ -277,5 +307,38 @@ describe('validation', () => {
   test('a secret name that is a token is accepted', () => {
     const s = stack();
     expect(() => new RotatedSecret(s, 'Db', { hostedRotation: hosted, generateSecretString: DB_CONNECTION, secretName: s.stackName })).not.toThrow();
+  });
+});
+
+describe('key management', () => {
+  const EXEC_ROLE = { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${ENV.account}:role/cdk-hnb659fds-cfn-exec-role-${ENV.account}-${ENV.region}` };
+  const ROOT = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ENV.account}:root`]] };
+  const managersOf = (t: Template, secret: RotatedSecret): unknown => (ownKeyResource(t, secret).Properties.KeyPolicy.Statement as any[])
+    .find(st => st.Sid === 'DenyKeyManagementExceptToManagers')?.Condition.ArnNotLike['aws:PrincipalArn'];
+  const cliStack = () => new Stack(new App(), 'Stack', { env: ENV, synthesizer: new CliCredentialsStackSynthesizer() });
+
+  test('the secret\'s key denies key management to all but its managers: the synthesizer\'s deploying role and the account root', () => {
+    const { secret, t } = build();
+    expect(managersOf(t, secret)).toEqual([EXEC_ROLE, ROOT]);
+  });
+
+  test('a synthesizer that names no deploying role fails synth, asking for deploymentRole', () => {
+    expect(() => new RotatedSecret(cliStack(), 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION }))
+      .toThrow(/^Stack\/Db: `deploymentRole` must be given: the stack's synthesizer \(CliCredentialsStackSynthesizer\) does not say which role deploys it/);
+  });
+
+  test('with such a synthesizer, the stack\'s deploymentRole (KeyManagement.setStackDefaults) is the manager instead', () => {
+    const s = cliStack();
+    const deployer = 'arn:aws:iam::111111111111:role/deployer';
+    KeyManagement.setStackDefaults(s, { deploymentRole: iam.Role.fromRoleArn(s, 'Deployer', deployer) });
+    const secret = new RotatedSecret(s, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
+    expect(managersOf(Template.fromStack(s), secret)).toEqual([deployer, 'arn:aws:iam::111111111111:role/*/deployer', ROOT]);
+  });
+
+  test('with such a synthesizer, restrictKeyManagement: false for the stack leaves the secret\'s key without the Deny', () => {
+    const s = cliStack();
+    KeyManagement.setStackDefaults(s, { restrictKeyManagement: false });
+    const secret = new RotatedSecret(s, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
+    expect(managersOf(Template.fromStack(s), secret)).toBeUndefined();
   });
 });

@@ -221,7 +221,7 @@ export interface MonitorSecretOptions {
   readonly rotationInterval?: Duration;
 }
 
-/** The tag that puts a secret in a monitor's overdue-rotation check. */
+/** The tag that names, on a secret, the monitor watching it (for operators: nothing reads it to decide). */
 const ROTATION_MONITOR_TAG = 'cdk-kms-patterns:rotation-monitor';
 
 /**
@@ -262,7 +262,7 @@ const TRAIL_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitorTrail');
  * monitor.monitorKey(tenantKey.key, tenantKey.aliasName);
  */
 export class EncryptionMonitor extends Construct {
-  /** The tag key `monitorSecret` puts on a secret; its value names the monitor (`node.addr`). */
+  /** The tag key `monitorSecret` puts on a secret; its value names the monitor watching it (`node.addr`). */
   public static readonly ROTATION_MONITOR_TAG = ROTATION_MONITOR_TAG;
 
   /**
@@ -448,9 +448,11 @@ export class EncryptionMonitor extends Construct {
   /**
    * Watch `secret` for failed or abandoned rotations (sent to the topic at once), for errors
    * of its rotation function (when given; at most 10 functions per monitor) and for rotation
-   * falling behind its interval plus the grace period (an AWS Config managed rule; the
-   * account needs an AWS Config recorder). Tags the secret with
-   * `cdk-kms-patterns:rotation-monitor`; an imported secret must carry that tag itself.
+   * falling behind its interval plus the grace period: the stack's `DailyRotationCheck` runs
+   * the deploy-time checks on it every day, and its alarms notify the topic (with
+   * `rotationOverdueConfigRule`, an AWS Config rule as well). Tags the secret with
+   * `cdk-kms-patterns:rotation-monitor` = the monitor's address, so an operator can find
+   * which monitor watches it.
    */
   public monitorSecret(secret: secretsmanager.ISecret, options: MonitorSecretOptions = {}): void {
     validateSecretRotationInterval(this, 'rotationInterval', options.rotationInterval);
@@ -529,6 +531,10 @@ export class EncryptionMonitor extends Construct {
    * schedule, or overdue), per run: `DailyRotationCheck.metricFindings`.
    */
   public metricRotationOverdue(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (this.secretArns.length === 0 && !Stack.of(this).node.tryFindChild(DailyRotationCheck.ID)) {
+      // DailyRotationCheck.of would make a check with nothing to check, which fails synth.
+      throw new Error(`${this.node.path}: no RotationOverdue metric before the first monitorSecret() (or a RotationVerification) in the stack`);
+    }
     return DailyRotationCheck.of(this).metricFindings(options);
   }
 

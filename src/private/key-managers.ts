@@ -78,9 +78,11 @@ export function resolveKeyManagers(scope: IConstruct, props: KeyManagementOption
     invalidProp(scope, 'deploymentRole', undefined,
       `must be given: the stack's synthesizer (${Stack.of(scope).synthesizer.constructor.name}) does not say which role `
       + 'deploys it, and the key-management Deny must exempt that role exactly (KMS\'s lockout safety check tests only '
-      + 'the caller, so a wrong role leaves a key no deployment can update). Give `deploymentRole` on the construct or '
-      + 'for the stack with `KeyManagement.setStackDefaults(stack, { deploymentRole })`, or set '
-      + '`restrictKeyManagement: false` to leave key management to IAM');
+      + 'the caller, so a wrong role leaves a key no deployment can update). Give `deploymentRole` for the whole stack with '
+      + '`KeyManagement.setStackDefaults(stack, { deploymentRole })`, before the first construct: it also covers the keys '
+      + 'the library makes for itself (a RotatedSecret\'s key, the rotation verification\'s and the monitor\'s), which take '
+      + 'no key options; or give `deploymentRole` on a key construct; or set `restrictKeyManagement: false` '
+      + '(on the construct or for the stack) to leave key management to IAM');
   }
   const deploying = deploymentRole ? managerArnsOf(scope, 'deploymentRole', deploymentRole) : [deployingRoleArn];
   if (admins.length === 0 && permissionSets.length === 0) {

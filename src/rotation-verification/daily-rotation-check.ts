@@ -10,6 +10,7 @@ import { DAILY_CHECK_FIELD, DAILY_CHECK_NAMESPACE } from './checks';
 import { DailyCheckSubject, MAX_TARGETS_PER_RULE, MAX_TARGET_INPUT_LENGTH, keysPerRule, planShards } from './daily-check-input';
 import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH, validateGraceHours, validateKeyPeriod } from './requirements';
 import { RotationVerificationProvider } from './rotation-verification';
+import { recordFootprint } from '../private/footprint';
 import { ROTATION_DAYS } from '../private/secure-key';
 import { SECRET_ROTATION_INTERVAL, validateSecretRotationInterval } from '../private/validate';
 
@@ -97,6 +98,7 @@ export class DailyRotationCheck extends Construct {
   private constructor(scope: Construct, id: string) {
     super(scope, id);
     this.provider = RotationVerificationProvider.of(this);
+    recordFootprint(this);
     const stack = Stack.of(this);
     const checker = this.provider.onEventHandler;
 

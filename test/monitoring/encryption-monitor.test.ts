@@ -9,9 +9,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CrossAccountDecryptKey, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
+import { CrossAccountDecryptKey, KeyManagement, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
 import { EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail } from '../../src/monitoring/encryption-monitor';
 import { insightRuleName, rotationFunctionErrorsExpression, rotationFunctionErrorsQueries } from '../../src/monitoring/metric-queries';
+import { DailyRotationCheck } from '../../src/rotation-verification/daily-rotation-check';
+import { DB_CONNECTION } from '../helpers/db-connection';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 /** What the README states as the keys a MONITORED_RESOURCES monitor holds under the default quota. */
@@ -42,6 +44,24 @@ function counts(template: Template): Record<string, number> {
   return { ...all, 'AWS::KMS::Key': all['AWS::KMS::Key'] - Object.keys(template.findResources('AWS::KMS::Key', { Properties: { Description: Match.absent() } })).length };
 }
 
+/**
+ * The secrets the stack's daily rotation check reads, as `{ MaxHours, GraceHours, Ids }`
+ * groups (a secret's ARN stands as `secret:<logical ID>`): where "rotation overdue" is
+ * checked by default.
+ */
+function dailyCheckSecrets(template: Template): unknown[] {
+  const rules = Object.entries(template.findResources('AWS::Events::Rule')).filter(([id]) => id.startsWith(DailyRotationCheck.ID));
+  expect(rules).toHaveLength(1);
+  const deployed = (v: any): string => {
+    if (typeof v === 'string') return v;
+    if (v.Ref) return `secret:${v.Ref}`;
+    if (v['Fn::GetAtt']) return `arn:${v['Fn::GetAtt'][0]}`;
+    if (v['Fn::Join']) return v['Fn::Join'][1].map(deployed).join(v['Fn::Join'][0]);
+    throw new Error(`unexpected ${JSON.stringify(v)}`);
+  };
+  return rules[0][1].Properties.Targets.flatMap((t: any) => JSON.parse(deployed(t.Input)).DailyRotationCheck.Secrets);
+}
+
 describe('scale', () => {
   test('1 and 10 monitored keys, aliases and secrets yield the same metric filters, alarms, rules, queues and functions', () => {
     const one = counts(monitored(1).template);
@@ -49,20 +69,42 @@ describe('scale', () => {
     expect(counts(monitored(10).template)).toEqual(one);
     expect(one).toEqual({
       'AWS::Logs::MetricFilter': 0,
-      // DeniedDecrypts, DeniedKeyCalls, RotationOverdue (counts); three delivery failures
-      // (KeyLifecycle, AliasChanges, RotationFailures); dead letters; rotation function errors.
-      'AWS::CloudWatch::Alarm': 8,
-      // The above, and RoutineDeploys (to the queue, no alarm).
+      // DeniedDecrypts, DeniedKeyCalls (counts); three delivery failures (KeyLifecycle,
+      // AliasChanges, RotationFailures); dead letters; rotation function errors; the daily
+      // rotation check's findings and heartbeat (overdue rotation, without AWS Config).
+      'AWS::CloudWatch::Alarm': 9,
+      // The monitor's DeniedDecrypts, DeniedKeyCalls, KeyLifecycle, AliasChanges,
+      // RotationFailures and RoutineDeploys (to the queue, no alarm); the daily check's schedule.
       'AWS::Events::Rule': 7,
-      'AWS::Lambda::Function': 0,
-      'AWS::Config::ConfigRule': 1,
+      // The daily check runs in the stack's rotation-verification provider: its five functions.
+      'AWS::Lambda::Function': 5,
+      'AWS::Config::ConfigRule': 0,
       'AWS::CloudWatch::InsightRule': 1,
       'AWS::CloudTrail::Trail': 1,
       'AWS::SNS::Topic': 1,
       'AWS::SQS::Queue': 2,
-      // The topic and queue key, the trail key.
-      'AWS::KMS::Key': 2,
+      // The topic and queue key, the trail key, the provider's log-group key.
+      'AWS::KMS::Key': 3,
     });
+  });
+
+  test('with rotationOverdueConfigRule, 1 and 10 secrets still yield one Config rule, one RotationOverdue rule and alarm', () => {
+    const one = counts(monitored(1, { rotationOverdueConfigRule: true }).template);
+
+    expect(counts(monitored(10, { rotationOverdueConfigRule: true }).template)).toEqual(one);
+    expect(one).toEqual({
+      ...counts(monitored(1).template),
+      'AWS::Config::ConfigRule': 1,
+      'AWS::Events::Rule': 8,
+      'AWS::CloudWatch::Alarm': 10,
+    });
+  });
+
+  test('the 10 secrets are data of the daily check: one rule whatever their number, each secret with its interval', () => {
+    const { template } = monitored(10);
+    const secrets = dailyCheckSecrets(template);
+
+    expect(secrets).toEqual([{ MaxHours: 720, GraceHours: 24, Ids: Array.from({ length: 10 }, (_, i) => expect.stringMatching(new RegExp(`^secret:Secret${i}[0-9A-F]{8}$`))) }]);
   });
 
   test('the 10 keys and aliases are data: every key ID and alias name is in the rules\' patterns', () => {
@@ -212,12 +254,15 @@ describe('scale', () => {
 describe('resources', () => {
   let stack: Stack;
   let template: Template;
+  /** The same, with the AWS Config rule for overdue rotation (`rotationOverdueConfigRule`). */
+  let withConfig: { stack: Stack; template: Template };
   beforeAll(() => {
     ({ stack, template } = monitored(1));
+    withConfig = monitored(1, { rotationOverdueConfigRule: true });
   });
 
-  const ruleByName = (name: string) => {
-    const found = Object.entries(template.findResources('AWS::Events::Rule', { Properties: { Description: `EncryptionMonitor Stack/Monitor: ${name}` } }));
+  const ruleByName = (name: string, from: Template = name === 'RotationOverdue' ? withConfig.template : template) => {
+    const found = Object.entries(from.findResources('AWS::Events::Rule', { Properties: { Description: `EncryptionMonitor Stack/Monitor: ${name}` } }));
     expect(found).toHaveLength(1);
     return { logicalId: found[0][0], props: found[0][1].Properties };
   };
@@ -340,14 +385,21 @@ describe('resources', () => {
       p.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'AllowMonitorRules')]));
     const rulesOf = (statement: any) => statement.Condition.ArnEquals['aws:SourceArn'].map((a: any) => a['Fn::GetAtt'][0].replace(/Rule[0-9A-F]{8}$/, '')).sort();
 
-    expect(rulesOf(allows.MonitorEventsQueue)).toEqual(['MonitorDeniedDecrypts', 'MonitorDeniedKeyCalls', 'MonitorRotationOverdue', 'MonitorRoutineDeploys']);
+    expect(rulesOf(allows.MonitorEventsQueue)).toEqual(['MonitorDeniedDecrypts', 'MonitorDeniedKeyCalls', 'MonitorRoutineDeploys']);
     expect(rulesOf(allows.MonitorDeadLetterQueue)).toEqual(['MonitorAliasChanges', 'MonitorDeniedDecrypts', 'MonitorDeniedKeyCalls',
-      'MonitorKeyLifecycle', 'MonitorRotationFailures', 'MonitorRotationOverdue', 'MonitorRoutineDeploys']);
+      'MonitorKeyLifecycle', 'MonitorRotationFailures', 'MonitorRoutineDeploys']);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
         Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       })]));
     }
+
+    // With the Config rule, its RotationOverdue rule may send to both queues as well.
+    const optInAllows = Object.fromEntries(Object.values(withConfig.template.findResources('AWS::SQS::QueuePolicy')).map(p => [p.Properties.Queues[0].Ref.replace(/[0-9A-F]{8}$/, ''),
+      p.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'AllowMonitorRules')]));
+    expect(rulesOf(optInAllows.MonitorEventsQueue)).toEqual(['MonitorDeniedDecrypts', 'MonitorDeniedKeyCalls', 'MonitorRotationOverdue', 'MonitorRoutineDeploys']);
+    expect(rulesOf(optInAllows.MonitorDeadLetterQueue)).toEqual(['MonitorAliasChanges', 'MonitorDeniedDecrypts', 'MonitorDeniedKeyCalls',
+      'MonitorKeyLifecycle', 'MonitorRotationFailures', 'MonitorRotationOverdue', 'MonitorRoutineDeploys']);
   });
 
   test('RotationFailures: RotationFailed and RotationAbandoned of the monitored secrets', () => {
@@ -365,18 +417,47 @@ describe('resources', () => {
     }));
   });
 
-  test('RotationOverdue: NON_COMPLIANT findings of the monitor\'s Config rule, scoped by tag', () => {
-    const configRule = Object.entries(template.findResources('AWS::Config::ConfigRule'))[0];
+  test('overdue rotation, by default: the stack\'s daily rotation check, no AWS Config rule and no RotationOverdue rule or alarm', () => {
+    template.resourceCountIs('AWS::Config::ConfigRule', 0);
+    expect(Object.keys(template.findResources('AWS::Events::Rule', { Properties: { Description: 'EncryptionMonitor Stack/Monitor: RotationOverdue' } }))).toEqual([]);
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).not.toContain('RotationOverdue');
+    // The secret is checked every day against its interval (30 days by default) plus the grace period (1 day).
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
+    expect(dailyCheckSecrets(template)).toEqual([{ MaxHours: 720, GraceHours: 24, Ids: [expect.stringMatching(/^secret:Secret0/)] }]);
+    // The daily check's findings and heartbeat alarms page through the monitor's topic.
+    for (const name of ['Findings', 'Heartbeat']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: DailyRotationCheck.NAMESPACE,
+        MetricName: name,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitorAlarmTopic') }],
+      });
+    }
+    expect(stack.resolve(EncryptionMonitor.of(stack).metricRotationOverdue().namespace)).toBe(DailyRotationCheck.NAMESPACE);
+    expect(EncryptionMonitor.of(stack).metricRotationOverdue().metricName).toBe('Findings');
+  });
+
+  test('RotationOverdue with rotationOverdueConfigRule: NON_COMPLIANT findings of the monitor\'s Config rule on the monitored secrets, by resourceId, no Scope', () => {
+    const configRules = Object.entries(withConfig.template.findResources('AWS::Config::ConfigRule'));
+    expect(configRules).toHaveLength(1);
+    const configRule = configRules[0];
     expect(configRule[1].Properties).toEqual(expect.objectContaining({
       Source: { Owner: 'AWS', SourceIdentifier: 'SECRETSMANAGER_SECRET_PERIODIC_ROTATION' },
       InputParameters: { maxDaysSinceRotation: 31 },
-      Scope: { TagKey: EncryptionMonitor.ROTATION_MONITOR_TAG, TagValue: stack.node.findChild('Monitor').node.addr },
     }));
+    // A tag scope on this periodic rule has been reported refused by PutConfigRule.
+    expect(configRule[1].Properties.Scope).toBeUndefined();
     expect(ruleByName('RotationOverdue').props.EventPattern).toEqual({
       'source': ['aws.config'],
       'detail-type': ['Config Rules Compliance Change'],
-      'detail': { configRuleName: [{ Ref: configRule[0] }], newEvaluationResult: { complianceType: ['NON_COMPLIANT'] } },
+      'detail': {
+        configRuleName: [{ Ref: configRule[0] }],
+        resourceType: ['AWS::SecretsManager::Secret'],
+        resourceId: [{ Ref: expect.stringMatching(/^Secret0/) }],
+        newEvaluationResult: { complianceType: ['NON_COMPLIANT'] },
+      },
     });
+    // The daily check runs as well.
+    expect(dailyCheckSecrets(withConfig.template)).toEqual([{ MaxHours: 720, GraceHours: 24, Ids: [expect.stringMatching(/^secret:Secret0/)] }]);
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Tags: Match.arrayWith([{ Key: EncryptionMonitor.ROTATION_MONITOR_TAG, Value: stack.node.findChild('Monitor').node.addr }]) });
   });
 
@@ -389,7 +470,7 @@ describe('resources', () => {
     ['AliasChanges', 'FailedInvocations', 1],
     ['RotationFailures', 'FailedInvocations', 1],
   ])('%s alarm: %s of its rule >= %d in 5 minutes, missing data not breaching, to the alarm topic', (name, metricName, threshold) => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    (name === 'RotationOverdue' ? withConfig.template : template).hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Events',
       MetricName: metricName,
       Dimensions: [{ Name: 'RuleName', Value: { Ref: ruleByName(name).logicalId } }],
@@ -529,16 +610,29 @@ describe('options', () => {
 
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 2, EvaluationPeriods: 2, Period: 60 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 3, EvaluationPeriods: 2, Period: 60 });
-    template.hasResourceProperties('AWS::Config::ConfigRule', { InputParameters: { maxDaysSinceRotation: 33 } });
+    // The grace period goes to the daily check (in hours) and, on opt-in, to the Config rule (in days).
+    expect(dailyCheckSecrets(template)).toEqual([expect.objectContaining({ MaxHours: 720, GraceHours: 72 })]);
+    monitored(1, { rotationGracePeriod: Duration.days(3), rotationOverdueConfigRule: true })
+      .template.hasResourceProperties('AWS::Config::ConfigRule', { InputParameters: { maxDaysSinceRotation: 33 } });
   });
 
-  test('the overdue check allows the longest rotation interval plus the grace period', () => {
-    const stack = newStack();
-    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
-    monitor.monitorSecret(new secretsmanager.Secret(stack, 'A'), { rotationInterval: Duration.days(7) });
-    monitor.monitorSecret(new secretsmanager.Secret(stack, 'B'), { rotationInterval: Duration.days(90) });
+  test('the daily check checks each secret against its own interval; the opt-in Config rule allows the longest plus the grace period', () => {
+    const build = (props: EncryptionMonitorProps) => {
+      const stack = newStack();
+      const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), ...props });
+      monitor.monitorSecret(new secretsmanager.Secret(stack, 'A'), { rotationInterval: Duration.days(7) });
+      monitor.monitorSecret(new secretsmanager.Secret(stack, 'B'), { rotationInterval: Duration.days(90) });
+      return Template.fromStack(stack);
+    };
 
-    Template.fromStack(stack).hasResourceProperties('AWS::Config::ConfigRule', { InputParameters: { maxDaysSinceRotation: 91 } });
+    const byDefault = build({});
+    byDefault.resourceCountIs('AWS::Config::ConfigRule', 0);
+    expect(dailyCheckSecrets(byDefault)).toEqual(expect.arrayContaining([
+      { MaxHours: 168, GraceHours: 24, Ids: [expect.stringMatching(/^secret:A/)] },
+      { MaxHours: 2160, GraceHours: 24, Ids: [expect.stringMatching(/^secret:B/)] },
+    ]));
+    expect(dailyCheckSecrets(byDefault)).toHaveLength(2);
+    build({ rotationOverdueConfigRule: true }).hasResourceProperties('AWS::Config::ConfigRule', { InputParameters: { maxDaysSinceRotation: 91 } });
   });
 
   test('a dashboard only when asked for, with a graph per alarm', () => {
@@ -548,9 +642,14 @@ describe('options', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
     for (const title of ['DeniedDecrypts', 'DeniedKeyCalls', 'KeyLifecycleDeliveryFailed', 'AliasChangesDeliveryFailed', 'DeadLetters',
-      'RotationFailuresDeliveryFailed', 'RotationOverdue', 'RotationFunctionErrors']) {
+      'RotationFailuresDeliveryFailed', 'RotationFunctionErrors']) {
       expect(body).toContain(`\\"title\\":\\"${title}\\"`);
     }
+    // No RotationOverdue alarm without the Config rule; with it, its graph.
+    expect(body).not.toContain('\\"title\\":\\"RotationOverdue\\"');
+    const optIn = monitored(1, { dashboard: true, rotationOverdueConfigRule: true }).template;
+    expect(JSON.stringify(Object.values(optIn.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody))
+      .toContain('\\"title\\":\\"RotationOverdue\\"');
   });
 
   test('EncryptionMonitor.of returns the stack\'s first monitor, and creates one when there is none', () => {
@@ -653,17 +752,26 @@ describe('validation', () => {
     expect(() => monitor.monitorSecret(new secretsmanager.Secret(stack, 'S'), { rotationInterval })).toThrow(new Error(message));
   });
 
-  // The overdue check counts whole days: the interval rounded up, plus the default grace of 1 day.
+  // The opt-in Config rule counts whole days: the interval rounded up, plus the default grace
+  // of 1 day. The daily check takes the interval as it is, in hours.
   test.each([
-    ['4 hours, the minimum', Duration.hours(4), 2],
-    ['36 hours', Duration.hours(36), 3],
-    ['48 hours', Duration.hours(48), 3],
-    ['1000 days, the maximum', Duration.days(1000), 1001],
-  ])('accepts a secret\'s rotationInterval of %s, rounded up to whole days for the overdue check', (_name, rotationInterval, maxDays) => {
-    const stack = newStack();
-    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
-    monitor.monitorSecret(new secretsmanager.Secret(stack, 'S'), { rotationInterval });
-    Template.fromStack(stack).hasResourceProperties('AWS::Config::ConfigRule', { InputParameters: { maxDaysSinceRotation: maxDays } });
+    ['4 hours, the minimum', Duration.hours(4), 2, 4],
+    ['36 hours', Duration.hours(36), 3, 36],
+    ['48 hours', Duration.hours(48), 3, 48],
+    ['1000 days, the maximum', Duration.days(1000), 1001, 24000],
+  ])('accepts a secret\'s rotationInterval of %s, rounded up to whole days for the overdue Config rule', (_name, rotationInterval, maxDays, maxHours) => {
+    const build = (props: EncryptionMonitorProps) => {
+      const stack = newStack();
+      const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), ...props });
+      monitor.monitorSecret(new secretsmanager.Secret(stack, 'S'), { rotationInterval });
+      return Template.fromStack(stack);
+    };
+    const optIn = build({ rotationOverdueConfigRule: true });
+    optIn.hasResourceProperties('AWS::Config::ConfigRule', { InputParameters: { maxDaysSinceRotation: maxDays } });
+    expect(dailyCheckSecrets(optIn)).toEqual([expect.objectContaining({ MaxHours: maxHours, GraceHours: 24 })]);
+    const byDefault = build({});
+    byDefault.resourceCountIs('AWS::Config::ConfigRule', 0);
+    expect(dailyCheckSecrets(byDefault)).toEqual([expect.objectContaining({ MaxHours: maxHours, GraceHours: 24 })]);
   });
 });
 
@@ -680,7 +788,7 @@ describe('the library\'s key constructs register their alias with the monitor', 
     ['TenantKey', (stack) => new TenantKey(stack, 'Acme', { tenantId: 'acme' })],
     ['SharedTenantKey', (stack) => new SharedTenantKey(stack, 'Shared', { alias: 'shared/tenants' })],
     ['CrossAccountDecryptKey', (stack) => new CrossAccountDecryptKey(stack, 'Shared', { consumerAccountIds: ['222222222222'] })],
-    ['RotatedSecret (the key it creates)', (stack) => new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() })],
+    ['RotatedSecret (the key it creates)', (stack) => new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION })],
   ])('%s', (_name, make) => {
     const stack = newStack();
     make(stack);
@@ -834,7 +942,13 @@ test('a topic of your own made in the app gets no policy from the monitor (one w
 describe('which deploying roles are known', () => {
   const rulesOf = (stack: Stack) => Object.fromEntries(Object.entries(Template.fromStack(stack).findResources('AWS::Events::Rule'))
     .map(([id, r]) => [/^Monitor(\w+?)Rule[0-9A-F]{8}$/.exec(id)![1], r.Properties.EventPattern]));
-  const cliStack = () => new Stack(new App(), 'Stack', { env: ENV, synthesizer: new CliCredentialsStackSynthesizer() });
+  // Its keys (the monitor's topic key) cannot exempt a deploying role the synthesizer does not
+  // name: they leave key management to IAM, which is not what these tests are about.
+  const cliStack = () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV, synthesizer: new CliCredentialsStackSynthesizer() });
+    KeyManagement.setStackDefaults(stack, { restrictKeyManagement: false });
+    return stack;
+  };
 
   test('with a synthesizer that names no role and no deployingRoleArns, nothing is suppressed: every PutKeyPolicy pages', () => {
     const stack = cliStack();

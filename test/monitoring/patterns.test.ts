@@ -11,7 +11,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { EncryptionMonitor, MonitorScope, MonitorTrail } from '../../src/monitoring/encryption-monitor';
+import { EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail } from '../../src/monitoring/encryption-monitor';
 import { KEY_LIFECYCLE_EVENTS, estimatedPatternLength, deniedKeyCallsPattern } from '../../src/monitoring/patterns';
 import { matchEvents } from '../helpers/event-ruler';
 import { FAKE_ENV, keyArnFor, resolveIntrinsics } from '../helpers/resolve-template';
@@ -99,17 +99,24 @@ const EVENTS: Record<string, Record<string, unknown>> = {
   'RotationFailed of an unmonitored secret': rotationEvent('RotationFailed', OTHER_SECRET),
 };
 
-/** The event patterns of every AWS::Events::Rule in the stack, by the monitor rule's name, intrinsics resolved. */
-function synthesizedPatterns(scope: MonitorScope): Record<string, unknown> {
+/**
+ * The event patterns of every AWS::Events::Rule of the monitor, by the monitor rule's name,
+ * intrinsics resolved. The stack's only other rule is the daily rotation check's schedule,
+ * which matches no event.
+ */
+function synthesizedPatterns(scope: MonitorScope, props: EncryptionMonitorProps = {}): Record<string, unknown> {
   const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: 'us-east-1' } });
-  const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), scope });
+  const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), scope, ...props });
   monitor.monitorKey(kms.Key.fromKeyArn(stack, 'Key', MONITORED_KEY));
   monitor.monitorSecret(secretsmanager.Secret.fromSecretCompleteArn(stack, 'Secret', MONITORED_SECRET));
   // A Config rule's Ref is its name; the resolver knows only keys and IAM identities.
   const template = JSON.parse(JSON.stringify(Template.fromStack(stack).toJSON()), (_k, v) =>
     v && typeof v === 'object' && typeof v.Ref === 'string' && /RotationOverdueCheck/.test(v.Ref) ? v.Ref : v);
   const rules = Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule');
-  return Object.fromEntries(rules.map(([id, r]) => [
+  const others = rules.filter(([id]) => !/^Monitor\w+Rule[0-9A-F]{8}$/.test(id)).map(([, r]) => r.Properties);
+  expect(others).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(1 day)' })]);
+  expect(others[0].EventPattern).toBeUndefined();
+  return Object.fromEntries(rules.filter(([id]) => /^Monitor\w+Rule[0-9A-F]{8}$/.test(id)).map(([id, r]) => [
     /^Monitor(\w+?)Rule[0-9A-F]{8}$/.exec(id)![1],
     resolveIntrinsics(r.Properties.EventPattern, template, id),
   ]));
@@ -118,8 +125,12 @@ function synthesizedPatterns(scope: MonitorScope): Record<string, unknown> {
 describe('the synthesized patterns, through event-ruler', () => {
   test('with MonitorScope.MONITORED_RESOURCES, exactly the right events match', () => {
     const patterns = synthesizedPatterns(MonitorScope.MONITORED_RESOURCES);
-    // The overdue check matches Config findings, not CloudTrail records: none of these.
-    expect(Object.keys(patterns).sort()).toEqual(['DeniedDecrypts', 'DeniedKeyCalls', 'KeyLifecycle', 'RotationFailures', 'RotationOverdue', 'RoutineDeploys']);
+    // Overdue rotation is the daily check's by default: no RotationOverdue rule.
+    expect(Object.keys(patterns).sort()).toEqual(['DeniedDecrypts', 'DeniedKeyCalls', 'KeyLifecycle', 'RotationFailures', 'RoutineDeploys']);
+    // With the opt-in Config rule, its overdue pattern matches Config findings, not CloudTrail records: none of these.
+    const withConfig = synthesizedPatterns(MonitorScope.MONITORED_RESOURCES, { rotationOverdueConfigRule: true });
+    expect(Object.keys(withConfig).sort()).toEqual(['DeniedDecrypts', 'DeniedKeyCalls', 'KeyLifecycle', 'RotationFailures', 'RotationOverdue', 'RoutineDeploys']);
+    expect(matchEvents(withConfig, EVENTS)).toEqual(matchEvents(patterns, EVENTS));
 
     expect(matchEvents(patterns, EVENTS)).toEqual({
       'denied Decrypt on the monitored key': ['DeniedDecrypts', 'DeniedKeyCalls'],
@@ -175,23 +186,40 @@ describe('the synthesized patterns, through event-ruler', () => {
     expect(matches['RotationSucceeded of the monitored secret']).toEqual([]);
   });
 
-  test('the overdue pattern matches a NON_COMPLIANT Config finding of its rule only', () => {
-    const patterns = synthesizedPatterns(MonitorScope.MONITORED_RESOURCES);
-    const ruleName = (patterns.RotationOverdue as any).detail.configRuleName[0];
-    const finding = (name: string, complianceType: string) => ({
-      'source': 'aws.config',
-      'detail-type': 'Config Rules Compliance Change',
-      'account': ACCOUNT,
-      'region': 'us-east-1',
-      'resources': [],
-      'detail': { configRuleName: name, resourceType: 'AWS::SecretsManager::Secret', resourceId: MONITORED_SECRET, newEvaluationResult: { complianceType } },
-    });
+  /** A Config rule's evaluation change as EventBridge delivers it. */
+  const finding = (name: string, complianceType: string, resourceId = MONITORED_SECRET, resourceType = 'AWS::SecretsManager::Secret') => ({
+    'source': 'aws.config',
+    'detail-type': 'Config Rules Compliance Change',
+    'account': ACCOUNT,
+    'region': 'us-east-1',
+    'resources': [],
+    'detail': { configRuleName: name, resourceType, resourceId, newEvaluationResult: { complianceType } },
+  });
 
+  test('with rotationOverdueConfigRule, the overdue pattern matches a NON_COMPLIANT finding of its rule on a monitored secret only', () => {
+    const patterns = synthesizedPatterns(MonitorScope.MONITORED_RESOURCES, { rotationOverdueConfigRule: true });
+    const ruleName = (patterns.RotationOverdue as any).detail.configRuleName[0];
+
+    // The Config rule has no Scope (it judges every secret of the account): the pattern keeps the monitored ones, by resourceId.
     expect(matchEvents({ RotationOverdue: patterns.RotationOverdue }, {
       noncompliant: finding(ruleName, 'NON_COMPLIANT'),
       compliant: finding(ruleName, 'COMPLIANT'),
       otherRule: finding('some-other-rule', 'NON_COMPLIANT'),
-    })).toEqual({ noncompliant: ['RotationOverdue'], compliant: [], otherRule: [] });
+      unmonitoredSecret: finding(ruleName, 'NON_COMPLIANT', OTHER_SECRET),
+      otherResourceType: finding(ruleName, 'NON_COMPLIANT', MONITORED_SECRET, 'AWS::KMS::Key'),
+    })).toEqual({ noncompliant: ['RotationOverdue'], compliant: [], otherRule: [], unmonitoredSecret: [], otherResourceType: [] });
+  });
+
+  test('with rotationOverdueConfigRule and MonitorScope.ACCOUNT, the overdue pattern matches every secret of the account', () => {
+    const patterns = synthesizedPatterns(MonitorScope.ACCOUNT, { rotationOverdueConfigRule: true });
+    const ruleName = (patterns.RotationOverdue as any).detail.configRuleName[0];
+
+    expect(matchEvents({ RotationOverdue: patterns.RotationOverdue }, {
+      monitored: finding(ruleName, 'NON_COMPLIANT'),
+      unmonitoredSecret: finding(ruleName, 'NON_COMPLIANT', OTHER_SECRET),
+      compliant: finding(ruleName, 'COMPLIANT', OTHER_SECRET),
+      otherResourceType: finding(ruleName, 'NON_COMPLIANT', MONITORED_SECRET, 'AWS::KMS::Key'),
+    })).toEqual({ monitored: ['RotationOverdue'], unmonitoredSecret: ['RotationOverdue'], compliant: [], otherResourceType: [] });
   });
 
   test('every lifecycle event the README names is in the patterns', () => {

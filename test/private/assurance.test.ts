@@ -1,12 +1,12 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
-  AssuranceOptions, CrossAccountDecryptKey, EncryptionMonitor, MonitorScope, MonitorTrail, MultiRegionKeySet, RotatedSecret,
+  AssuranceOptions, CrossAccountDecryptKey, DailyRotationCheck, EncryptionMonitor, MonitorScope, MonitorTrail, MultiRegionKeySet, RotatedSecret,
   RotationVerification, SharedTenantKey, TenantKey,
 } from '../../src';
 import { RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
@@ -19,8 +19,22 @@ import { logicalIdOf, logicalIdsUnder, ownKeyLogicalId } from '../helpers/own-ke
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const VERIFICATION = 'Custom::KmsPatternsRotationVerification';
+/** The monitor's rules whose patterns list the monitored keys by ID. */
 const KEY_RULES = ['DeniedDecrypts', 'DeniedKeyCalls', 'KeyLifecycle'];
-const SECRET_RULES = ['RotationFailures', 'RotationOverdue'];
+/** The key rules that count refused calls: to the non-paging queue, each with `<Name>Alarm` on its Invocations. */
+const COUNT_RULES = ['DeniedDecrypts', 'DeniedKeyCalls'];
+/** The key rules that page: to the alarm topic through an input transformer, each with `<Name>DeliveryFailedAlarm`. */
+const KEY_PAGING_RULES = ['KeyLifecycle', 'AliasChanges'];
+/** Where each paging rule's notification reads the resource it names (src/monitoring/notifications.ts). */
+const NOTIFIED_RESOURCE: Record<string, string> = {
+  KeyLifecycle: '$.detail.resources[0].ARN',
+  AliasChanges: '$.detail.requestParameters.aliasName',
+  RotationFailures: '$.detail.additionalEventData.SecretId',
+};
+/** The alarms of the default monitor once it watches a key with its alias. */
+const KEY_ALARMS = ['DeniedDecryptsAlarm', 'DeniedKeyCallsAlarm', 'KeyLifecycleDeliveryFailedAlarm', 'AliasChangesDeliveryFailedAlarm', 'DeadLettersAlarm'];
+/** The keys with their aliases a monitor that lists them holds under EventBridge's default 2,048-character pattern quota (README). */
+const KEYS_PER_DEFAULT_PATTERN = 19;
 const REPLICA_REGIONS = ['eu-west-1', 'eu-central-1'];
 
 function newStack(app = new App(), id = 'S'): Stack {
@@ -103,6 +117,68 @@ function policiesNamingKey(template: Template, keyArn: unknown): string[] {
     .map(([id]) => id);
 }
 
+/** The logical IDs of `monitor`'s topic, queues and the key that encrypts them. */
+function deliveryOf(monitor: EncryptionMonitor): { topic: string; eventsQueue: string; deadLetterQueue: string; key: string } {
+  return {
+    topic: logicalIdOf(monitor.alarmTopic),
+    eventsQueue: logicalIdOf(monitor.node.findChild('EventsQueue')),
+    deadLetterQueue: logicalIdOf(monitor.node.findChild('DeadLetterQueue')),
+    key: logicalIdOf(monitor.node.findChild('AlarmTopicKey').node.findChild('Key')),
+  };
+}
+
+/** The one target of the paging rule `name`: the topic, through a notification naming the resource, with the dead-letter queue behind it. */
+function pagingTargetOf(monitor: EncryptionMonitor, name: string): unknown {
+  const delivery = deliveryOf(monitor);
+  return {
+    Id: 'AlarmTopic',
+    Arn: { Ref: delivery.topic },
+    DeadLetterConfig: { Arn: arnOf(delivery.deadLetterQueue) },
+    InputTransformer: { InputPathsMap: expect.objectContaining({ resource: NOTIFIED_RESOURCE[name] }), InputTemplate: expect.any(String) },
+  };
+}
+
+/** The alarms in `template` on a metric of the rule `ruleLogicalId`, by logical ID. */
+function alarmsOnRule(template: Template, ruleLogicalId: string): Record<string, any> {
+  return template.findResources('AWS::CloudWatch::Alarm', {
+    Properties: { Namespace: 'AWS/Events', Dimensions: [{ Name: 'RuleName', Value: { Ref: ruleLogicalId } }] },
+  });
+}
+
+/** The logical ID of the alarm `id` of `scope` (a monitor or the daily check). */
+function alarmOf(scope: Construct, id: string): string {
+  return logicalIdOf(scope.node.findChild(id));
+}
+
+/** The stack's daily rotation check, without making one. */
+function dailyCheckOf(stack: Stack): DailyRotationCheck {
+  return stack.node.findChild(DailyRotationCheck.ID) as DailyRotationCheck;
+}
+
+/** A subject group of the daily check's input: its requirement and the ARNs it applies to. */
+interface DailyGroup { readonly Ids: string[]; readonly [requirement: string]: unknown }
+
+/**
+ * What the stack's daily rotation check checks: the input of its rule's one target, with each
+ * `Ref` rendered `ref:<logical ID>` and each `Fn::GetAtt` `arn:<logical ID>`.
+ */
+function dailyCheckInput(template: Template, stack: Stack): { Keys: DailyGroup[]; Secrets: DailyGroup[] } {
+  const rule = template.toJSON().Resources[logicalIdOf(dailyCheckOf(stack).rule)];
+  expect(rule.Properties.Targets).toHaveLength(1);
+  const flat = (v: any): string => {
+    if (typeof v === 'string') return v;
+    if (v.Ref) return `ref:${v.Ref}`;
+    if (v['Fn::GetAtt']) return `arn:${v['Fn::GetAtt'][0]}`;
+    return (v['Fn::Join'][1] as unknown[]).map(flat).join(v['Fn::Join'][0]);
+  };
+  return JSON.parse(flat(rule.Properties.Targets[0].Input)).DailyRotationCheck;
+}
+
+/** The construct's own alias name, as the template holds it. */
+function aliasNameOf(template: Template, construct: Construct): string {
+  return template.toJSON().Resources[logicalIdOf(construct.node.findChild('Alias'))].Properties.AliasName;
+}
+
 function typesIn(template: Template): string[] {
   return Object.values(template.toJSON().Resources as Record<string, { Type: string }>).map(r => r.Type);
 }
@@ -148,13 +224,58 @@ describe.each(ALL_CONSTRUCTS)('%s, by default', (_name, make) => {
     expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toEqual([logicalIdOf(RotationVerificationProvider.of(stack).logGroup)]);
   });
 
-  test('every key rule has an alarm on its TriggeredRules, to the monitor\'s topic', () => {
-    for (const name of KEY_RULES) {
+  test('the count rules deliver to the monitor\'s non-paging queue, and each has one alarm, on its Invocations, to the monitor\'s topic', () => {
+    const delivery = deliveryOf(monitor!);
+    for (const name of COUNT_RULES) {
       const rule = ruleOf(template, monitor!, name);
-      const alarms = template.findResources('AWS::CloudWatch::Alarm', {
-        Properties: { Namespace: 'AWS/Events', MetricName: 'TriggeredRules', Dimensions: [{ Name: 'RuleName', Value: { Ref: rule.logicalId } }] },
-      });
-      expect(Object.values(alarms).map(a => a.Properties.AlarmActions)).toEqual([[{ Ref: logicalIdOf(monitor!.alarmTopic) }]]);
+      expect(rule.props.Targets).toEqual([{
+        Id: 'EventsQueue', Arn: arnOf(delivery.eventsQueue), DeadLetterConfig: { Arn: arnOf(delivery.deadLetterQueue) },
+      }]);
+      const alarms = alarmsOnRule(template, rule.logicalId);
+      expect(Object.keys(alarms)).toEqual([alarmOf(monitor!, `${name}Alarm`)]);
+      expect(Object.values(alarms).map(a => [a.Properties.MetricName, a.Properties.AlarmActions]))
+        .toEqual([['Invocations', [{ Ref: delivery.topic }]]]);
+    }
+  });
+
+  test('the paging key rules notify the monitor\'s topic through an input transformer, with the dead-letter queue behind it, '
+    + 'and each has one alarm, on its FailedInvocations, to the topic', () => {
+    const delivery = deliveryOf(monitor!);
+    expect(ruleOf(template, monitor!, 'AliasChanges').props.EventPattern.detail.requestParameters.aliasName).toEqual([aliasNameOf(template, construct)]);
+    for (const name of KEY_PAGING_RULES) {
+      const rule = ruleOf(template, monitor!, name);
+      expect(rule.props.Targets).toEqual([pagingTargetOf(monitor!, name)]);
+      const alarms = alarmsOnRule(template, rule.logicalId);
+      expect(Object.keys(alarms)).toEqual([alarmOf(monitor!, `${name}DeliveryFailedAlarm`)]);
+      expect(Object.values(alarms).map(a => [a.Properties.MetricName, a.Properties.AlarmActions]))
+        .toEqual([['FailedInvocations', [{ Ref: delivery.topic }]]]);
+    }
+  });
+
+  test('dead letters alarm to the topic; the topic and both queues are encrypted with the monitor\'s own key', () => {
+    const delivery = deliveryOf(monitor!);
+    const resources = template.toJSON().Resources;
+    expect(resources[alarmOf(monitor!, 'DeadLettersAlarm')].Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [delivery.deadLetterQueue, 'QueueName'] } }],
+      AlarmActions: [{ Ref: delivery.topic }],
+    });
+    expect(delivery.key).not.toBe(ownKeyLogicalId(construct));
+    expect(Object.keys(template.findResources('AWS::SQS::Queue')).sort()).toEqual([delivery.deadLetterQueue, delivery.eventsQueue].sort());
+    for (const queue of [delivery.eventsQueue, delivery.deadLetterQueue]) {
+      expect(resources[queue].Properties.KmsMasterKeyId).toEqual(arnOf(delivery.key));
+    }
+    expect(resources[delivery.topic].Properties.KmsMasterKeyId).toEqual(arnOf(delivery.key));
+  });
+
+  test('the stack\'s daily rotation check runs on the provider\'s function, checks the key, and its findings and heartbeat alarms notify the monitor\'s topic', () => {
+    const daily = dailyCheckOf(stack);
+    const rule = template.toJSON().Resources[logicalIdOf(daily.rule)];
+    expect(rule.Properties.Targets.map((t: any) => t.Arn)).toEqual([arnOf(logicalIdOf(RotationVerificationProvider.of(stack).onEventHandler))]);
+    expect(dailyCheckInput(template, stack).Keys).toEqual([{ MaxDays: 365, Ids: [`arn:${ownKeyLogicalId(construct)}`] }]);
+    for (const id of ['FindingsAlarm', 'HeartbeatAlarm']) {
+      expect(template.toJSON().Resources[alarmOf(daily, id)].Properties.AlarmActions).toEqual([{ Ref: deliveryOf(monitor!).topic }]);
     }
   });
 });
@@ -173,8 +294,8 @@ describe.each(KEY_CONSTRUCTS)('%s rotationPeriod', (_name, make) => {
   });
 });
 
-describe.each(ALL_CONSTRUCTS)('%s opt-outs', (_name, make) => {
-  test('verifyRotation: false adds no verification and, with nothing else verifying, no provider', () => {
+describe.each(KEY_CONSTRUCTS)('%s verifyRotation opt-out', (_name, make) => {
+  test('verifyRotation: false adds no verification and, with nothing else verifying, no provider and no daily check', () => {
     const stack = newStack();
     const { construct, monitor } = make(stack, { verifyRotation: false });
     const template = Template.fromStack(stack);
@@ -186,17 +307,52 @@ describe.each(ALL_CONSTRUCTS)('%s opt-outs', (_name, make) => {
     // Monitoring stays on.
     expect(monitor).toBe(EncryptionMonitor.of(stack));
     expect(ruleOf(template, monitor!, 'DeniedDecrypts').props.EventPattern.detail.resources.ARN).toEqual([keyMatcherOf(ownKeyLogicalId(construct))]);
+    // A key's monitoring needs no daily check (that is the verification's, and the secrets').
+    expect(stack.node.tryFindChild(DailyRotationCheck.ID)).toBeUndefined();
   });
+});
 
-  test('monitoring: false adds no monitor, rule, alarm or topic', () => {
+describe('RotatedSecret verifyRotation opt-out', () => {
+  test('verifyRotation: false adds no verification, but the monitored secret is still checked daily: the daily check makes the provider and runs on its function', () => {
+    const stack = newStack();
+    const { construct, monitor } = rotatedSecret(stack, { verifyRotation: false });
+    const template = Template.fromStack(stack);
+    expect(construct.rotationVerification).toBeUndefined();
+    template.resourceCountIs(VERIFICATION, 0);
+    // monitorSecret registers the secret with the stack's DailyRotationCheck, which runs on the provider.
+    const provider = RotationVerificationProvider.of(stack);
+    expect(stack.node.tryFindChild(RotationVerificationProvider.ID)).toBe(provider);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function')).sort()).toEqual(logicalIdsUnder(provider, 'AWS::Lambda::Function').sort());
+    const daily = dailyCheckOf(stack);
+    expect(template.toJSON().Resources[logicalIdOf(daily.rule)].Properties.Targets.map((t: any) => t.Arn))
+      .toEqual([arnOf(logicalIdOf(provider.onEventHandler))]);
+    // The secret only: its key is verified by the verification alone, which is off.
+    const input = dailyCheckInput(template, stack);
+    expect(input.Keys).toEqual([]);
+    expect(input.Secrets).toEqual([{ MaxHours: 720, GraceHours: 24, Ids: [`ref:${logicalIdOf((construct as RotatedSecret).secret)}`] }]);
+    expect(policiesNamingKey(template, arnOf(ownKeyLogicalId(construct)))).toEqual([]);
+    // Monitoring stays on, and the daily check's alarms notify its topic.
+    expect(monitor).toBe(EncryptionMonitor.of(stack));
+    for (const id of ['FindingsAlarm', 'HeartbeatAlarm']) {
+      expect(template.toJSON().Resources[alarmOf(daily, id)].Properties.AlarmActions).toEqual([{ Ref: logicalIdOf(monitor!.alarmTopic) }]);
+    }
+  });
+});
+
+describe.each(ALL_CONSTRUCTS)('%s opt-outs', (_name, make) => {
+  test('monitoring: false adds no monitor, topic, queue or alarm: the one rule is the verification\'s daily check, whose alarms nobody asked for', () => {
     const stack = newStack();
     const { construct, monitor } = make(stack, { monitoring: false });
     const template = Template.fromStack(stack);
     expect(monitor).toBeUndefined();
     expect(hasMonitor(stack)).toBe(false);
-    for (const type of ['AWS::Events::Rule', 'AWS::CloudWatch::Alarm', 'AWS::SNS::Topic', 'AWS::Config::ConfigRule']) {
+    for (const type of ['AWS::CloudWatch::Alarm', 'AWS::SNS::Topic', 'AWS::SQS::Queue', 'AWS::Config::ConfigRule']) {
       template.resourceCountIs(type, 0);
     }
+    const daily = dailyCheckOf(stack);
+    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toEqual([logicalIdOf(daily.rule)]);
+    expect(daily.hasAlarms).toBe(false);
+    Annotations.fromStack(stack).hasInfo(`/${daily.node.path}`, Match.stringLikeRegexp('^Nobody is told what the daily rotation check finds'));
     // Verification stays on.
     const keyArn = arnOf(ownKeyLogicalId(construct));
     expect(verificationOf(template, construct).resource.Properties.Keys).toEqual([{ KeyId: keyArn, MaxRotationPeriodDays: 365 }]);
@@ -254,12 +410,12 @@ describe.each<[string, Make]>([
     ['metricDeniedDecrypts', 'DeniedDecrypts'],
     ['metricDeniedKeyCalls', 'DeniedKeyCalls'],
     ['metricKeyLifecycleEvents', 'KeyLifecycle'],
-  ] as const)('%s is TriggeredRules of the monitor\'s %s rule', (method, rule) => {
+  ] as const)('%s is the Invocations of the monitor\'s %s rule', (method, rule) => {
     const stack = newStack();
     const { construct, monitor } = make(stack);
     const metric = asKey(construct)[method]({ period: Duration.hours(1) });
     expect(metric.namespace).toBe('AWS/Events');
-    expect(metric.metricName).toBe('TriggeredRules');
+    expect(metric.metricName).toBe('Invocations');
     expect(metric.statistic).toBe('Sum');
     expect(metric.period.toSeconds()).toBe(3600);
     expect(stack.resolve(metric.dimensions)).toEqual({ RuleName: { Ref: ruleOf(Template.fromStack(stack), monitor!, rule).logicalId } });
@@ -275,16 +431,35 @@ describe.each<[string, Make]>([
 });
 
 describe('RotatedSecret metrics', () => {
-  test.each([
-    ['metricRotationFailures', 'RotationFailures'],
-    ['metricRotationOverdue', 'RotationOverdue'],
-  ] as const)('%s is TriggeredRules of the monitor\'s %s rule', (method, rule) => {
+  test('metricRotationFailures is the Invocations of the monitor\'s RotationFailures rule', () => {
     const stack = newStack();
     const secret = rotatedSecret(stack).construct as RotatedSecret;
-    const metric = secret[method]();
+    const metric = secret.metricRotationFailures();
     expect(metric.namespace).toBe('AWS/Events');
-    expect(metric.metricName).toBe('TriggeredRules');
-    expect(stack.resolve(metric.dimensions)).toEqual({ RuleName: { Ref: ruleOf(Template.fromStack(stack), secret.monitor!, rule).logicalId } });
+    expect(metric.metricName).toBe('Invocations');
+    expect(metric.statistic).toBe('Sum');
+    expect(stack.resolve(metric.dimensions)).toEqual({ RuleName: { Ref: ruleOf(Template.fromStack(stack), secret.monitor!, 'RotationFailures').logicalId } });
+  });
+
+  test('metricRotationOverdue is the Findings of the stack\'s daily rotation check, whose alarm notifies the monitor\'s topic; no AWS Config rule', () => {
+    const stack = newStack();
+    const secret = rotatedSecret(stack).construct as RotatedSecret;
+    const metric = secret.metricRotationOverdue();
+    expect(metric.namespace).toBe('KmsPatterns/RotationCheck');
+    expect(metric.namespace).toBe(DailyRotationCheck.NAMESPACE);
+    expect(metric.metricName).toBe('Findings');
+    expect(metric.statistic).toBe('Sum');
+    expect(metric.period.toSeconds()).toBe(Duration.days(1).toSeconds());
+    expect(stack.resolve(metric.dimensions)).toEqual({ StackName: { Ref: 'AWS::StackName' } });
+    const template = Template.fromStack(stack);
+    expect(template.toJSON().Resources[alarmOf(dailyCheckOf(stack), 'FindingsAlarm')].Properties).toMatchObject({
+      Namespace: 'KmsPatterns/RotationCheck',
+      MetricName: 'Findings',
+      Dimensions: [{ Name: 'StackName', Value: { Ref: 'AWS::StackName' } }],
+      AlarmActions: [{ Ref: logicalIdOf(secret.monitor!.alarmTopic) }],
+    });
+    template.resourceCountIs('AWS::Config::ConfigRule', 0);
+    expect(secret.monitor!.node.tryFindChild('RotationOverdueRule')).toBeUndefined();
   });
 
   test.each(['metricRotationFailures', 'metricRotationOverdue'] as const)('%s fails without monitoring, naming the construct and the prop', (method) => {
@@ -385,37 +560,82 @@ describe('MultiRegionKeySet across Regions', () => {
     }
     for (const stack of [primary, ...REPLICA_REGIONS.map(r => set.replicaStack(r))]) {
       expect(hasMonitor(stack)).toBe(false);
-      Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 0);
+      Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    }
+    // The only rule is the primary stack's daily rotation check, of the verified primary key.
+    expect(Object.keys(Template.fromStack(primary).findResources('AWS::Events::Rule'))).toEqual([logicalIdOf(dailyCheckOf(primary).rule)]);
+    for (const region of REPLICA_REGIONS) {
+      Template.fromStack(set.replicaStack(region)).resourceCountIs('AWS::Events::Rule', 0);
     }
   });
 });
 
 describe('RotatedSecret monitoring', () => {
-  test('the RotationFailures rule lists the secret; the monitor watches the key the construct made', () => {
+  const hosted = { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION };
+  /** The monitor's alarms for a secret (and the key the construct made), and the daily check's two. */
+  const alarmIdsOf = (stack: Stack, monitor: EncryptionMonitor, extra: string[] = []) => [
+    ...[...KEY_ALARMS, 'RotationFailuresDeliveryFailedAlarm', ...extra].map(id => alarmOf(monitor, id)),
+    ...['FindingsAlarm', 'HeartbeatAlarm'].map(id => alarmOf(dailyCheckOf(stack), id)),
+  ].sort();
+
+  test('the RotationFailures rule lists the secret and pages the topic; the monitor watches the key the construct made', () => {
     const stack = newStack();
-    const secret = new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
+    const secret = new RotatedSecret(stack, 'Db', hosted);
     const template = Template.fromStack(stack);
     const secretId = logicalIdOf(secret.secret);
-    expect(ruleOf(template, secret.monitor!, 'RotationFailures').props.EventPattern.detail.additionalEventData).toEqual({ SecretId: [{ Ref: secretId }] });
+    const failures = ruleOf(template, secret.monitor!, 'RotationFailures');
+    expect(failures.props.EventPattern.detail.additionalEventData).toEqual({ SecretId: [{ Ref: secretId }] });
+    expect(failures.props.Targets).toEqual([pagingTargetOf(secret.monitor!, 'RotationFailures')]);
+    expect(Object.keys(alarmsOnRule(template, failures.logicalId))).toEqual([alarmOf(secret.monitor!, 'RotationFailuresDeliveryFailedAlarm')]);
     expect(ruleOf(template, secret.monitor!, 'DeniedDecrypts').props.EventPattern.detail.resources.ARN).toEqual([keyMatcherOf(ownKeyLogicalId(secret))]);
-    // The Config rule of the overdue check covers the secret by the monitor's tag.
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      Tags: [{ Key: EncryptionMonitor.ROTATION_MONITOR_TAG, Value: secret.monitor!.node.addr }],
-    });
-    // Hosted rotation: no function of the stack's to watch.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', KEY_RULES.length + SECRET_RULES.length);
+    // Overdue rotation: the daily check holds the secret to its interval.
+    expect(dailyCheckInput(template, stack).Secrets).toEqual([{ MaxHours: 720, GraceHours: 24, Ids: [`ref:${secretId}`] }]);
+    // Hosted rotation: no function of the stack's to watch, so no RotationFunctionErrors alarm.
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).sort()).toEqual(alarmIdsOf(stack, secret.monitor!));
   });
 
-  test.each([
-    ['the default 30 days', undefined, 31],
-    ['12 hours', Duration.hours(12), 2],
-    ['25 hours', Duration.hours(25), 3],
-    ['7 days', Duration.days(7), 8],
-  ])('a rotationInterval of %s allows that, rounded up to whole days, plus a day of grace before it is overdue', (_name, rotationInterval, days) => {
+  const INTERVALS: Array<[string, Duration | undefined, number, number]> = [
+    ['the default 30 days', undefined, 720, 31],
+    ['12 hours', Duration.hours(12), 12, 2],
+    ['25 hours', Duration.hours(25), 25, 3],
+    ['7 days', Duration.days(7), 168, 8],
+  ];
+
+  test.each(INTERVALS)('a rotationInterval of %s is what the daily check allows, plus a day of grace, before it is overdue; no AWS Config rule by default',
+    (_name, rotationInterval, hours) => {
+      const stack = newStack();
+      const secret = new RotatedSecret(stack, 'Db', { ...hosted, rotationInterval });
+      const template = Template.fromStack(stack);
+      expect(dailyCheckInput(template, stack).Secrets).toEqual([{ MaxHours: hours, GraceHours: 24, Ids: [`ref:${logicalIdOf(secret.secret)}`] }]);
+      template.resourceCountIs('AWS::Config::ConfigRule', 0);
+      expect(Object.values(template.findResources('AWS::Events::Rule')).map(r => r.Properties.Description))
+        .not.toContain('EncryptionMonitor S/EncryptionMonitor: RotationOverdue');
+    });
+
+  test.each(INTERVALS)('with rotationOverdueConfigRule, a rotationInterval of %s allows that, rounded up to whole days, plus a day of grace, '
+    + 'in an AWS Config rule without Scope, whose findings the RotationOverdue rule matches by the secret\'s resourceId', (_name, rotationInterval, _hours, days) => {
     const stack = newStack();
-    new RotatedSecret(stack, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION, rotationInterval });
-    const rules = Object.values(Template.fromStack(stack).findResources('AWS::Config::ConfigRule'));
-    expect(rules.map(r => r.Properties.InputParameters)).toEqual([{ maxDaysSinceRotation: days }]);
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing(), rotationOverdueConfigRule: true });
+    const secret = new RotatedSecret(stack, 'Db', { ...hosted, rotationInterval });
+    expect(secret.monitor).toBe(monitor);
+    const template = Template.fromStack(stack);
+    const configRules = Object.entries(template.findResources('AWS::Config::ConfigRule'));
+    expect(configRules).toHaveLength(1);
+    const [configRuleId, configRule] = configRules[0];
+    expect(configRule.Properties.Source).toEqual({ Owner: 'AWS', SourceIdentifier: 'SECRETSMANAGER_SECRET_PERIODIC_ROTATION' });
+    expect(configRule.Properties.InputParameters).toEqual({ maxDaysSinceRotation: days });
+    expect(configRule.Properties.Scope).toBeUndefined();
+    const overdue = ruleOf(template, monitor, 'RotationOverdue');
+    expect(overdue.props.EventPattern.detail).toEqual({
+      configRuleName: [{ Ref: configRuleId }],
+      resourceType: ['AWS::SecretsManager::Secret'],
+      resourceId: [{ Ref: logicalIdOf(secret.secret) }],
+      newEvaluationResult: { complianceType: ['NON_COMPLIANT'] },
+    });
+    expect(overdue.props.Targets.map((t: any) => t.Arn)).toEqual([arnOf(deliveryOf(monitor).eventsQueue)]);
+    const alarms = alarmsOnRule(template, overdue.logicalId);
+    expect(Object.keys(alarms)).toEqual([alarmOf(monitor, 'RotationOverdueAlarm')]);
+    expect(Object.values(alarms).map(a => [a.Properties.MetricName, a.Properties.AlarmActions])).toEqual([['Invocations', [{ Ref: deliveryOf(monitor).topic }]]]);
   });
 
   test('a rotationLambda of the stack joins the RotationFunctionErrors alarm', () => {
@@ -423,35 +643,46 @@ describe('RotatedSecret monitoring', () => {
     const fn = new lambda.Function(stack, 'Rotator', {
       runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};'),
     });
-    new RotatedSecret(stack, 'Db', { rotationLambda: fn });
+    const secret = new RotatedSecret(stack, 'Db', { rotationLambda: fn });
     const template = Template.fromStack(stack);
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(a => a.Properties.Metrics);
     expect(alarms).toHaveLength(1);
-    expect(alarms[0].Properties.Metrics[0].Expression).toEqual({
-      'Fn::Join': ['', ['SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName) WHERE FunctionName = \'', { Ref: logicalIdOf(fn) }, '\'']],
-    });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', KEY_RULES.length + SECRET_RULES.length + 1);
+    expect(alarms[0].Properties.Metrics).toEqual([
+      {
+        Id: 'errors0',
+        MetricStat: {
+          Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(fn) } }] },
+          Period: 300,
+          Stat: 'Sum',
+        },
+        ReturnData: false,
+      },
+      { Id: 'expr_1', Expression: 'SUM([errors0])', Label: 'Rotation function errors', ReturnData: true },
+    ]);
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).sort())
+      .toEqual(alarmIdsOf(stack, secret.monitor!, ['RotationFunctionErrorsAlarm']));
   });
 
   test('a given encryptionKey is neither verified nor monitored by the construct; the secret is', () => {
     const stack = newStack();
     const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
-    const secret = new RotatedSecret(stack, 'Db', { encryptionKey: key, hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
+    const secret = new RotatedSecret(stack, 'Db', { encryptionKey: key, ...hosted });
     const template = Template.fromStack(stack);
     const { resource } = verificationOf(template, secret);
     expect(resource.Properties.Keys).toEqual([]);
     expect(resource.Properties.Secrets).toEqual([expect.objectContaining({ SecretId: { Ref: logicalIdOf(secret.secret) } })]);
     expect(policiesNamingKey(template, arnOf(logicalIdOf(key)))).toEqual([]);
-    // No key rules at all: the monitor watches no key, only the secret.
-    expect(Object.values(template.findResources('AWS::Events::Rule')).map(r => r.Properties.Description).sort())
-      .toEqual(SECRET_RULES.map(name => `EncryptionMonitor S/EncryptionMonitor: ${name}`).sort());
+    // No key rules at all: the monitor watches no key, only the secret; the daily check likewise.
+    expect(Object.values(template.findResources('AWS::Events::Rule')).map(r => r.Properties.Description).filter(d => d.startsWith('EncryptionMonitor')))
+      .toEqual(['EncryptionMonitor S/EncryptionMonitor: RotationFailures']);
+    expect(dailyCheckInput(template, stack).Keys).toEqual([]);
     expect(JSON.stringify(template.findResources('AWS::Events::Rule'))).not.toContain(logicalIdOf(key));
   });
 });
 
 describe('scale', () => {
   const COUNTED = ['AWS::Events::Rule', 'AWS::CloudWatch::Alarm', 'AWS::Logs::MetricFilter', 'AWS::Lambda::Function',
-    'AWS::StepFunctions::StateMachine', 'AWS::CloudTrail::Trail'];
+    'AWS::StepFunctions::StateMachine', 'AWS::CloudTrail::Trail', 'AWS::SNS::Topic', 'AWS::SQS::Queue'];
 
   function tenantKeys(n: number): { stack: Stack; keys: TenantKey[]; template: Template } {
     const stack = newStack();
@@ -460,35 +691,47 @@ describe('scale', () => {
   }
   const counts = (template: Template) => Object.fromEntries(COUNTED.map(t => [t, Object.keys(template.findResources(t)).length]));
 
-  test('1 and 20 TenantKeys make the same rules, alarms, metric filters, functions, state machines and trails', () => {
+  test(`1 and ${KEYS_PER_DEFAULT_PATTERN} TenantKeys (as many as the default monitor's patterns hold) make the same rules, alarms, metric filters, functions, state machines, trails, topics and queues`, () => {
     const one = tenantKeys(1);
-    const twenty = tenantKeys(20);
-    expect(counts(twenty.template)).toEqual(counts(one.template));
+    const many = tenantKeys(KEYS_PER_DEFAULT_PATTERN);
+    expect(counts(many.template)).toEqual(counts(one.template));
     expect(counts(one.template)).toEqual({
-      'AWS::Events::Rule': 3,
-      'AWS::CloudWatch::Alarm': 3,
+      // DeniedDecrypts, DeniedKeyCalls, KeyLifecycle, RoutineDeploys, AliasChanges; the daily rotation check's.
+      'AWS::Events::Rule': 6,
+      // DeniedDecrypts, DeniedKeyCalls; KeyLifecycle and AliasChanges delivery failures; dead letters; the daily check's findings and heartbeat.
+      'AWS::CloudWatch::Alarm': 7,
       'AWS::Logs::MetricFilter': 0,
       'AWS::Lambda::Function': 5,
       'AWS::StepFunctions::StateMachine': 1,
       'AWS::CloudTrail::Trail': 0,
+      'AWS::SNS::Topic': 1,
+      // The non-paging queue and the dead-letter queue.
+      'AWS::SQS::Queue': 2,
     });
-    // The keys are data: every ARN in each key rule, every ARN in the provider's policy.
-    const monitor = EncryptionMonitor.of(twenty.stack);
+    // The keys are data: every key ID in each key rule, every alias in the alias rule, every ARN in the daily check's input.
+    const monitor = EncryptionMonitor.of(many.stack);
     for (const name of KEY_RULES) {
-      expect(ruleOf(twenty.template, monitor, name).props.EventPattern.detail.resources.ARN)
-        .toEqual(twenty.keys.map(k => keyMatcherOf(ownKeyLogicalId(k))));
+      expect(ruleOf(many.template, monitor, name).props.EventPattern.detail.resources.ARN)
+        .toEqual(many.keys.map(k => keyMatcherOf(ownKeyLogicalId(k))));
     }
+    expect(ruleOf(many.template, monitor, 'AliasChanges').props.EventPattern.detail.requestParameters.aliasName)
+      .toEqual(many.keys.map(k => aliasNameOf(many.template, k)));
+    expect(dailyCheckInput(many.template, many.stack).Keys).toEqual([{ MaxDays: 365, Ids: many.keys.map(k => `arn:${ownKeyLogicalId(k)}`) }]);
   });
 
   test('each TenantKey adds exactly three resources: its key, its alias and its verification', () => {
     const one = tenantKeys(1);
-    const twenty = tenantKeys(20);
-    for (const key of twenty.keys) {
-      expect(logicalIdsUnder(key).map(id => twenty.template.toJSON().Resources[id].Type).sort())
+    const many = tenantKeys(KEYS_PER_DEFAULT_PATTERN);
+    for (const key of many.keys) {
+      expect(logicalIdsUnder(key).map(id => many.template.toJSON().Resources[id].Type).sort())
         .toEqual(['AWS::KMS::Alias', 'AWS::KMS::Key', VERIFICATION]);
     }
     const size = (t: Template) => Object.keys(t.toJSON().Resources).length;
-    expect(size(twenty.template) - size(one.template)).toBe(19 * 3);
+    expect(size(many.template) - size(one.template)).toBe((KEYS_PER_DEFAULT_PATTERN - 1) * 3);
+  });
+
+  test(`${KEYS_PER_DEFAULT_PATTERN + 1} default TenantKeys no longer fit the default monitor's 2,048-character patterns`, () => {
+    expect(() => tenantKeys(KEYS_PER_DEFAULT_PATTERN + 1)).toThrow(/S\/EncryptionMonitor.*over EventBridge's limit of 2048/s);
   });
 
   test('a two-stack app with TenantKeys in both: no trail (the default monitors use the existing one), one provider per stack', () => {
@@ -516,8 +759,8 @@ describe('scale', () => {
       new TenantKey(stack, `Tenant${i}`, { tenantId: `tenant-${i}` });
     }
     expect(() => Template.fromStack(stack)).toThrow(new RegExp(
-      '^Validation failed with the following errors:.*S/EncryptionMonitor.*the DeniedDecrypts event pattern for 80 keys is about \\d+ characters, '
-      + 'over EventBridge\'s limit of 4096.*This is the monitor EncryptionMonitor\\.of\\(\\) made for the stack\'s constructs.*'
+      '^Validation failed with the following errors:.*S/EncryptionMonitor.*the DeniedDecrypts event pattern for 80 keys and 80 aliases is about \\d+ characters, '
+      + 'over EventBridge\'s limit of 2048.*This is the monitor EncryptionMonitor\\.of\\(\\) made for the stack\'s constructs.*'
       + '`scope: MonitorScope\\.ACCOUNT`.*`monitoring: false`', 's'));
   });
 

@@ -142,9 +142,11 @@ describe('key managers: info at synth', () => {
 describe('key managers: synth errors', () => {
   const UNKNOWN = (synthesizer: string) => `S/K: \`deploymentRole\` must be given: the stack's synthesizer (${synthesizer}) does not `
     + 'say which role deploys it, and the key-management Deny must exempt that role exactly (KMS\'s lockout safety check '
-    + 'tests only the caller, so a wrong role leaves a key no deployment can update). Give `deploymentRole` on the construct '
-    + 'or for the stack with `KeyManagement.setStackDefaults(stack, { deploymentRole })`, or set `restrictKeyManagement: false` '
-    + 'to leave key management to IAM, got undefined';
+    + 'tests only the caller, so a wrong role leaves a key no deployment can update). Give `deploymentRole` for the whole stack '
+    + 'with `KeyManagement.setStackDefaults(stack, { deploymentRole })`, before the first construct: it also covers the keys '
+    + 'the library makes for itself (a RotatedSecret\'s key, the rotation verification\'s and the monitor\'s), which take '
+    + 'no key options; or give `deploymentRole` on a key construct; or set `restrictKeyManagement: false` '
+    + '(on the construct or for the stack) to leave key management to IAM, got undefined';
 
   test.each([
     ['CliCredentialsStackSynthesizer', () => new CliCredentialsStackSynthesizer()],
