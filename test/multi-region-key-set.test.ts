@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { MultiRegionKeySet, MultiRegionKeySetProps } from '../src';
 import { logicalIdsUnder, ownKeyLogicalId, ownKeyResource, ownKeyTemplate } from './helpers/own-key';
+import { DailyRotationCheck } from '../src/rotation-verification/daily-rotation-check';
 import { RotationVerificationProvider } from '../src/rotation-verification/rotation-verification';
 
 const ACCOUNT = '111111111111';
@@ -184,9 +185,10 @@ describe('MultiRegionKeySet, defaults', () => {
         .map(([id, r]) => `${id} ${r.Type}`);
       expect(crossing(template)).toEqual([]);
       // The primary stack's only ones verify the primary key's rotation (on by default), in its own Region:
-      // the set's verification and the stack's provider.
+      // the set's verification, the stack's provider and its daily check (which runs on the provider's function).
       const provider = primary.node.findChild(RotationVerificationProvider.ID);
-      const verification = [...logicalIdsUnder(set.rotationVerification!), ...logicalIdsUnder(provider)];
+      const dailyCheck = primary.node.findChild(DailyRotationCheck.ID);
+      const verification = [...logicalIdsUnder(set.rotationVerification!), ...logicalIdsUnder(provider), ...logicalIdsUnder(dailyCheck)];
       expect(crossing(primaryTemplate, verification)).toEqual([]);
       expect(logicalIdsUnder(set.rotationVerification!)).toEqual(Object.keys(primaryTemplate.findResources('Custom::KmsPatternsRotationVerification')));
     });

@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail } from '../../src/monitoring/encryption-monitor';
+import { DailyRotationCheck } from '../../src/rotation-verification/daily-rotation-check';
 import { controlTowerFailures } from '../helpers/cfn-guard';
 import { cfnLint } from '../helpers/cfn-lint';
 import { nagFindings } from '../helpers/nag';
@@ -53,8 +54,11 @@ describe.each(Object.entries(CONFIGURATIONS))('%s', (name, props) => {
   });
 
   test('cdk-nag: no unacknowledged findings in the four packs', () => {
-    // Every resource of the stack is the monitor's, so "no findings" covers them all.
-    const ours = monitor.node.findAll().filter(CfnResource.isCfnResource).length;
+    // Every resource of the stack is the monitor's, or the daily rotation check's that
+    // watching a secret brings (the check runs on the stack's verification provider), so
+    // "no findings" covers them all.
+    const checkScopes = [DailyRotationCheck.ID, 'KmsPatternsRotationVerificationProvider'].map(id => stack.node.findChild(id));
+    const ours = [monitor, ...checkScopes].flatMap(c => c.node.findAll().filter(CfnResource.isCfnResource)).length;
     expect(ours).toBe(Object.keys(template.Resources).length);
 
     expect(nagFindings(stack).map(f => `${f.ruleId} ${f.resourcePath}`)).toEqual([]);
@@ -65,7 +69,17 @@ describe.each(Object.entries(CONFIGURATIONS))('%s', (name, props) => {
     const createsTrail = name.startsWith('defaults');
     const accessLogs = Object.keys(template.Resources).filter(id => /^MonitorTrailAccessLogs[0-9A-F]{8}$/.test(id));
 
-    expect(failures).toEqual(createsTrail ? ACCESS_LOG_BUCKET_FAILURES.map(ruleId => ({ ruleId, resources: accessLogs })) : []);
+    // The provider's functions run outside a VPC unless RotationVerification.useNetwork says
+    // otherwise: CT.LAMBDA.PR.3, as for every stack that verifies rotation.
+    const providerFunctions = Object.keys(template.Resources)
+      .filter(id => template.Resources[id].Type === 'AWS::Lambda::Function' && id.startsWith('KmsPatternsRotationVerificationProvider')).sort();
+    expect(providerFunctions).toHaveLength(5);
+    const expected = [
+      ...(createsTrail ? ACCESS_LOG_BUCKET_FAILURES.map(ruleId => ({ ruleId, resources: accessLogs })) : []),
+      { ruleId: 'CT.LAMBDA.PR.3', resources: providerFunctions },
+    ];
+    const byRule = (a: { ruleId: string }, b: { ruleId: string }) => a.ruleId.localeCompare(b.ruleId);
+    expect(failures.map(f => ({ ...f, resources: [...f.resources].sort() })).sort(byRule)).toEqual(expected.sort(byRule));
   });
 
   test('Control Tower: every alarm has an action', () => {

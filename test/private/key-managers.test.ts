@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { EncryptionMonitor, KeyManagement, RotatedSecret, TenantKey, TenantKeyProps } from '../../src';
 import { PERMISSION_SET_NAME } from '../../src/private/key-managers';
+import { DB_CONNECTION } from '../helpers/db-connection';
 
 const ACCOUNT = '111111111111';
 const ENV = { account: ACCOUNT, region: 'us-east-1' };
@@ -196,7 +197,7 @@ describe('KeyManagement.setStackDefaults', () => {
     });
     new EncryptionMonitor(stack, 'Monitor'); // the trail key and the alarm-topic key
     new TenantKey(stack, 'K', { tenantId: 'acme' }); // and the rotation verification's log key
-    new RotatedSecret(stack, 'Secret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() }); // and the secret's own key
+    new RotatedSecret(stack, 'Secret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION }); // and the secret's own key
     const byKey = managersByKey(stack);
     expect(Object.keys(byKey)).toHaveLength(5);
     for (const managers of Object.values(byKey)) {

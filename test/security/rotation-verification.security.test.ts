@@ -288,8 +288,12 @@ describe('the verification is scoped to exactly the verified keys and secrets', 
   const verified = new TenantKey(stack, 'Verified', { tenantId: 'tenant-a' });
   const unverified = new TenantKey(stack, 'Unverified', { tenantId: 'tenant-b', verifyRotation: false });
   const verifiedSecret = new RotatedSecret(stack, 'VerifiedSecret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
+  // Monitored, not verified at deploy: the monitor's daily rotation check reads it every day.
   const unverifiedSecret = new RotatedSecret(stack, 'UnverifiedSecret', {
     hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION, verifyRotation: false,
+  });
+  const unwatchedSecret = new RotatedSecret(stack, 'UnwatchedSecret', {
+    hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION, verifyRotation: false, monitoring: false,
   });
   const verifier = new Verifier(stack);
 
@@ -297,8 +301,10 @@ describe('the verification is scoped to exactly the verified keys and secrets', 
     ['the verified TenantKey\'s rotation status is readable', () => verifier.keyRequest(verified.key, 'kms:GetKeyRotationStatus'), 'Allowed'],
     ['the unverified TenantKey\'s (verifyRotation: false) is not', () => verifier.keyRequest(unverified.key, 'kms:GetKeyRotationStatus'), 'ImplicitlyDenied'],
     ['the verified secret may be described', () => verifier.secretRequest(verifiedSecret.secret, 'secretsmanager:DescribeSecret'), 'Allowed'],
-    ['the unverified secret (verifyRotation: false) may not', () => verifier.secretRequest(unverifiedSecret.secret, 'secretsmanager:DescribeSecret'), 'ImplicitlyDenied'],
+    ['the monitored secret (verifyRotation: false) may be described, by the daily check', () => verifier.secretRequest(unverifiedSecret.secret, 'secretsmanager:DescribeSecret'), 'Allowed'],
+    ['the secret neither verified nor monitored may not', () => verifier.secretRequest(unwatchedSecret.secret, 'secretsmanager:DescribeSecret'), 'ImplicitlyDenied'],
     ['the key of the unverified secret is not readable either', () => verifier.keyRequest(unverifiedSecret.encryptionKey, 'kms:GetKeyRotationStatus'), 'ImplicitlyDenied'],
+    ['nor the key of the unwatched secret', () => verifier.keyRequest(unwatchedSecret.encryptionKey, 'kms:GetKeyRotationStatus'), 'ImplicitlyDenied'],
   ])('%s', async (_name, request, expected) => {
     await expectKms(request(), expected);
   });
