@@ -67,6 +67,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmProvenance: true,
 
   gitignore: ['.venv', 'cdk.out/', '*.d.ts.map', '.tmp/'],
+  // No source maps in lib/ (the default inlines them, with sources at ../src/*.ts, which the
+  // package does not ship): a stack trace then names lib/*.js, which it does. Shipping src/
+  // instead would add files to a package whose contents test/release pins.
+  tsconfig: {
+    compilerOptions: { inlineSourceMap: false, inlineSources: false },
+  },
   tsconfigDev: {
     include: ['../integ/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'],
     compilerOptions: {},
@@ -116,6 +122,7 @@ for (const dir of ['integ', 'examples', 'scripts', 'bench']) {
 // unrs-resolver 1.13.0 lists platform bindings that were never published, so `npm ci`
 // on a fresh clone fails on the lock file; 1.12.2 has them all.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 
 // Python tools (cfn-lint now, moto later) live in a gitignored virtualenv the tests create.
 const pythonTools = project.addTask('python-tools', {
