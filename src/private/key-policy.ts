@@ -94,19 +94,12 @@ export class KeyPolicyBuilder {
       // AWS Control Tower CT.KMS.PR.3: a grant allows what it names without the conditions
       // of the policy's Allow statements (only a Deny still binds it), so only AWS services
       // integrating with KMS get one.
-      this.document.addStatements(new iam.PolicyStatement({
-        sid: 'DenyCreateGrantExceptForAwsResources',
-        effect: iam.Effect.DENY,
-        principals: [new iam.StarPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          BoolIfExists: {
-            'kms:GrantIsForAWSResource': 'false',
-            'aws:PrincipalIsAWSService': 'false',
-          },
+      this.denyToAll('DenyCreateGrantExceptForAwsResources', ['kms:CreateGrant'], {
+        BoolIfExists: {
+          'kms:GrantIsForAWSResource': 'false',
+          'aws:PrincipalIsAWSService': 'false',
         },
-      }));
+      });
     }
     if (props.keyManagers) {
       this.managers = [...props.keyManagers];
@@ -250,51 +243,30 @@ export class KeyPolicyBuilder {
    */
   public requireEncryptionContext(contextKey: string, expectedValue: string, exemptions: ServiceExemption[] = []): void {
     const viaServices = exemptions.map(e => e.viaServiceIn(this.stack.region));
-    this.document.addStatements(new iam.PolicyStatement({
-      sid: 'DenyOutsideTenantEncryptionContext',
-      effect: iam.Effect.DENY,
-      principals: [new iam.StarPrincipal()],
-      actions: CONTEXT_BOUND_ACTIONS,
-      resources: ['*'],
-      conditions: {
-        StringNotEquals: {
-          [`kms:EncryptionContext:${contextKey}`]: expectedValue,
-          ...(viaServices.length > 0 ? { 'kms:ViaService': viaServices } : {}),
-        },
+    this.denyToAll('DenyOutsideTenantEncryptionContext', CONTEXT_BOUND_ACTIONS, {
+      StringNotEquals: {
+        [`kms:EncryptionContext:${contextKey}`]: expectedValue,
+        ...(viaServices.length > 0 ? { 'kms:ViaService': viaServices } : {}),
       },
-    }));
+    });
     for (const exemption of exemptions) {
       if (!exemption.contextKey) {
         continue;
       }
       const via = `DenyVia${sidSafe(exemption.servicePrefix)}${sidSafe(exemption.region ?? '')}`;
-      this.document.addStatements(new iam.PolicyStatement({
-        sid: `${via}WithoutItsEncryptionContext`,
-        effect: iam.Effect.DENY,
-        principals: [new iam.StarPrincipal()],
-        actions: CONTEXT_BOUND_ACTIONS,
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'kms:ViaService': exemption.viaServiceIn(this.stack.region) },
-          Null: { [`kms:EncryptionContext:${exemption.contextKey}`]: 'true' },
-        },
-      }));
+      this.denyToAll(`${via}WithoutItsEncryptionContext`, CONTEXT_BOUND_ACTIONS, {
+        StringEquals: { 'kms:ViaService': exemption.viaServiceIn(this.stack.region) },
+        Null: { [`kms:EncryptionContext:${exemption.contextKey}`]: 'true' },
+      });
       const pattern = exemption._tenantContextPattern(this.stack, expectedValue);
       if (pattern !== undefined) {
         // The service's own context must name the tenant. With a policy variable, a caller
         // without the tag makes this negated condition silently not apply: the tag Deny
         // (requirePrincipalTag) must stand beside it, as it does on SharedTenantKey.
-        this.document.addStatements(new iam.PolicyStatement({
-          sid: `${via}OutsideTenant`,
-          effect: iam.Effect.DENY,
-          principals: [new iam.StarPrincipal()],
-          actions: CONTEXT_BOUND_ACTIONS,
-          resources: ['*'],
-          conditions: {
-            StringEquals: { 'kms:ViaService': exemption.viaServiceIn(this.stack.region) },
-            StringNotLike: { [`kms:EncryptionContext:${exemption.contextKey}`]: pattern },
-          },
-        }));
+        this.denyToAll(`${via}OutsideTenant`, CONTEXT_BOUND_ACTIONS, {
+          StringEquals: { 'kms:ViaService': exemption.viaServiceIn(this.stack.region) },
+          StringNotLike: { [`kms:EncryptionContext:${exemption.contextKey}`]: pattern },
+        });
       }
     }
   }
@@ -309,17 +281,10 @@ export class KeyPolicyBuilder {
    */
   public requireEncryptionContextKeysIn(allowedKeys: string[], exemptions: ServiceExemption[] = []): void {
     const viaServices = exemptions.map(e => e.viaServiceIn(this.stack.region));
-    this.document.addStatements(new iam.PolicyStatement({
-      sid: 'DenyEncryptionContextKeysOutsideAllowList',
-      effect: iam.Effect.DENY,
-      principals: [new iam.StarPrincipal()],
-      actions: CONTEXT_BOUND_ACTIONS,
-      resources: ['*'],
-      conditions: {
-        'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': allowedKeys },
-        ...(viaServices.length > 0 ? { StringNotEquals: { 'kms:ViaService': viaServices } } : {}),
-      },
-    }));
+    this.denyToAll('DenyEncryptionContextKeysOutsideAllowList', CONTEXT_BOUND_ACTIONS, {
+      'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': allowedKeys },
+      ...(viaServices.length > 0 ? { StringNotEquals: { 'kms:ViaService': viaServices } } : {}),
+    });
   }
 
   /**
@@ -328,27 +293,14 @@ export class KeyPolicyBuilder {
    * isolation rests on those conditions cannot tell which ciphertext a ReEncrypt reads.
    */
   public denyReEncrypt(): void {
-    this.document.addStatements(new iam.PolicyStatement({
-      sid: 'DenyReEncrypt',
-      effect: iam.Effect.DENY,
-      principals: [new iam.StarPrincipal()],
-      actions: ['kms:ReEncrypt*'],
-      resources: ['*'],
-    }));
+    this.denyToAll('DenyReEncrypt', ['kms:ReEncrypt*']);
   }
 
   /** Deny context-bound operations to any principal that lacks the tag `tagKey`. */
   public requirePrincipalTag(tagKey: string): void {
     // A Deny of its own: in one statement the conditions are ANDed, and a missing
     // tag makes a `${aws:PrincipalTag/...}` comparison quietly fail to apply.
-    this.document.addStatements(new iam.PolicyStatement({
-      sid: 'DenyPrincipalsWithoutTenantTag',
-      effect: iam.Effect.DENY,
-      principals: [new iam.StarPrincipal()],
-      actions: CONTEXT_BOUND_ACTIONS,
-      resources: ['*'],
-      conditions: { Null: { [`aws:PrincipalTag/${tagKey}`]: 'true' } },
-    }));
+    this.denyToAll('DenyPrincipalsWithoutTenantTag', CONTEXT_BOUND_ACTIONS, { Null: { [`aws:PrincipalTag/${tagKey}`]: 'true' } });
   }
 
   /**
@@ -401,14 +353,7 @@ export class KeyPolicyBuilder {
    * move itself under a path: only `iam:CreateRole` places a role there.
    */
   public requirePrincipalPath(path: string): void {
-    this.document.addStatements(new iam.PolicyStatement({
-      sid: 'DenyPrincipalsOutsideTenantPath',
-      effect: iam.Effect.DENY,
-      principals: [new iam.StarPrincipal()],
-      actions: CONTEXT_BOUND_ACTIONS,
-      resources: ['*'],
-      conditions: { ArnNotLike: { 'aws:PrincipalArn': this.rolesUnder(path) } },
-    }));
+    this.denyToAll('DenyPrincipalsOutsideTenantPath', CONTEXT_BOUND_ACTIONS, { ArnNotLike: { 'aws:PrincipalArn': this.rolesUnder(path) } });
   }
 
   /** The `aws:PrincipalArn` pattern of the key account's roles under `path`. */
@@ -479,6 +424,13 @@ export class KeyPolicyBuilder {
         }),
       }));
     }
+  }
+
+  /** A Deny of `actions` on this key to every principal (`Principal: "*"`), under `conditions`. */
+  private denyToAll(sid: string, actions: string[], conditions?: Record<string, Record<string, unknown>>): void {
+    this.document.addStatements(new iam.PolicyStatement({
+      sid, effect: iam.Effect.DENY, principals: [new iam.StarPrincipal()], actions, resources: ['*'], conditions,
+    }));
   }
 
   /** True once the policy has rendered; later changes to deferred parts would be lost. */
