@@ -163,5 +163,10 @@ project.addTask('test:node24', {
   exec: 'bash scripts/node24.sh',
   receiveArgs: true,
 });
+project.addTask('test:cdk-latest', {
+  description: 'Run the jest suites against the newest aws-cdk-lib 2.x, in a scratch copy (integ stays on the minimum)',
+  exec: 'bash scripts/cdk-latest.sh',
+  receiveArgs: true,
+});
 
 project.synth();
