@@ -25,5 +25,7 @@ npm install --no-save --no-audit --no-fund --ignore-scripts "aws-cdk-lib@$versio
 installed=$(node -p 'require("aws-cdk-lib/package.json").version')
 [ "$installed" = "$version" ] || { echo "installed aws-cdk-lib $installed, expected $version" >&2; exit 1; }
 echo "aws-cdk-lib $installed"
+# The library, tests and examples against its types (jest compiles without type checks).
+npx tsc --noEmit -p test/tsconfig.json
 # test/release checks the packing rules of this repository, not aws-cdk-lib behaviour.
 exec npx jest --ci --coverage=false --testPathIgnorePatterns /node_modules/ /test/release/ -- "$@"
