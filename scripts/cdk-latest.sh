@@ -28,4 +28,5 @@ echo "aws-cdk-lib $installed"
 # The library, tests and examples against its types (jest compiles without type checks).
 npx tsc --noEmit -p test/tsconfig.json
 # test/release checks the packing rules of this repository, not aws-cdk-lib behaviour.
-exec npx jest --ci --coverage=false --testPathIgnorePatterns /node_modules/ /test/release/ -- "$@"
+# Not `exec`: the EXIT trap removes the scratch copy afterwards.
+npx jest --ci --coverage=false --testPathIgnorePatterns /node_modules/ /test/release/ -- "$@"
