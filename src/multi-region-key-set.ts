@@ -10,6 +10,7 @@ import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, unionOf } from './private/actions';
 import { assureKey, resolveAssurance } from './private/assurance';
 import { createSecureKey, createSecureReplicaKey } from './private/secure-key';
+import { addStackDependency } from './private/stack-dependency';
 import {
   REGION_PATTERN, invalidProp, validateNotEmpty, validatePattern, validateResolved, validateUnique,
 } from './private/validate';
@@ -230,7 +231,7 @@ export class MultiRegionKeySet extends Construct {
     });
     // Read from the consuming stack's context; set before the stack has children.
     stack.node.setContext(cxapi.DEFAULT_CROSS_STACK_REFERENCES, 'weak');
-    stack.addDependency(primary, `the replica keys of ${this.node.path} replicate its primary key`);
+    addStackDependency(stack, primary, `the replica keys of ${this.node.path} replicate its primary key`);
     return stack;
   }
 

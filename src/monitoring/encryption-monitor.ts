@@ -24,6 +24,7 @@ import { MonitorTrailResources } from './trail';
 import { synthesizerDeployingRoleArn } from '../private/deploying-role';
 import { recordFootprint } from '../private/footprint';
 import { createSecureKey } from '../private/secure-key';
+import { addStackDependency } from '../private/stack-dependency';
 import { invalidProp, validateDays, validatePattern, validateSecretRotationInterval } from '../private/validate';
 import { DailyRotationCheck } from '../rotation-verification/daily-rotation-check';
 
@@ -791,7 +792,7 @@ export class EncryptionMonitor extends Construct {
     if (owner) {
       if (Stack.of(owner) !== Stack.of(this)) {
         // Deploy the trail first, so the rules of this stack see events from the start.
-        Stack.of(this).addDependency(Stack.of(owner), 'EncryptionMonitor: the app\'s trail lives in this stack');
+        addStackDependency(Stack.of(this), Stack.of(owner), 'EncryptionMonitor: the app\'s trail lives in this stack');
       }
       return undefined;
     }

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { skipCheckov } from '../private/checkov';
 import { createSecureKey } from '../private/secure-key';
 
 /**
@@ -137,6 +138,7 @@ export class MonitorTrailResources extends Construct {
       { id: 'HIPAA.Security-S3DefaultEncryptionKMS', reason: accessLogReason },
       { id: 'PCI.DSS.321-S3DefaultEncryptionKMS', reason: accessLogReason },
     );
+    skipCheckov(accessLogs, 'CKV_AWS_18', accessLogReason);
     const replicationReason = 'Trail logs are already copied out of the account Region by design: the trail is multi-Region '
       + 'and CloudTrail keeps 90 days of event history in every Region; cross-Region replication of these buckets is the '
       + 'user\'s choice of a second Region, not something this construct can pick.';

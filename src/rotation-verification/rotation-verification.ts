@@ -12,6 +12,7 @@ import { DEFAULT_PENDING_WAIT_SECONDS } from './checks';
 import { DailyRotationCheck } from './daily-rotation-check';
 import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH, validateGraceHours, validateKeyPeriod } from './requirements';
 import { VerifyRotationFunction } from './verify-rotation-function';
+import { skipCheckov } from '../private/checkov';
 import { recordFootprint } from '../private/footprint';
 import { ROTATION_DAYS, createSecureKey } from '../private/secure-key';
 import { SECRET_ROTATION_INTERVAL, invalidProp, validateSecretRotationInterval } from '../private/validate';
@@ -407,6 +408,8 @@ export class RotationVerificationProvider extends Construct {
       timeout: Duration.minutes(5),
       memorySize: 256,
       environment: { VERIFY_ROTATION_PHASE: phase },
+      // The provider's own key, not Lambda's AWS managed key (checkov CKV_AWS_173).
+      environmentEncryption: this.logKey,
       description: `cdk-kms-patterns rotation verification (${phase})`,
       ...network,
     });
@@ -430,6 +433,7 @@ export class RotationVerificationProvider extends Construct {
       logGroup: this.logGroup,
       frameworkOnEventRole: frameworkRole('FrameworkOnEventRole'),
       frameworkCompleteAndTimeoutRole: frameworkRole('FrameworkCompleteAndTimeoutRole'),
+      providerFunctionEnvEncryption: this.logKey,
       ...network,
       // The waiter logs every execution event (no execution data: the requests hold only
       // ARNs, but there is no need to copy them) to the same encrypted log group.
@@ -535,8 +539,11 @@ export class RotationVerificationProvider extends Construct {
   private acknowledgeInherentFindings(): void {
     const stack = Stack.of(this);
     const logicalId = (c: IConstruct): string => stack.getLogicalId(c.node.defaultChild as CfnElement);
-    const ack = (scope: IConstruct, ids: string[], reason: string): void =>
+    // `checkov`: the same finding's checkov check, acknowledged in the template with the same reason.
+    const ack = (scope: IConstruct, ids: string[], reason: string, checkov?: string): void => {
       Validations.of(scope).acknowledge(...ids.map(id => ({ id, reason })));
+      if (checkov) skipCheckov(scope, checkov, reason);
+    };
     const framework = ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']
       .map(id => this.provider.node.findChild(id) as lambda.Function);
     const functions = [this.onEventHandler, this.isCompleteHandler, ...framework];
@@ -547,15 +554,16 @@ export class RotationVerificationProvider extends Construct {
           'Calls only the public KMS, Secrets Manager, Lambda and Step Functions APIs (read-only rotation status, plus '
           + 'RotateSecret when testRotation is on) and serves no inbound traffic; a VPC would add NAT or four interface '
           + 'endpoints to every stack that verifies rotation, and no network access to workloads. Give the '
-          + 'RotationVerification (or RotatedSecret) a VPC where the organisation requires one.');
+          + 'RotationVerification (or RotatedSecret) a VPC where the organisation requires one.', 'CKV_AWS_117');
       }
       ack(fn, ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency'],
         'Runs only during CloudFormation deployments, once per verification request and poll. Reserved concurrency '
         + 'would take capacity from the account\'s unreserved pool in every stack that uses the library, and fails to '
-        + 'deploy in accounts whose concurrency quota is at its minimum of 10.');
+        + 'deploy in accounts whose concurrency quota is at its minimum of 10.', 'CKV_AWS_115');
       ack(fn, ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'],
         'Invoked synchronously by the custom-resource Provider framework, which reports every error to CloudFormation '
-        + 'as the resource\'s failure reason; a dead-letter queue only receives failed asynchronous invocations, which never happen here.');
+        + 'as the resource\'s failure reason; a dead-letter queue only receives failed asynchronous invocations, which never happen here.',
+        'CKV_AWS_116');
       ack(fn, ['AwsSolutions-L1'],
         'The runtime is pinned: the verification handler by the project\'s projen lambdaOptions (nodejs22.x, a supported '
         + 'LTS), the Provider framework\'s functions by aws-cdk-lib itself; moving to a newer runtime is a release of this library, not a setting.');
@@ -579,7 +587,7 @@ export class RotationVerificationProvider extends Construct {
       'Step Functions logging and X-Ray tracing of the waiter: the CloudWatch Logs log-delivery actions (CreateLogDelivery, '
       + 'GetLogDelivery, PutResourcePolicy, DescribeLogGroups and the like, written by the Provider framework) and '
       + 'xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules and GetSamplingTargets support no resource-level '
-      + 'permissions; AWS documents `*` as their only resource. No action is a wildcard.');
+      + 'permissions; AWS documents `*` as their only resource. No action is a wildcard.', 'CKV_AWS_111');
     if (this.network.vpc) {
       for (const role of new Set(functions.map(fn => fn.role!))) {
         // The finding's own id (`AwsSolutions-IAM4[Policy::...]`) holds `::`, which Validations refuses.

@@ -47,12 +47,15 @@ export interface Acknowledgement {
 
 /** Every acknowledgement under `scope`. */
 export function acknowledgementsIn(scope: IConstruct): Acknowledgement[] {
-  // Each acknowledge() call records the construct's whole set again: the last entry holds them all.
-  return scope.node.findAll().flatMap(c => c.node.metadata
-    .filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .slice(-1)
-    .flatMap(m => Object.entries(m.data as Record<string, string>)
-      .map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^[a-z]+::/i, ''), reason }))));
+  // aws-cdk-lib 2.257 records the construct's whole set again with each acknowledge() call;
+  // newer versions record each call's own: the union by id covers both.
+  return scope.node.findAll().flatMap(c => {
+    const byId = new Map<string, string>();
+    for (const m of c.node.metadata.filter(e => e.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)) {
+      for (const [id, reason] of Object.entries(m.data as Record<string, string>)) byId.set(id.replace(/^[a-z]+::/i, ''), reason);
+    }
+    return [...byId].map(([id, reason]) => ({ path: c.node.path, id, reason }));
+  });
 }
 
 /**
