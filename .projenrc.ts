@@ -68,7 +68,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // npm releases carry a provenance statement (publib, GitHub OIDC).
   npmProvenance: true,
 
-  gitignore: ['.venv', 'cdk.out/', '*.d.ts.map', '.tmp/'],
+  gitignore: ['.venv', '.venv-checkov', 'cdk.out/', '*.d.ts.map', '.tmp/'],
   // No source maps in lib/ (the default inlines them, with sources at ../src/*.ts, which the
   // package does not ship): a stack trace then names lib/*.js, which it does. Shipping src/
   // instead would add files to a package whose contents test/release pins.
@@ -107,7 +107,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // What ships in the npm package is lib/, the jsii assembly, the handler bundles and the
 // user docs (README, API, RULES, LICENSE), not the dev tooling or the project's own docs
 // (test/release/npm-package.test.ts pins the list).
-for (const dir of ['/.venv/', '/.tmp/', '/integ/', '/examples/', '/scripts/', '/bench/', '/docs/', '/cdk.out/', '/.ci/',
+for (const dir of ['/.venv/', '/.venv-checkov/', '/.tmp/', '/integ/', '/examples/', '/scripts/', '/bench/', '/docs/', '/cdk.out/', '/.ci/',
   '/CONTRIBUTING.md', '/SECURITY.md', '/CHANGELOG.md', '/lib/**/*.d.ts.map', '/lib/**/*.tsbuildinfo']) {
   project.addPackageIgnore(dir);
 }

@@ -21,7 +21,7 @@ import { RotationVerificationProvider } from '../../src/rotation-verification/ro
 import { synthesizeExamples } from '../helpers/examples';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CHECKOV = path.join(ROOT, '.venv', 'bin', 'checkov');
+const CHECKOV = path.join(ROOT, '.venv-checkov', 'bin', 'checkov');
 
 interface CheckovResult {
   readonly check_id: string;
