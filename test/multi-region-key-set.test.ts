@@ -5,7 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { MultiRegionKeySet, MultiRegionKeySetProps } from '../src';
 import { logicalIdsUnder, ownKeyLogicalId, ownKeyResource, ownKeyTemplate } from './helpers/own-key';
 import { DailyRotationCheck } from '../src/rotation-verification/daily-rotation-check';
-import { RotationVerificationProvider } from '../src/rotation-verification/rotation-verification';
+import { RotationVerificationProvider } from '../src/rotation-verification/provider';
 
 const ACCOUNT = '111111111111';
 const PRIMARY_ENV = { account: ACCOUNT, region: 'us-east-1' };

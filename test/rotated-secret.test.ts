@@ -10,7 +10,7 @@ import { RotatedSecret, RotatedSecretProps } from '../src/rotated-secret';
 import { DB_CONNECTION } from './helpers/db-connection';
 import { logicalIdOf, logicalIdsUnder, ownKeyResource, ownKeyTemplate } from './helpers/own-key';
 import { DailyRotationCheck } from '../src/rotation-verification/daily-rotation-check';
-import { RotationVerificationProvider } from '../src/rotation-verification/rotation-verification';
+import { RotationVerificationProvider } from '../src/rotation-verification/provider';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 

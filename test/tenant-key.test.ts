@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ServiceExemption, TenantKey, TenantKeyProps } from '../src';
 import { logicalIdsUnder, ownKeyLogicalId, ownKeyResource, ownKeyTemplate } from './helpers/own-key';
-import { RotationVerificationProvider } from '../src/rotation-verification/rotation-verification';
+import { RotationVerificationProvider } from '../src/rotation-verification/provider';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const ROOT_ARN_JSON = '{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::111111111111:root"]]}';

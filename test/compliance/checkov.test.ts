@@ -17,7 +17,7 @@ import {
   CrossAccountDecryptKey, EncryptionMonitor, MultiRegionKeySet, RandomTokenRotation, RotatedSecret, RotationVerification,
   SharedTenantKey, TenantKey,
 } from '../../src';
-import { RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
+import { RotationVerificationProvider } from '../../src/rotation-verification/provider';
 import { synthesizeExamples } from '../helpers/examples';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -6,7 +6,7 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { GuardFailure } from './cfn-guard';
-import { RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
+import { RotationVerificationProvider } from '../../src/rotation-verification/provider';
 
 export const PROVIDER = RotationVerificationProvider.ID;
 

@@ -9,7 +9,7 @@ import {
   AssuranceOptions, CrossAccountDecryptKey, DailyRotationCheck, EncryptionMonitor, MonitorScope, MonitorTrail, MultiRegionKeySet, RotatedSecret,
   RotationVerification, SharedTenantKey, TenantKey,
 } from '../../src';
-import { RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
+import { RotationVerificationProvider } from '../../src/rotation-verification/provider';
 import { DB_CONNECTION } from '../helpers/db-connection';
 import { logicalIdOf, logicalIdsUnder, ownKeyLogicalId } from '../helpers/own-key';
 

@@ -8,8 +8,9 @@ import {
   DailyCheckSubject, ENVELOPE_LENGTH, INPUT_BUDGET, MAX_TARGETS_PER_RULE, MAX_TARGET_INPUT_LENGTH, keysPerRule, planShards,
 } from '../../src/rotation-verification/daily-check-input';
 import { DailyRotationCheck } from '../../src/rotation-verification/daily-rotation-check';
+import { RotationVerificationProvider } from '../../src/rotation-verification/provider';
 import { MAX_KEY_ARN_LENGTH } from '../../src/rotation-verification/requirements';
-import { RotationVerification, RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
+import { RotationVerification } from '../../src/rotation-verification/rotation-verification';
 import { controlTowerFailures } from '../helpers/cfn-guard';
 import { cfnLint } from '../helpers/cfn-lint';
 import { nagFindings } from '../helpers/nag';

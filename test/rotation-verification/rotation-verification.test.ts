@@ -4,7 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { RotationVerification, RotationVerificationProps, RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
+import { RotationVerificationProvider } from '../../src/rotation-verification/provider';
+import { RotationVerification, RotationVerificationProps } from '../../src/rotation-verification/rotation-verification';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 

@@ -8,7 +8,7 @@ import { IConstruct } from 'constructs';
 import { kmsStar } from './fixture';
 import { CrossAccountDecryptKey, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
 import { DailyRotationCheck } from '../../src/rotation-verification/daily-rotation-check';
-import { RotationVerificationProvider } from '../../src/rotation-verification/rotation-verification';
+import { RotationVerificationProvider } from '../../src/rotation-verification/provider';
 import { DB_CONNECTION } from '../helpers/db-connection';
 import { RegionalTemplate, localizeTemplate, regionalKeyArnFor, regionalTemplates, resolvedRegionalKeyPolicy } from '../helpers/multi-region';
 import { CfnTemplate, FAKE_ENV, keyArnFor, principalArnFor, resolveIntrinsics, resolvedIdentityPolicies } from '../helpers/resolve-template';
@@ -293,7 +293,10 @@ describe('the verification is scoped to exactly the verified keys and secrets', 
     hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION, verifyRotation: false,
   });
   const unwatchedSecret = new RotatedSecret(stack, 'UnwatchedSecret', {
-    hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION, verifyRotation: false, monitoring: false,
+    hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(),
+    generateSecretString: DB_CONNECTION,
+    verifyRotation: false,
+    monitoring: false,
   });
   const verifier = new Verifier(stack);
 
@@ -301,7 +304,8 @@ describe('the verification is scoped to exactly the verified keys and secrets', 
     ['the verified TenantKey\'s rotation status is readable', () => verifier.keyRequest(verified.key, 'kms:GetKeyRotationStatus'), 'Allowed'],
     ['the unverified TenantKey\'s (verifyRotation: false) is not', () => verifier.keyRequest(unverified.key, 'kms:GetKeyRotationStatus'), 'ImplicitlyDenied'],
     ['the verified secret may be described', () => verifier.secretRequest(verifiedSecret.secret, 'secretsmanager:DescribeSecret'), 'Allowed'],
-    ['the monitored secret (verifyRotation: false) may be described, by the daily check', () => verifier.secretRequest(unverifiedSecret.secret, 'secretsmanager:DescribeSecret'), 'Allowed'],
+    ['the monitored secret (verifyRotation: false) may be described, by the daily check',
+      () => verifier.secretRequest(unverifiedSecret.secret, 'secretsmanager:DescribeSecret'), 'Allowed'],
     ['the secret neither verified nor monitored may not', () => verifier.secretRequest(unwatchedSecret.secret, 'secretsmanager:DescribeSecret'), 'ImplicitlyDenied'],
     ['the key of the unverified secret is not readable either', () => verifier.keyRequest(unverifiedSecret.encryptionKey, 'kms:GetKeyRotationStatus'), 'ImplicitlyDenied'],
     ['nor the key of the unwatched secret', () => verifier.keyRequest(unwatchedSecret.encryptionKey, 'kms:GetKeyRotationStatus'), 'ImplicitlyDenied'],

@@ -21,6 +21,7 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 var verify_rotation_lambda_exports = {};
 __export(verify_rotation_lambda_exports, {
   configure: () => configure,
+  dailyCheck: () => dailyCheck,
   handler: () => handler,
   isComplete: () => isComplete,
   isThrottling: () => isThrottling,
@@ -29,12 +30,14 @@ __export(verify_rotation_lambda_exports, {
   withRetries: () => withRetries
 });
 module.exports = __toCommonJS(verify_rotation_lambda_exports);
+var import_client_cloudwatch = require("@aws-sdk/client-cloudwatch");
 var import_client_kms = require("@aws-sdk/client-kms");
 var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
 
 // src/rotation-verification/checks.ts
 var HOURS_PER_DAY = 24;
 var LEGACY_KEY_ROTATION_DAYS = 365;
+var DEFAULT_PENDING_WAIT_SECONDS = 180;
 function checkKey(requirement, status) {
   const problems = [];
   const period = status.RotationPeriodInDays ?? LEGACY_KEY_ROTATION_DAYS;
@@ -45,7 +48,7 @@ function checkKey(requirement, status) {
   }
   return { subject: `key ${requirement.keyId}`, problems };
 }
-function checkSecret(requirement, secret, now) {
+function checkSecret(requirement, secret, now, mode = "deploy") {
   const problems = [];
   const subject = `secret ${requirement.secretId}`;
   if (secret.DeletedDate !== void 0) {
@@ -63,11 +66,14 @@ function checkSecret(requirement, secret, now) {
   } else if (intervalHours > requirement.maxRotationIntervalHours) {
     problems.push(`rotates every ${describeHours(intervalHours)}, more than the required maximum of ${describeHours(requirement.maxRotationIntervalHours)}`);
   }
-  if (secret.LastRotatedDate !== void 0 && !rotationInProgress(secret)) {
+  const since = secret.LastRotatedDate ?? secret.CreatedDate;
+  if (since !== void 0 && (mode === "daily" || !rotationInProgress(secret))) {
     const allowedHours = (intervalHours ?? requirement.maxRotationIntervalHours) + requirement.graceHours;
-    const ageHours = (now.getTime() - secret.LastRotatedDate.getTime()) / 36e5;
+    const ageHours = (now.getTime() - since.getTime()) / 36e5;
     if (ageHours > allowedHours) {
-      problems.push(`last rotated ${secret.LastRotatedDate.toISOString()}, ${describeHours(Math.floor(ageHours))} ago, more than its interval plus grace (${describeHours(allowedHours)}): rotation is failing`);
+      const what = secret.LastRotatedDate ? "last rotated" : "never rotated since it was created";
+      const pending = rotationInProgress(secret) ? " (a version still holds AWSPENDING: the last rotation did not finish)" : "";
+      problems.push(`${what} ${since.toISOString()}, ${describeHours(Math.floor(ageHours))} ago, more than its interval plus grace (${describeHours(allowedHours)}): rotation is failing${pending}`);
     }
   }
   return { subject, problems };
@@ -108,11 +114,37 @@ var HINTS = {
   KMSInvalidStateException: " (a key pending deletion, or pending import, reports no rotation status)",
   DisabledException: " (the key is disabled)"
 };
-function rotationTimeoutVerdict(requirement, waitedSeconds) {
+function rotationTimeoutVerdict(requirement, waitedSeconds, secret = {}) {
   return {
     subject: `secret ${requirement.secretId}`,
-    problems: [`test rotation did not move AWSCURRENT within ${waitedSeconds} seconds: check the rotation Lambda's logs`]
+    problems: [`test rotation did not move AWSCURRENT within ${waitedSeconds} seconds: ${whereToLook(secret)}`]
   };
+}
+function pendingRotationVerdict(requirement, waitedSeconds, secret) {
+  return {
+    subject: `secret ${requirement.secretId}`,
+    problems: [`a rotation is still pending after ${waitedSeconds} seconds (a version holds AWSPENDING and AWSCURRENT has not moved): ${whereToLook(secret)}. Secrets Manager retries the pending rotation at the next scheduled rotation, or now with \`aws secretsmanager rotate-secret --secret-id ${requirement.secretId}\``]
+  };
+}
+function whereToLook(secret) {
+  const name = secret.RotationLambdaARN ? rotationFunctionName(secret.RotationLambdaARN) : void 0;
+  if (name) {
+    return `the rotation function ${name} has not finished it; see its logs in /aws/lambda/${name} (its default log group) for the step that failed (createSecret, setSecret, testSecret or finishSecret)`;
+  }
+  if (secret.OwningService) {
+    return `its rotation is managed by ${secret.OwningService}; see that service's events for the failure`;
+  }
+  return "the secret has no rotation function to finish it";
+}
+function rotationFunctionName(functionArn) {
+  const match = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/.exec(functionArn);
+  return match?.[1];
+}
+function waitBudgetSeconds(request, testRotation) {
+  return testRotation ? request.waitSeconds : Math.min(request.pendingWaitSeconds, request.waitSeconds);
+}
+function keepWaiting(requestType, strict, waiting, verdicts) {
+  return requestType !== "Delete" && waiting > 0 && decide(requestType, strict, verdicts).outcome !== "fail";
 }
 function decide(requestType, strict, verdicts) {
   if (requestType === "Delete") {
@@ -148,8 +180,42 @@ function parseRequest(properties) {
     keys,
     secrets,
     strict: asBoolean(properties.Strict, "Strict"),
-    waitSeconds: asNumber(properties.WaitSeconds, "WaitSeconds")
+    waitSeconds: asNumber(properties.WaitSeconds, "WaitSeconds"),
+    // Absent from resources deployed before the property existed: their next update sends it.
+    pendingWaitSeconds: properties.PendingWaitSeconds === void 0 ? DEFAULT_PENDING_WAIT_SECONDS : asNumber(properties.PendingWaitSeconds, "PendingWaitSeconds")
   };
+}
+var DAILY_CHECK_FIELD = "DailyRotationCheck";
+var DAILY_CHECK_NAMESPACE = "KmsPatterns/RotationCheck";
+function isDailyCheckEvent(event) {
+  return typeof event === "object" && event !== null && DAILY_CHECK_FIELD in event;
+}
+function parseDailyRequest(event) {
+  const body = event[DAILY_CHECK_FIELD];
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new Error(`${DAILY_CHECK_FIELD} must be an object, got ${JSON.stringify(body)}`);
+  }
+  const input = body;
+  const ids = (group, name) => {
+    if (!Array.isArray(group.Ids)) {
+      throw new Error(`${name}.Ids must be a list of strings, got ${JSON.stringify(group.Ids)}`);
+    }
+    return group.Ids.map((id, i) => asString(id, `${name}.Ids[${i}]`));
+  };
+  const keys = asArray(input.Keys, "Keys").flatMap((g, i) => {
+    const maxRotationPeriodDays = asNumber(g.MaxDays, `Keys[${i}].MaxDays`);
+    return ids(g, `Keys[${i}]`).map((keyId) => ({ keyId, maxRotationPeriodDays }));
+  });
+  const secrets = asArray(input.Secrets, "Secrets").flatMap((g, i) => {
+    const maxRotationIntervalHours = asNumber(g.MaxHours, `Secrets[${i}].MaxHours`);
+    const graceHours = asNumber(g.GraceHours, `Secrets[${i}].GraceHours`);
+    return ids(g, `Secrets[${i}]`).map((secretId) => ({ secretId, maxRotationIntervalHours, graceHours, testRotation: false }));
+  });
+  return { stackName: asString(input.Stack, "Stack"), shard: asNumber(input.Shard, "Shard"), keys, secrets };
+}
+function summarizeDaily(verdicts) {
+  const failing = verdicts.filter((v) => v.problems.length > 0);
+  return { findings: failing.length, failing };
 }
 function asArray(value, name) {
   if (value === void 0) {
@@ -198,6 +264,7 @@ function defaults() {
   return {
     kms: new import_client_kms.KMSClient({}),
     secretsManager: new import_client_secrets_manager.SecretsManagerClient({}),
+    cloudWatch: new import_client_cloudwatch.CloudWatchClient({}),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: () => /* @__PURE__ */ new Date(),
     maxAttempts: 6,
@@ -211,7 +278,68 @@ function reset() {
   deps = void 0;
 }
 async function handler(event) {
-  return process.env.VERIFY_ROTATION_PHASE === "isComplete" ? isComplete(event) : onEvent(event);
+  if (isDailyCheckEvent(event)) {
+    return dailyCheck(event);
+  }
+  const request = event;
+  return process.env.VERIFY_ROTATION_PHASE === "isComplete" ? isComplete(request) : onEvent(request);
+}
+async function dailyCheck(event) {
+  let request;
+  try {
+    request = parseDailyRequest(event);
+  } catch (e) {
+    log("ERROR", "daily rotation check: unreadable input", { error: asError(e).message });
+    throw e;
+  }
+  const verdicts = [
+    ...await checkKeys(request.keys),
+    ...await checkSecrets(request.secrets, "daily")
+  ];
+  const summary = summarizeDaily(verdicts);
+  for (const finding of summary.failing) {
+    log("WARN", "daily rotation check finding", { check: "daily", stack: request.stackName, shard: request.shard, subject: finding.subject, problems: finding.problems });
+  }
+  const dimensions = [{ Name: "StackName", Value: request.stackName }];
+  await withRetries(() => dependencies().cloudWatch.send(new import_client_cloudwatch.PutMetricDataCommand({
+    Namespace: DAILY_CHECK_NAMESPACE,
+    MetricData: [
+      { MetricName: "Heartbeat", Value: 1, Unit: "Count", Dimensions: dimensions },
+      { MetricName: "Findings", Value: summary.findings, Unit: "Count", Dimensions: dimensions }
+    ]
+  })));
+  log("INFO", "daily rotation check done", {
+    check: "daily",
+    stack: request.stackName,
+    shard: request.shard,
+    keys: request.keys.length,
+    secrets: request.secrets.length,
+    findings: summary.findings
+  });
+  return summary;
+}
+async function checkKeys(keys) {
+  const verdicts = [];
+  for (const key of keys) {
+    try {
+      const status = await withRetries(() => dependencies().kms.send(new import_client_kms.GetKeyRotationStatusCommand({ KeyId: key.keyId })));
+      verdicts.push(checkKey(key, status));
+    } catch (e) {
+      verdicts.push(errorVerdict(`key ${key.keyId}`, asError(e)));
+    }
+  }
+  return verdicts;
+}
+async function checkSecrets(secrets, mode) {
+  const verdicts = [];
+  for (const secret of secrets) {
+    try {
+      verdicts.push(checkSecret(secret, await describeSecret(secret.secretId), dependencies().now(), mode));
+    } catch (e) {
+      verdicts.push(errorVerdict(`secret ${secret.secretId}`, asError(e)));
+    }
+  }
+  return verdicts;
 }
 async function onEvent(event) {
   if (event.RequestType === "Delete") {
@@ -250,9 +378,9 @@ async function isComplete(event) {
   }
   const state = event.VerificationState ?? { startedAt: now().toISOString(), previousVersions: {}, startFailures: [] };
   const waitedSeconds = Math.floor((now().getTime() - Date.parse(state.startedAt)) / 1e3);
-  const withinBudget = waitedSeconds < request.waitSeconds;
   const failedToStart = new Set(state.startFailures.map((v) => v.subject));
   const verdicts = [...state.startFailures];
+  const waiting = [];
   for (const secret of request.secrets) {
     const subject = `secret ${secret.secretId}`;
     let described;
@@ -263,25 +391,18 @@ async function isComplete(event) {
       continue;
     }
     const testing = secret.testRotation && !failedToStart.has(subject);
-    const waiting = testing ? testRotationProgress(state.previousVersions[secret.secretId] ?? void 0, described) === "waiting" : rotationInProgress(described);
-    if (waiting && withinBudget) {
-      log("INFO", "waiting for rotation", { secret: secret.secretId, waitedSeconds });
-      return { IsComplete: false };
-    }
-    if (waiting && testing) {
-      verdicts.push(rotationTimeoutVerdict(secret, waitedSeconds));
-    } else if (waiting) {
-      verdicts.push({ subject, problems: [`a rotation is still pending (a version holds AWSPENDING) after ${waitedSeconds} seconds: the last rotation may have failed`] });
+    const pending = testing ? testRotationProgress(state.previousVersions[secret.secretId] ?? void 0, described) === "waiting" : rotationInProgress(described);
+    if (pending && waitedSeconds < waitBudgetSeconds(request, testing)) {
+      waiting.push(secret.secretId);
+      log("INFO", "waiting for rotation", { secret: secret.secretId, waitedSeconds, testRotation: testing, whereToLook: whereToLook(described) });
+    } else if (pending) {
+      verdicts.push(testing ? rotationTimeoutVerdict(secret, waitedSeconds, described) : pendingRotationVerdict(secret, waitedSeconds, described));
     }
     verdicts.push(checkSecret(secret, described, now()));
   }
-  for (const key of request.keys) {
-    try {
-      const status = await withRetries(() => dependencies().kms.send(new import_client_kms.GetKeyRotationStatusCommand({ KeyId: key.keyId })));
-      verdicts.push(checkKey(key, status));
-    } catch (e) {
-      verdicts.push(errorVerdict(`key ${key.keyId}`, asError(e)));
-    }
+  verdicts.push(...await checkKeys(request.keys));
+  if (keepWaiting(event.RequestType, request.strict, waiting.length, verdicts)) {
+    return { IsComplete: false };
   }
   return conclude(event.RequestType, request.strict, verdicts);
 }
@@ -344,6 +465,7 @@ function log(level, message, fields) {
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   configure,
+  dailyCheck,
   handler,
   isComplete,
   isThrottling,
