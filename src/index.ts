@@ -9,3 +9,4 @@ export * from './rotated-secret';
 export { RotationVerification } from './rotation-verification/rotation-verification';
 export type { RotationVerificationNetwork, RotationVerificationProps, VerifiedSecretOptions } from './rotation-verification/rotation-verification';
 export * from './monitoring/encryption-monitor';
+export * from './tenant-key-fleet';

@@ -1,0 +1,46 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnResource, ISynthesisSession, NestedStack, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+
+/**
+ * CloudFormation reads a nested stack's template from S3, where a template may hold
+ * 1,000,000 bytes ("CloudFormation quotas": template body size in an Amazon S3 object, 1 MB).
+ * aws-cdk-lib only warns past it; a fleet shard fails synthesis instead.
+ */
+export const MAX_TEMPLATE_BYTES = 1_000_000;
+
+/**
+ * One stack of a `TenantKeyFleet`: a nested stack that refuses to grow past its resource
+ * budget or past the template size CloudFormation accepts, at synthesis rather than at deploy.
+ */
+export class FleetShard extends NestedStack {
+  /** Holds the tenants' keys, one child per tenant ID, so no tenant ID meets a stack-level ID. */
+  public readonly tenants: Construct;
+
+  constructor(scope: Construct, id: string, private readonly maxResources: number, private readonly budgetProp: string) {
+    super(scope, id, { description: `cdk-kms-patterns TenantKeyFleet ${scope.node.path}: ${id}` });
+    this.tenants = new Construct(this, 'Tenants');
+    this.node.addValidation({ validate: () => this.checkBudget() });
+  }
+
+  /** @internal */
+  public _synthesizeTemplate(session: ISynthesisSession, ...rest: any[]): void {
+    super._synthesizeTemplate(session, ...rest);
+    const bytes = fs.statSync(path.join(session.assembly.outdir, this.templateFile)).size;
+    if (bytes > MAX_TEMPLATE_BYTES) {
+      throw new Error(`${this.node.path}: the template is ${bytes} bytes, more than the ${MAX_TEMPLATE_BYTES} bytes CloudFormation `
+        + `reads from S3: lower \`${this.budgetProp}\` so that new tenants go to further stacks (tenants already placed never move)`);
+    }
+  }
+
+  private checkBudget(): string[] {
+    const count = this.node.findAll().filter(c => CfnResource.isCfnResource(c) && Stack.of(c) === this).length;
+    if (count <= this.maxResources) {
+      return [];
+    }
+    return [`${this.node.path}: \`${this.budgetProp}\` must be at least the ${count} resources this stack holds, got ${this.maxResources}. `
+      + 'Tenants already placed never move: raise the budget (at most 500, CloudFormation\'s limit), or turn a per-tenant '
+      + 'resource off (`verifyRotation`)'];
+  }
+}
