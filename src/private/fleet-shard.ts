@@ -18,7 +18,7 @@ export class FleetShard extends NestedStack {
   /** Holds the tenants' keys, one child per tenant ID, so no tenant ID meets a stack-level ID. */
   public readonly tenants: Construct;
 
-  constructor(scope: Construct, id: string, private readonly maxResources: number, private readonly budgetProp: string) {
+  constructor(scope: Construct, id: string, private readonly budget: number, private readonly budgetProp: string) {
     super(scope, id, { description: `cdk-kms-patterns TenantKeyFleet ${scope.node.path}: ${id}` });
     this.tenants = new Construct(this, 'Tenants');
     this.node.addValidation({ validate: () => this.checkBudget() });
@@ -35,11 +35,11 @@ export class FleetShard extends NestedStack {
   }
 
   private checkBudget(): string[] {
-    const count = this.node.findAll().filter(c => CfnResource.isCfnResource(c) && Stack.of(c) === this).length;
-    if (count <= this.maxResources) {
+    const count = this.node.findAll().filter(c => CfnResource.isCfnResource(c) && Stack.of(c) === (this as Stack)).length;
+    if (count <= this.budget) {
       return [];
     }
-    return [`${this.node.path}: \`${this.budgetProp}\` must be at least the ${count} resources this stack holds, got ${this.maxResources}. `
+    return [`${this.node.path}: \`${this.budgetProp}\` must be at least the ${count} resources this stack holds, got ${this.budget}. `
       + 'Tenants already placed never move: raise the budget (at most 500, CloudFormation\'s limit), or turn a per-tenant '
       + 'resource off (`verifyRotation`)'];
   }
