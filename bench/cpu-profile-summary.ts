@@ -1,8 +1,9 @@
 // Summarizes a V8 .cpuprofile: self time by function and by source file, and total
 // (inclusive) time of this library's own functions, so a profile of the fleet benchmark
 // reads in a terminal.
-// Run: node --cpu-prof --cpu-prof-dir=.tmp/prof --import tsx bench/fleet.ts --case fleet-checks-off 1000
-//      npx tsx bench/cpu-profile-summary.ts .tmp/prof/<file>.cpuprofile
+// Run: BENCH_CPU_PROFILE=.tmp/fleet.cpuprofile npx tsx bench/fleet.ts --case fleet-checks-off 1000
+//      (the timed part only; or `node --cpu-prof --import tsx ...` for the whole process)
+//      npx tsx bench/cpu-profile-summary.ts .tmp/fleet.cpuprofile
 import * as fs from 'fs';
 
 interface ProfileNode {
@@ -35,6 +36,7 @@ function top(map: Map<string, number>, count: number, title: string): void {
 const selfByFrame = new Map<string, number>();
 const selfByFile = new Map<string, number>();
 const inclusiveOwn = new Map<string, number>();
+const inclusiveAll = new Map<string, number>();
 for (const [id, us] of selfUs) {
   const n = byId.get(id)!;
   selfByFrame.set(frame(n), (selfByFrame.get(frame(n)) ?? 0) + us);
@@ -43,13 +45,17 @@ for (const [id, us] of selfUs) {
   const seen = new Set<string>();
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
     const f = byId.get(cur)!;
-    if (/\/src\//.test(f.callFrame.url) && !seen.has(frame(f))) {
+    if (!seen.has(frame(f))) {
       seen.add(frame(f));
-      inclusiveOwn.set(frame(f), (inclusiveOwn.get(frame(f)) ?? 0) + us);
+      inclusiveAll.set(frame(f), (inclusiveAll.get(frame(f)) ?? 0) + us);
+      if (/\/src\//.test(f.callFrame.url)) {
+        inclusiveOwn.set(frame(f), (inclusiveOwn.get(frame(f)) ?? 0) + us);
+      }
     }
   }
 }
 console.log(`total ${(totalUs / 1000).toFixed(0)} ms sampled`);
 top(selfByFrame, 25, 'self time by function');
 top(selfByFile, 15, 'self time by file');
+top(inclusiveAll, Number(process.argv[3] ?? 40), 'total time by function (its callees included)');
 top(inclusiveOwn, 25, 'total time under the library\'s own functions (src/)');

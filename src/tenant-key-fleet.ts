@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
+import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { AssuranceOptions, SafeKeyOptions } from './key-options';
 import { EncryptionMonitor, MonitorScope, MonitorTrail } from './monitoring/encryption-monitor';
@@ -29,7 +30,8 @@ export interface TenantKeyFleetProps extends SafeKeyOptions, AssuranceOptions {
   /**
    * The most resources a fleet stack may hold (CloudFormation allows 500). New tenants go
    * to the first stack with room for them: 2 resources per tenant (key, alias), 3 with
-   * `verifyRotation`, after 40 reserved for the stack's rotation-verification provider.
+   * `verifyRotation`, after 10 reserved per stack and 30 more for the rotation-verification
+   * provider: 86 tenants per stack at the default budget, 145 with `verifyRotation: false`.
    * @default 300
    */
   readonly maxResourcesPerStack?: number;
@@ -60,8 +62,13 @@ const RECORD_CONTEXT = 'cdk-kms-patterns:recordFleetPlacement';
 const DEFAULT_BUDGET = 300;
 const MIN_BUDGET = 50;
 const MAX_BUDGET = 500;
-/** Resources kept free in each stack for its rotation-verification provider (17 today, plus a managed policy per ~55 keys). */
-const RESERVED_FOR_PROVIDER = 40;
+/**
+ * Resources kept free in each stack: 10 for what any stack may get (the `AWS::CDK::Metadata`
+ * of version reporting, aspects of the app), and 30 more with rotation verification for the
+ * stack's provider (17 today, plus a managed policy per ~55 keys).
+ */
+const RESERVED_PER_STACK = 10;
+const RESERVED_FOR_PROVIDER = 30;
 
 /**
  * A `TenantKey` for each of thousands of tenants, spread over nested stacks that never
@@ -97,6 +104,13 @@ export class TenantKeyFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantKeyFleetProps) {
     super(scope, id);
+    // Every key of the fleet is made by the same lines, so a creation stack trace per
+    // resource says nothing per tenant, yet capturing them is a large part of synthesis
+    // (and of the manifest). Off for the fleet's subtree unless the app chose (CDK_DEBUG
+    // still captures them).
+    if (this.node.tryGetContext(DISABLE_CREATION_STACK_TRACES) === undefined) {
+      this.node.setContext(DISABLE_CREATION_STACK_TRACES, true);
+    }
     const tenantIds = props.tenantIds;
     validateTenantIds(this, tenantIds);
     const budget = props.maxResourcesPerStack ?? DEFAULT_BUDGET;
@@ -108,7 +122,7 @@ export class TenantKeyFleet extends Construct {
       invalidProp(this, 'monitor', props.monitor.node.path, 'must not be given with `monitoring: false`');
     }
     const verify = props.verifyRotation ?? true;
-    const capacity = Math.floor((budget - (verify ? RESERVED_FOR_PROVIDER : 0)) / (verify ? 3 : 2));
+    const capacity = Math.floor((budget - RESERVED_PER_STACK - (verify ? RESERVED_FOR_PROVIDER : 0)) / (verify ? 3 : 2));
 
     this.tenantIds = [...tenantIds];
     this.placementFile = path.resolve(props.placementFile ?? `tenant-key-fleet.${this.node.path.replace(/[^A-Za-z0-9_.-]/g, '.')}.json`);

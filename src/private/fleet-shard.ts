@@ -17,11 +17,30 @@ export const MAX_TEMPLATE_BYTES = 1_000_000;
 export class FleetShard extends NestedStack {
   /** Holds the tenants' keys, one child per tenant ID, so no tenant ID meets a stack-level ID. */
   public readonly tenants: Construct;
+  private preparedTemplate?: any;
 
   constructor(scope: Construct, id: string, private readonly budget: number, private readonly budgetProp: string) {
     super(scope, id, { description: `cdk-kms-patterns TenantKeyFleet ${scope.node.path}: ${id}` });
     this.tenants = new Construct(this, 'Tenants');
     this.node.addValidation({ validate: () => this.checkBudget() });
+  }
+
+  /**
+   * aws-cdk-lib renders a nested stack's template twice: in the prepare phase, to hash it
+   * for its asset, and again to write it. It cannot change in between (the hash names the
+   * uploaded file, and references are resolved before), so the write reuses the render made
+   * for the hash: a third of a fleet's synthesis. A test compares the file with a fresh render.
+   * @internal
+   */
+  protected _toCloudFormation(): any {
+    const prepared = this.preparedTemplate;
+    if (prepared) {
+      this.preparedTemplate = undefined;
+      return prepared;
+    }
+    const template = super._toCloudFormation();
+    this.preparedTemplate = template;
+    return template;
   }
 
   /** @internal */
