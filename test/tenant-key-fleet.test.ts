@@ -4,7 +4,10 @@ import { App, CfnElement, Lazy, NestedStack, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { EncryptionMonitor, MonitorScope, MonitorTrail, TenantKey, TenantKeyFleet, TenantKeyFleetProps } from '../src';
+import { controlTowerFailures, controlTowerRuleFiles } from './helpers/cfn-guard';
+import { cfnLint } from './helpers/cfn-lint';
 import { formatNagFindings, nagFindings } from './helpers/nag';
+import { encStdFindings } from './nag/enc-std';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const RECORD = { 'cdk-kms-patterns:recordFleetPlacement': 'true' };
@@ -146,9 +149,33 @@ describe('TenantKeyFleet', () => {
     expect(() => fleet.keyFor('globex')).toThrow('S/Fleet: `tenantId` must be one of the fleet\'s 1 tenants (`tenantIds`), got "globex"');
   });
 
-  test('has no cdk-nag finding', () => {
-    const { stack } = build(path.join(tmpDir(), 'p.json'), { tenantIds: ['acme', 'globex'] });
-    expect(formatNagFindings(nagFindings(stack))).toBe('no cdk-nag findings');
+  describe('compliance', () => {
+    let built: Built;
+    let shardTemplate: Record<string, unknown>;
+    beforeAll(() => {
+      built = build(path.join(tmpDir(), 'p.json'), { tenantIds: ['acme', 'globex'] });
+      shardTemplate = Template.fromStack(shardStack(built.fleet.keyFor('acme'))).toJSON();
+    });
+
+    test('has no cdk-nag finding, in the fleet\'s stack or its shards', () => {
+      expect(formatNagFindings(nagFindings(built.stack))).toBe('no cdk-nag findings');
+    });
+
+    test('passes the library\'s encryption-standards pack', () => {
+      expect(formatNagFindings(encStdFindings(built.stack))).toBe('no cdk-nag findings');
+    });
+
+    test('a shard passes every Control Tower KMS control', () => {
+      const kmsRules = [...controlTowerRuleFiles().keys()].filter(id => id.startsWith('CT.KMS.'));
+      expect(controlTowerFailures(shardTemplate, kmsRules)).toEqual([]);
+    });
+
+    test('a shard and the fleet\'s stack pass cfn-lint without errors or warnings', () => {
+      for (const template of [shardTemplate, Template.fromStack(built.stack).toJSON()]) {
+        const result = cfnLint(template);
+        expect({ errors: result.errors, warnings: result.warnings }).toEqual({ errors: [], warnings: [] });
+      }
+    });
   });
 
   describe('placement', () => {
