@@ -164,6 +164,8 @@ function report(results: Result[], loadBefore: number, loadAfter: number): strin
     '`kms.Key` (rotation on) + `kms.Alias` in hand-made sibling stacks holding as many tenants as the fleet\'s stacks:',
     `${PER_STACK.defaults} per stack against the defaults, ${PER_STACK.checksOff} against \`verifyRotation: false, monitoring: false\`.`,
     'Stacks and resources count every template, the fleet\'s parent stack included.',
+    ...(loadBefore > os.cpus().length ? ['', `The machine was shared with other jobs (load average above its ${os.cpus().length} cores):`
+      + ' CPU times compare within a run, wall times do not.'] : []),
     '',
     '| case | tenants | CPU ms per tenant | wall ms per tenant | peak RSS (MB) | stacks | most resources in a stack | largest template (KB) | CPU ratio to baseline |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

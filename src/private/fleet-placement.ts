@@ -129,7 +129,8 @@ export function parsePlacement(text: string, fleet: string): Placement {
   }
   const placement: Placement = { fleet: obj.fleet, shards: obj.shards as string[][] };
   if (placement.fleet !== fleet) {
-    throw new Error(`belongs to the fleet "${placement.fleet}", not to this one ("${fleet}"): give each fleet its own \`placementFile\``);
+    throw new Error(`belongs to the fleet "${placement.fleet}", not to this one ("${fleet}"): give each fleet its own \`placementFile\`. `
+      + 'A fleet whose construct path changed would replace every key: keep its path');
   }
   if (obj.digest !== placementDigest(placement)) {
     throw new Error('was edited by hand: its digest does not match its content. A hand edit can move a tenant to another '
