@@ -309,6 +309,28 @@ describe('TenantKeyFleet', () => {
       expect(() => app.synth()).toThrow(/S\/Fleet\/Shard0: the template is \d+ bytes, more than the 1000000 bytes CloudFormation reads from S3/);
     });
 
+    // "AWS CloudFormation quotas": parameters, 200 per template.
+    test('fails at synthesis when a stack would take more than 200 parameters', () => {
+      const { app, stack, fleet } = build(path.join(tmpDir(), 'p.json'), { tenantIds: ['acme'], ...CHECKS_OFF });
+      for (let i = 0; i < 201; i++) {
+        fleet.keyFor('acme').grantDecrypt(new iam.Role(stack, `Role${i}`, { assumedBy: new iam.AccountRootPrincipal() }));
+      }
+      expect(() => app.synth()).toThrow('S/Fleet/Shard0: the template takes 201 parameters, more than the 200 CloudFormation allows');
+    });
+
+    // "AWS CloudFormation quotas": outputs, 200 per template.
+    test('fails at synthesis when a stack would declare more than 200 outputs', () => {
+      const { app, stack, fleet } = build(path.join(tmpDir(), 'p.json'), { tenantIds: ids('t', 101), ...CHECKS_OFF });
+      const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+      // Each grant puts the key's ARN in the parent's role policy: one output each (and the role's ARN once, as a parameter).
+      fleet.tenantIds.forEach(t => fleet.keyFor(t).grantDecrypt(role));
+      const more = new iam.Role(stack, 'Writer', { assumedBy: new iam.AccountRootPrincipal() });
+      fleet.tenantIds.forEach(t => new iam.Policy(stack, `Id${t}`, {
+        roles: [more], statements: [new iam.PolicyStatement({ actions: ['kms:DescribeKey'], resources: [fleet.keyFor(t).keyId] })],
+      }));
+      expect(() => app.synth()).toThrow(/S\/Fleet\/Shard0: the template declares 20\d outputs, more than the 200 CloudFormation allows/);
+    });
+
     test.each([49, 501, 120.5])('fails when maxResourcesPerStack is %s', (budget) => {
       expect(() => build(path.join(tmpDir(), 'p.json'), { tenantIds: ['acme'], maxResourcesPerStack: budget })).toThrow(
         `S/Fleet: \`maxResourcesPerStack\` must be a whole number between 50 and 500 (CloudFormation's limit of resources per stack), got ${budget}`);

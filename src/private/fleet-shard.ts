@@ -11,6 +11,14 @@ import { Construct } from 'constructs';
 export const MAX_TEMPLATE_BYTES = 1_000_000;
 
 /**
+ * "CloudFormation quotas": a template declares at most 200 parameters and 200 outputs. A
+ * shard gets a parameter per value of its parent it references (a grantee's ARN), and an
+ * output per value of its own referenced outside it (a key's ARN).
+ */
+export const MAX_PARAMETERS = 200;
+export const MAX_OUTPUTS = 200;
+
+/**
  * One stack of a `TenantKeyFleet`: a nested stack that refuses to grow past its resource
  * budget or past the template size CloudFormation accepts, at synthesis rather than at deploy.
  */
@@ -18,6 +26,7 @@ export class FleetShard extends NestedStack {
   /** Holds the tenants' keys, one child per tenant ID, so no tenant ID meets a stack-level ID. */
   public readonly tenants: Construct;
   private preparedTemplate?: any;
+  private writtenTemplate?: any;
 
   constructor(scope: Construct, id: string, private readonly budget: number, private readonly budgetProp: string) {
     super(scope, id, { description: `cdk-kms-patterns TenantKeyFleet ${scope.node.path}: ${id}` });
@@ -29,17 +38,19 @@ export class FleetShard extends NestedStack {
    * aws-cdk-lib renders a nested stack's template twice: in the prepare phase, to hash it
    * for its asset, and again to write it. It cannot change in between (the hash names the
    * uploaded file, and references are resolved before), so the write reuses the render made
-   * for the hash: a third of a fleet's synthesis. A test compares the file with a fresh render.
+   * for the hash: a fifth of a fleet's synthesis. A test compares the file with a fresh render.
    * @internal
    */
   protected _toCloudFormation(): any {
     const prepared = this.preparedTemplate;
     if (prepared) {
       this.preparedTemplate = undefined;
+      this.writtenTemplate = prepared;
       return prepared;
     }
     const template = super._toCloudFormation();
     this.preparedTemplate = template;
+    this.writtenTemplate = template;
     return template;
   }
 
@@ -50,6 +61,17 @@ export class FleetShard extends NestedStack {
     if (bytes > MAX_TEMPLATE_BYTES) {
       throw new Error(`${this.node.path}: the template is ${bytes} bytes, more than the ${MAX_TEMPLATE_BYTES} bytes CloudFormation `
         + `reads from S3: lower \`${this.budgetProp}\` so that new tenants go to further stacks (tenants already placed never move)`);
+    }
+    const parameters = Object.keys(this.writtenTemplate?.Parameters ?? {}).length;
+    if (parameters > MAX_PARAMETERS) {
+      throw new Error(`${this.node.path}: the template takes ${parameters} parameters, more than the ${MAX_PARAMETERS} CloudFormation allows: `
+        + 'each is a value of the parent stack its keys reference, such as a grantee\'s ARN. Grant fewer distinct principals '
+        + 'of the parent stack per stack, or import them by ARN (`iam.Role.fromRoleArn`)');
+    }
+    const outputs = Object.keys(this.writtenTemplate?.Outputs ?? {}).length;
+    if (outputs > MAX_OUTPUTS) {
+      throw new Error(`${this.node.path}: the template declares ${outputs} outputs, more than the ${MAX_OUTPUTS} CloudFormation allows: `
+        + 'each is a value of its keys referenced outside it, such as a key\'s ARN in a grantee\'s policy');
     }
   }
 
