@@ -2,9 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { AssuranceOptions, SafeKeyOptions } from './key-options';
 import { EncryptionMonitor, MonitorScope, MonitorTrail } from './monitoring/encryption-monitor';
+import { monitorMetric } from './private/assurance';
 import { Placement, parsePlacement, planPlacement, serializePlacement, shardId, tenantIdProblems } from './private/fleet-placement';
 import { FleetShard } from './private/fleet-shard';
 import { invalidProp } from './private/validate';
@@ -154,6 +156,24 @@ export class TenantKeyFleet extends Construct {
       invalidProp(this, 'tenantId', tenantId, `must be one of the fleet's ${this.keys.size} tenants (\`tenantIds\`)`);
     }
     return key;
+  }
+
+  /**
+   * Refused `kms:Decrypt` calls counted by the fleet's monitor. It watches the account, so
+   * this counts every key of the account, the fleet's and any other. Requires `monitoring`.
+   */
+  public metricDeniedDecrypts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return monitorMetric(this, this.monitor, 'DeniedDecrypts', options);
+  }
+
+  /** Refused KMS calls of any operation, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
+  public metricDeniedKeyCalls(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return monitorMetric(this, this.monitor, 'DeniedKeyCalls', options);
+  }
+
+  /** DisableKey, ScheduleKeyDeletion and PutKeyPolicy calls, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
+  public metricKeyLifecycleEvents(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return monitorMetric(this, this.monitor, 'KeyLifecycleEvents', options);
   }
 
   /**

@@ -79,6 +79,15 @@ describe('TenantKeyFleet', () => {
     Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 3);
   });
 
+  test('exposes the metrics of its monitor, and fails for them with monitoring off', () => {
+    const { stack, fleet } = build(path.join(tmpDir(), 'p.json'), { tenantIds: ['acme'] });
+    expect(stack.resolve(fleet.metricDeniedDecrypts().dimensions)).toEqual(stack.resolve(fleet.monitor!.metricDeniedDecrypts().dimensions));
+    expect(stack.resolve(fleet.metricDeniedKeyCalls().dimensions)).toEqual(stack.resolve(fleet.monitor!.metricDeniedKeyCalls().dimensions));
+    expect(stack.resolve(fleet.metricKeyLifecycleEvents().dimensions)).toEqual(stack.resolve(fleet.monitor!.metricKeyLifecycleEvents().dimensions));
+    const off = build(path.join(tmpDir(), 'p.json'), { tenantIds: ['acme'], ...CHECKS_OFF }).fleet;
+    expect(() => off.metricDeniedDecrypts()).toThrow('S/Fleet: `monitoring` must be on (the default) for metricDeniedDecrypts(): the key has no monitor, got false');
+  });
+
   test('passes the TenantKey options to every key', () => {
     const { fleet } = build(path.join(tmpDir(), 'p.json'), { tenantIds: ['acme'], aliasPrefix: 'saas/tenants', ...CHECKS_OFF });
     const shard = Template.fromStack(shardStack(fleet.keyFor('acme')));
