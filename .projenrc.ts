@@ -153,6 +153,13 @@ project.addTask('demo', {
   exec: 'tsx scripts/demo.ts',
 });
 
+// Synthesis cost of TenantKeyFleet against plain kms.Key; slow, so never part of `test`.
+project.addTask('bench', {
+  description: 'Benchmark TenantKeyFleet synthesis against plain kms.Key + Alias (args: tenant counts; writes bench/results.md)',
+  exec: 'tsx bench/fleet.ts',
+  receiveArgs: true,
+});
+
 // The test command: Python tools first, then types, unit/security tests, integ snapshots.
 const test = project.tasks.tryFind('test')!;
 test.reset();

@@ -14,3 +14,4 @@ export * from './monitoring/encryption-monitor';
 export * from './random-token-rotation';
 export { DailyRotationCheck } from './rotation-verification/daily-rotation-check';
 export type { DailyCheckSecretOptions } from './rotation-verification/daily-rotation-check';
+export * from './tenant-key-fleet';

@@ -1,0 +1,143 @@
+import {
+  Placement, parsePlacement, placementDigest, planPlacement, serializePlacement, shardIndex, tenantIdProblems,
+} from '../../src/private/fleet-placement';
+
+const FLEET = 'App/Stack/Fleet';
+const CAPACITY = 86;
+const ids = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
+
+/** 1,000 tenants placed from nothing, as the first record-mode synthesis does. */
+function recordedThousand(): Placement {
+  return planPlacement(undefined, FLEET, ids('tenant-', 1000), CAPACITY).next;
+}
+
+/** Every tenant of `before` that is still wanted keeps its shard in `after`. */
+function expectNoMoves(before: Placement, after: Placement, still: string[]): void {
+  const was = shardIndex(before);
+  const now = shardIndex(after);
+  const moved = still.filter(t => was.has(t) && was.get(t) !== now.get(t));
+  expect(moved).toEqual([]);
+  expect(still.filter(t => was.has(t)).length).toBeGreaterThan(0);
+}
+
+describe('planPlacement', () => {
+  test('fills shards to capacity in order, then opens the next', () => {
+    const placement = recordedThousand();
+    expect(placement.shards.map(s => s.length)).toEqual([...Array(11).fill(86), 54]);
+    expect(placement.fleet).toBe(FLEET);
+  });
+
+  test('the result depends on the set of tenants, not on their order', () => {
+    const list = ids('t', 300);
+    const shuffled = [...list].reverse();
+    expect(planPlacement(undefined, FLEET, shuffled, CAPACITY).next).toEqual(planPlacement(undefined, FLEET, list, CAPACITY).next);
+  });
+
+  test.each([
+    ['at the front', (l: string[]) => [...ids('aaa-new-', 50), ...l]],
+    ['in the middle', (l: string[]) => [...l.slice(0, 500), ...ids('m-new-', 50), ...l.slice(500)]],
+    ['at the end', (l: string[]) => [...l, ...ids('zzz-new-', 50)]],
+    ['everywhere, growing past the first stacks', (l: string[]) => [...ids('0-', 700), ...l, ...ids('z-', 700)]],
+  ])('adding tenants %s moves no existing tenant', (_, grow) => {
+    const before = recordedThousand();
+    const list = ids('tenant-', 1000);
+    const plan = planPlacement(before, FLEET, grow(list), CAPACITY);
+    expectNoMoves(before, plan.next, list);
+    expect(plan.removed).toEqual([]);
+    expect(plan.added.length).toBe(grow(list).length - 1000);
+  });
+
+  test('growing past the first stacks opens new ones after the last', () => {
+    const before = recordedThousand();
+    const plan = planPlacement(before, FLEET, [...ids('tenant-', 1000), ...ids('z-', 1400)], CAPACITY);
+    expect(plan.next.shards.length).toBe(Math.ceil(2400 / CAPACITY));
+    expect(plan.next.shards.slice(0, 11)).toEqual(before.shards.slice(0, 11));
+  });
+
+  test('removing tenants moves no remaining tenant, and frees their places for new ones', () => {
+    const before = recordedThousand();
+    const list = ids('tenant-', 1000);
+    const remaining = list.filter((_, i) => i % 7 !== 0);
+    const removedPlan = planPlacement(before, FLEET, remaining, CAPACITY);
+    expectNoMoves(before, removedPlan.next, remaining);
+    expect(removedPlan.removed).toEqual(list.filter((_, i) => i % 7 === 0));
+    expect(removedPlan.next.shards.length).toBe(before.shards.length);
+
+    const refill = planPlacement(removedPlan.next, FLEET, [...ids('new-', 30), ...remaining], CAPACITY);
+    expectNoMoves(before, refill.next, remaining);
+    // The freed places in the first shard take the new tenants before any later shard does.
+    expect(refill.next.shards[0].filter(t => t.startsWith('new-')).length).toBe(CAPACITY - removedPlan.next.shards[0].length);
+  });
+
+  test('insert, remove and append at once around 1,000 tenants moves none of the remaining', () => {
+    const before = recordedThousand();
+    const list = ids('tenant-', 1000);
+    const remaining = list.filter((_, i) => i % 3 !== 1);
+    const next = planPlacement(before, FLEET, [...ids('a-', 100), ...remaining.slice(0, 400), ...ids('m-', 100), ...remaining.slice(400), ...ids('z-', 100)], CAPACITY).next;
+    expectNoMoves(before, next, remaining);
+  });
+
+  test('a shard emptied entirely keeps its number: later shards do not shift down', () => {
+    const before = recordedThousand();
+    const remaining = ids('tenant-', 1000).filter(t => !before.shards[0].includes(t));
+    const next = planPlacement(before, FLEET, remaining, CAPACITY).next;
+    expect(next.shards[0]).toEqual([]);
+    expectNoMoves(before, next, remaining);
+  });
+
+  test('a lower capacity later only changes where new tenants go', () => {
+    const before = recordedThousand();
+    const list = ids('tenant-', 1000);
+    const next = planPlacement(before, FLEET, [...list, 'late'], 10).next;
+    expectNoMoves(before, next, list);
+    expect(shardIndex(next).get('late')).toBe(12);
+  });
+
+  test('fails when capacity is not a positive whole number', () => {
+    expect(() => planPlacement(undefined, FLEET, ['a'], 0)).toThrow('capacity must be a whole number of tenants, at least 1, got 0');
+  });
+});
+
+describe('tenantIdProblems', () => {
+  test('finds the first invalid and the first repeated ID', () => {
+    expect(tenantIdProblems(['a', 'b c', 'a', 'x'.repeat(65)])).toEqual({ invalid: 'b c', duplicate: 'a' });
+    expect(tenantIdProblems(['a', 'B-1', 'c_2'])).toEqual({ invalid: undefined, duplicate: undefined });
+  });
+});
+
+describe('placement file', () => {
+  test('round-trips through its text', () => {
+    const placement = recordedThousand();
+    expect(parsePlacement(serializePlacement(placement), FLEET)).toEqual(placement);
+  });
+
+  test('puts one shard per line, so that a new tenant is a one-line diff', () => {
+    const text = serializePlacement({ fleet: FLEET, shards: [['a', 'b'], ['c']] });
+    expect(text).toContain('\n    ["a","b"],\n    ["c"]\n');
+  });
+
+  test('fails when edited by hand: a tenant moved to another shard', () => {
+    const placement = { fleet: FLEET, shards: [['a', 'b'], ['c']] };
+    const edited = serializePlacement(placement).replace('["a","b"]', '["a"]').replace('["c"]', '["b","c"]');
+    expect(() => parsePlacement(edited, FLEET)).toThrow('was edited by hand: its digest does not match its content');
+  });
+
+  test('fails when it belongs to another fleet', () => {
+    const text = serializePlacement({ fleet: 'App/Other/Fleet', shards: [['a']] });
+    expect(() => parsePlacement(text, FLEET)).toThrow('belongs to the fleet "App/Other/Fleet", not to this one ("App/Stack/Fleet")');
+  });
+
+  test.each([
+    ['not JSON', '{ "fleet": ', 'is not valid JSON'],
+    ['no shards', JSON.stringify({ fleet: FLEET, digest: 'x' }), 'is not a placement file'],
+    ['a shard of numbers', JSON.stringify({ fleet: FLEET, digest: 'x', shards: [[1]] }), 'is not a placement file'],
+  ])('fails when %s', (_, text, message) => {
+    expect(() => parsePlacement(text, FLEET)).toThrow(message);
+  });
+
+  test('fails on a repeated tenant even with a matching digest', () => {
+    const placement = { fleet: FLEET, shards: [['a'], ['a']] };
+    const text = JSON.stringify({ ...placement, digest: placementDigest(placement) });
+    expect(() => parsePlacement(text, FLEET)).toThrow('records the tenant "a" in more than one place');
+  });
+});
