@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { AssuranceOptions, SafeKeyOptions } from './key-options';
@@ -10,6 +11,7 @@ import { monitorMetric } from './private/assurance';
 import { Placement, parsePlacement, planPlacement, serializePlacement, shardId, tenantIdProblems } from './private/fleet-placement';
 import { FleetShard } from './private/fleet-shard';
 import { invalidProp } from './private/validate';
+import { DailyRotationCheck } from './rotation-verification/daily-rotation-check';
 import { ServiceExemption } from './service-exemption';
 import { TenantKey } from './tenant-key';
 
@@ -141,6 +143,10 @@ export class TenantKeyFleet extends Construct {
         return; // an emptied shard keeps its number in the file; its stack goes
       }
       const stack = new FleetShard(this, shardId(i), budget, 'maxResourcesPerStack');
+      if (this.monitor && verify) {
+        // Each shard's daily rotation check (on its verification provider) alarms to the fleet's topic.
+        DailyRotationCheck.addAlarmAction(stack, new cw_actions.SnsAction(this.monitor.alarmTopic));
+      }
       for (const tenantId of present) {
         const key = new TenantKey(stack.tenants, tenantId, { ...keyProps, tenantId, monitoring: false });
         this.monitor?.monitorKey(key.key);

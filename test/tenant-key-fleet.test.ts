@@ -43,17 +43,28 @@ function shardStack(key: TenantKey): NestedStack {
   return Stack.of(key.key) as NestedStack;
 }
 
+/** The account-scope monitor's rules for keys: denied decrypts, denied calls, lifecycle, alias changes, routine deploys. */
+const FLEET_MONITOR_RULES = 5;
+
 describe('TenantKeyFleet', () => {
   test('puts each tenant\'s key in a nested stack, with one account-scope monitor for the fleet', () => {
     const { stack, fleet } = build(path.join(tmpDir(), 'p.json'), { tenantIds: ['acme', 'globex', 'initech'] });
     const parent = Template.fromStack(stack);
     parent.resourceCountIs('AWS::CloudFormation::Stack', 1);
     parent.resourceCountIs('AWS::KMS::Alias', 1); // the monitor's topic key only
-    parent.resourceCountIs('AWS::Events::Rule', 3);
+    // The monitor's key rules: denied decrypts, denied calls, key lifecycle, alias changes, routine deploys.
+    parent.resourceCountIs('AWS::Events::Rule', FLEET_MONITOR_RULES);
     const shard = Template.fromStack(shardStack(fleet.keyFor('acme')));
     shard.resourceCountIs('AWS::KMS::Key', 4); // three tenants and the verification provider's log key
     shard.resourceCountIs('Custom::KmsPatternsRotationVerification', 3);
-    shard.resourceCountIs('AWS::Events::Rule', 0);
+    // The shard's one rule is its daily rotation check, whose alarms notify the fleet's topic.
+    shard.resourceCountIs('AWS::Events::Rule', 1);
+    shard.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
+    const dailyAlarms = Object.values<any>(shard.findResources('AWS::CloudWatch::Alarm'));
+    expect(dailyAlarms).toHaveLength(2);
+    for (const alarm of dailyAlarms) {
+      expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    }
     shard.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/tenant/globex' });
     expect(fleet.keyFor('acme').node.path).toBe('S/Fleet/Shard0/Tenants/acme');
     expect(fleet.keyFor('acme').monitor).toBeUndefined();
@@ -63,7 +74,7 @@ describe('TenantKeyFleet', () => {
     const { stack } = build(path.join(tmpDir(), 'p.json'), { tenantIds: ids('t', 40) });
     const rules = Template.fromStack(stack).findResources('AWS::Events::Rule');
     const patterns = Object.values<any>(rules).map(r => JSON.stringify(r.Properties.EventPattern));
-    expect(patterns.length).toBe(3);
+    expect(patterns.length).toBe(FLEET_MONITOR_RULES);
     for (const pattern of patterns) {
       expect(pattern).not.toContain('Fleet');
       expect(pattern.length).toBeLessThan(2048);
@@ -76,7 +87,7 @@ describe('TenantKeyFleet', () => {
     const monitor = new EncryptionMonitor(stack, 'Monitor', { scope: MonitorScope.ACCOUNT, trail: MonitorTrail.existing() });
     const fleet = new TenantKeyFleet(stack, 'Fleet', { tenantIds: ['acme'], placementFile: path.join(tmpDir(), 'p.json'), monitor });
     expect(fleet.monitor).toBe(monitor);
-    Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 3);
+    Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', FLEET_MONITOR_RULES);
   });
 
   test('exposes the metrics of its monitor, and fails for them with monitoring off', () => {

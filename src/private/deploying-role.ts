@@ -13,7 +13,13 @@ import { IConstruct } from 'constructs';
  * user for it, never guesses.
  */
 export function synthesizerDeployingRoleArn(scope: IConstruct): string | undefined {
-  const synthesizer = Stack.of(scope).synthesizer;
+  // A nested stack is created and updated within its root stack's operation, with the role
+  // that operation runs under, so the root stack's synthesizer says who deploys it.
+  let stack = Stack.of(scope);
+  while (stack.nestedStackParent) {
+    stack = stack.nestedStackParent;
+  }
+  const synthesizer = stack.synthesizer;
   if (!(synthesizer instanceof DefaultStackSynthesizer)) {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { App, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { App, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, NestedStack, Stack } from 'aws-cdk-lib';
 import { synthesizerDeployingRoleArn } from '../../src/private/deploying-role';
 
 describe('synthesizerDeployingRoleArn', () => {
@@ -28,5 +28,18 @@ describe('synthesizerDeployingRoleArn', () => {
   test('is unknown with CLI credentials: whoever runs the CLI deploys', () => {
     const stack = new Stack(new App(), 'S', { synthesizer: new CliCredentialsStackSynthesizer() });
     expect(synthesizerDeployingRoleArn(stack)).toBeUndefined();
+  });
+
+  test('is the root stack\'s role for a nested stack, which deploys within its root\'s operation', () => {
+    const root = new Stack(new App(), 'Root', { synthesizer: new DefaultStackSynthesizer({ qualifier: 'nested01' }) });
+    const inner = new NestedStack(new NestedStack(root, 'Outer'), 'Inner');
+    expect(root.resolve(synthesizerDeployingRoleArn(inner))).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-nested01-cfn-exec-role-${AWS::AccountId}-${AWS::Region}',
+    });
+  });
+
+  test('is unknown for a nested stack whose root has CLI credentials', () => {
+    const root = new Stack(new App(), 'Root', { synthesizer: new CliCredentialsStackSynthesizer() });
+    expect(synthesizerDeployingRoleArn(new NestedStack(root, 'Inner'))).toBeUndefined();
   });
 });
