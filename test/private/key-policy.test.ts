@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { TenantKey } from '../../src';
 import { ADMIN_ACTIONS, CONTEXT_BOUND_ACTIONS, CRYPTO_ACTIONS, DECRYPT_ACTIONS, ENCRYPT_ACTIONS, GENERATE_DATA_KEY_ACTIONS } from '../../src/private/actions';
-import { KeyPolicyBuilder, principalArnsOf } from '../../src/private/key-policy';
+import { KeyPolicyBuilder, MAX_KEY_POLICY_BYTES, principalArnsOf } from '../../src/private/key-policy';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const ROOT_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] };
@@ -484,6 +484,42 @@ describe('render-time validation of the whole key policy', () => {
     ));
   });
 
+  test('fails synth when * is one of several principals of an Allow without conditions', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'PublicAmongOthers',
+      principals: [new iam.ArnPrincipal(USER_ROLE_ARN), new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(stack)).toThrow(new Error(
+      'Validation failed with the following errors:\n' +
+      '  [S/K/Key] key policy statement PublicAmongOthers allows a * principal without a condition',
+    ));
+  });
+
+  test('fails synth when the principal is the bare "*" (StarPrincipal) without conditions', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'Star',
+      principals: [new iam.StarPrincipal()],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(stack)).toThrow(new Error(
+      'Validation failed with the following errors:\n' +
+      '  [S/K/Key] key policy statement Star allows a * principal without a condition',
+    ));
+  });
+
+  test('accepts an Allow to several named principals without conditions', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'TwoRoles',
+      principals: [new iam.ArnPrincipal(USER_ROLE_ARN), new iam.ArnPrincipal(ADMIN_ROLE_ARN)],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
   test('accepts an Allow to a * principal that carries a condition', () => {
     const stack = keyWith(() => new iam.PolicyStatement({
       sid: 'OrgOnly',
@@ -583,5 +619,33 @@ describe('key policy size', () => {
     expect(() => Template.fromStack(grantImportedRoles(700))).toThrow(
       /\[S\/K\/Key\] key policy is about \d+ bytes, over KMS's limit of 32768: spread tenants over more keys, or use SharedTenantKey/,
     );
+  });
+});
+
+describe('key policy size, counted on the rendered deferred statements', () => {
+  /** A builder whose only large part is the deferred tenant-principal list. */
+  function tenantPrincipalErrors(arns: string[]): string[] {
+    const builder = new KeyPolicyBuilder(newStack(), { restrictGrantsToAwsServices: true, keyManagers: [ADMIN_ROLE_ARN] });
+    builder.requireTenantPrincipal({ arns: () => arns });
+    return builder.validate();
+  }
+  const roles = (count: number) => Array.from({ length: count }, (_, i) => `arn:aws:iam::111111111111:role/acme-worker-${i}`);
+
+  test('counts the tenant-principal list, which only exists once the policy renders', () => {
+    expect(tenantPrincipalErrors(roles(10))).toEqual([]);
+    const errors = tenantPrincipalErrors(roles(1000));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^key policy is about \d+ bytes, over KMS's limit of 32768: spread tenants over more keys, or use SharedTenantKey, whose policy does not grow with tenants$/);
+  });
+
+  // "Resource quotas" (AWS KMS Developer Guide), "Key policy document size": 32 KB (32,768 bytes).
+  test('a policy of exactly 32,768 bytes passes; one byte more fails', () => {
+    // One padded ARN fills the policy: measure it once well over the limit, then pad to the byte.
+    const padded = (pad: number) => [...roles(10), `arn:aws:iam::111111111111:role/${'x'.repeat(pad)}`];
+    const big = 40_000;
+    const sizeAtBig = Number(/about (\d+) bytes/.exec(tenantPrincipalErrors(padded(big))[0])![1]);
+    const exact = big - (sizeAtBig - MAX_KEY_POLICY_BYTES);
+    expect(tenantPrincipalErrors(padded(exact))).toEqual([]);
+    expect(tenantPrincipalErrors(padded(exact + 1))[0]).toMatch(/^key policy is about 32769 bytes/);
   });
 });

@@ -4,10 +4,15 @@ import {
   MAX_ALIAS_LENGTH,
   PATTERNS,
   REGION_PATTERN,
+  SECRET_ROTATION_INTERVAL,
+  invalidCombination,
   invalidProp,
   validateDays,
   validateNoReservedPrefix,
+  validateNotEmpty,
   validatePattern,
+  validateResolved,
+  validateSecretRotationInterval,
   validateUnique,
 } from '../../src/private/validate';
 
@@ -150,8 +155,79 @@ describe('REGION_PATTERN', () => {
     expect(REGION_PATTERN.test(value)).toBe(true);
   });
 
-  test.each(['', 'us-east', 'US-EAST-1', 'useast1', 'us-east-123', 'u-east-1', 'us-east-1a'])('rejects %p', (value) => {
+  // Both anchors matter: a Region name ends in a Deny's kms:ViaService, so a value with
+  // anything before or after the name must not pass as one.
+  test.each(['', 'us-east', 'US-EAST-1', 'useast1', 'us-east-123', 'u-east-1', 'us-east-1a',
+    '1eu-west-1', 'xeu-west-1', ' eu-west-1', 'eu-west-1 ', 'eu-west-1\n', 'eu-west-x', 'eu--1'])('rejects %p', (value) => {
     expect(REGION_PATTERN.test(value)).toBe(false);
+  });
+});
+
+describe('invalidCombination', () => {
+  test('names the construct path and the problem as given', () => {
+    expect(() => invalidCombination(scope(), '`a` and `b` are both given')).toThrow(
+      new Error('S/Thing: `a` and `b` are both given'),
+    );
+  });
+});
+
+describe('validateResolved', () => {
+  test('accepts a concrete value', () => {
+    expect(() => validateResolved(scope(), 'env.region', 'eu-west-1', 'must be known at synthesis')).not.toThrow();
+  });
+
+  test('fails on a token, echoing it as CloudFormation renders it', () => {
+    expect(() => validateResolved(scope(), 'env.region', Token.asString({ Ref: 'AWS::Region' }), 'must be known at synthesis')).toThrow(
+      new Error('S/Thing: `env.region` must be known at synthesis, got {"Ref":"AWS::Region"}'),
+    );
+  });
+});
+
+describe('validateNotEmpty', () => {
+  test('accepts a list with one entry', () => {
+    expect(() => validateNotEmpty(scope(), 'regions', ['eu-west-1'], 'must name a Region')).not.toThrow();
+  });
+
+  test('fails on an empty list, echoing it', () => {
+    expect(() => validateNotEmpty(scope(), 'regions', [], 'must name a Region')).toThrow(
+      new Error('S/Thing: `regions` must name a Region, got []'),
+    );
+  });
+});
+
+// "Rotation schedules" (Secrets Manager User Guide), "Rate expressions": a secret rotates
+// as often as every four hours; RotationRulesType (API reference): AutomaticallyAfterDays
+// ranges 1 to 1000.
+describe('validateSecretRotationInterval', () => {
+  const message = (shown: string) =>
+    new Error(`S/Thing: \`interval\` must be a whole number of hours between 4 hours and 1000 days, got "${shown}"`);
+
+  test('the limits are 4 hours and 1000 days, with 30 days by default', () => {
+    expect(SECRET_ROTATION_INTERVAL).toEqual({ minHours: 4, maxDays: 1000, defaultDays: 30 });
+  });
+
+  test.each([
+    ['the lower bound, 4 hours', Duration.hours(4)],
+    ['the upper bound, 1000 days', Duration.days(1000)],
+    ['1000 days given in hours', Duration.hours(24_000)],
+    ['a whole number of hours given in minutes', Duration.minutes(300)],
+  ])('accepts %s', (_, value) => {
+    expect(() => validateSecretRotationInterval(scope(), 'interval', value)).not.toThrow();
+  });
+
+  test('accepts undefined (the default applies) and skips a token amount', () => {
+    expect(() => validateSecretRotationInterval(scope(), 'interval', undefined)).not.toThrow();
+    expect(() => validateSecretRotationInterval(scope(), 'interval', Duration.hours(Token.asNumber({ Ref: 'Hours' })))).not.toThrow();
+  });
+
+  test.each([
+    ['just below 4 hours', Duration.minutes(239), '3 hours 59 minutes'],
+    ['3 hours', Duration.hours(3), '3 hours'],
+    ['one hour above 1000 days', Duration.hours(24_001), '1000 days 1 hour'],
+    ['1001 days', Duration.days(1001), '1001 days'],
+    ['not a whole number of hours', Duration.minutes(270), '4 hours 30 minutes'],
+  ])('fails when the interval is %s', (_, value, shown) => {
+    expect(() => validateSecretRotationInterval(scope(), 'interval', value)).toThrow(message(shown));
   });
 });
 

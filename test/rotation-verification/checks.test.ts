@@ -86,6 +86,16 @@ describe('rotationIntervalHours', () => {
     [{ AutomaticallyAfterDays: 0 }, undefined],
     [{ ScheduleExpression: 'cron(0 12 * * ? *)' }, undefined],
     [{ ScheduleExpression: 'cron(0 12 * * ? *)', AutomaticallyAfterDays: 2 }, 48],
+    // The expression is anchored at both ends and needs a space between number and unit:
+    // anything else is not a rate Secrets Manager reports, and falls back to the days.
+    [{ ScheduleExpression: 'xrate(4 hours)' }, undefined],
+    [{ ScheduleExpression: 'rate(4 hours)x', AutomaticallyAfterDays: 3 }, 72],
+    [{ ScheduleExpression: 'rate(4hours)' }, undefined],
+    [{ ScheduleExpression: 'rate(four hours)' }, undefined],
+    [{ ScheduleExpression: 'rate(4 weeks)' }, undefined],
+    [{ ScheduleExpression: 'rate(12 hours )' }, 12],
+    [{ ScheduleExpression: 'rate(\t2\tdays)' }, 48],
+    [{ ScheduleExpression: 'rate(10 days)' }, 240],
   ])('%j is %p hours', (rules, hours) => {
     expect(rotationIntervalHours(rules)).toBe(hours);
   });
@@ -110,6 +120,9 @@ describe('versions', () => {
     ['a', { a: ['AWSPREVIOUS'], b: ['AWSCURRENT'] }, 'rotated'],
     [undefined, { b: ['AWSCURRENT'] }, 'rotated'],
     [undefined, {}, 'waiting'],
+    // No version holds AWSCURRENT (yet): nothing has rotated, whatever the previous version was.
+    ['a', { a: ['AWSPREVIOUS'] }, 'waiting'],
+    ['a', {}, 'waiting'],
   ])('testRotationProgress(%p, %j) is %p', (previous, stages, expected) => {
     expect(testRotationProgress(previous, { VersionIdsToStages: stages })).toBe(expected);
   });
@@ -169,6 +182,12 @@ describe('truncateFindings', () => {
     expect(cut.length).toBeLessThanOrEqual(MAX_FINDINGS_LENGTH);
     expect(cut.endsWith('… (truncated)')).toBe(true);
   });
+
+  test('findings of exactly the limit are kept whole; one character more are cut', () => {
+    const atLimit = 'x'.repeat(MAX_FINDINGS_LENGTH);
+    expect(truncateFindings(atLimit)).toBe(atLimit);
+    expect(truncateFindings(`${atLimit}y`)).toBe(`${'x'.repeat(MAX_FINDINGS_LENGTH - 20)}… (truncated)`);
+  });
 });
 
 describe('parseRequest', () => {
@@ -188,6 +207,16 @@ describe('parseRequest', () => {
       pendingWaitSeconds: 60,
     });
   });
+  test('reads a grace of "0" hours as zero, not as missing or negative', () => {
+    expect(parseRequest({ Secrets: [{ SecretId: 's', MaxRotationIntervalHours: '4', GraceHours: '0' }], WaitSeconds: '0' }))
+      .toEqual({
+        keys: [],
+        secrets: [{ secretId: 's', maxRotationIntervalHours: 4, graceHours: 0, testRotation: false }],
+        strict: false,
+        waitSeconds: 0,
+        pendingWaitSeconds: DEFAULT_PENDING_WAIT_SECONDS,
+      });
+  });
   test('reads native types and missing lists', () => {
     // A resource deployed before PendingWaitSeconds existed: the default applies until its next update sends it.
     expect(parseRequest({ Strict: true, WaitSeconds: 10 }))
@@ -196,6 +225,10 @@ describe('parseRequest', () => {
   test.each<[Record<string, unknown>, string]>([
     [{ Keys: 'k', WaitSeconds: '1' }, 'property Keys must be a list of objects, got "k"'],
     [{ Keys: [null], WaitSeconds: '1' }, 'property Keys must be a list of objects, got [null]'],
+    [{ Keys: [{ KeyId: 'k', MaxRotationPeriodDays: '1' }, 'k2'], WaitSeconds: '1' },
+      'property Keys must be a list of objects, got [{"KeyId":"k","MaxRotationPeriodDays":"1"},"k2"]'],
+    [{ Secrets: {}, WaitSeconds: '1' }, 'property Secrets must be a list of objects, got {}'],
+    [{ Keys: [{ KeyId: 5, MaxRotationPeriodDays: '1' }], WaitSeconds: '1' }, 'property Keys[0].KeyId must be a non-empty string, got 5'],
     [{ Keys: [{ KeyId: '', MaxRotationPeriodDays: '1' }], WaitSeconds: '1' }, 'property Keys[0].KeyId must be a non-empty string, got ""'],
     [{ Keys: [{ KeyId: 'k', MaxRotationPeriodDays: 'x' }], WaitSeconds: '1' }, 'property Keys[0].MaxRotationPeriodDays must be a non-negative number, got "x"'],
     [{ Secrets: [{ SecretId: 's', MaxRotationIntervalHours: '1', GraceHours: '-1' }], WaitSeconds: '1' }, 'property Secrets[0].GraceHours must be a non-negative number, got "-1"'],
