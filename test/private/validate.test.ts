@@ -29,6 +29,12 @@ describe('invalidProp', () => {
     );
   });
 
+  test('echoes a string as received, without JSON escaping', () => {
+    expect(() => invalidProp(scope(), 'path', 'C:\\dir "x"', 'must be a POSIX path')).toThrow(
+      new Error('S/Thing: `path` must be a POSIX path, got "C:\\dir "x""'),
+    );
+  });
+
   test('renders a non-string value as JSON', () => {
     expect(() => invalidProp(scope(), 'sizes', [1, 'two'], 'must be numbers')).toThrow(
       new Error('S/Thing: `sizes` must be numbers, got [1,"two"]'),
@@ -74,6 +80,8 @@ describe('validatePattern', () => {
 
   test('accepts undefined', () => {
     expect(() => validatePattern(scope(), 'name', undefined, letters, 'lowercase letters')).not.toThrow();
+    // Not by accident: "undefined" would match `letters`, never digits.
+    expect(() => validatePattern(scope(), 'name', undefined, /^\d+$/, 'digits')).not.toThrow();
   });
 
   test.each([
