@@ -649,3 +649,136 @@ describe('key policy size, counted on the rendered deferred statements', () => {
     expect(tenantPrincipalErrors(padded(exact + 1))[0]).toMatch(/^key policy is about 32769 bytes/);
   });
 });
+
+describe('KeyPolicyBuilder service statements', () => {
+  function built(add: (b: KeyPolicyBuilder) => void): any[] {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
+    add(builder);
+    return statementsOf(stack, builder);
+  }
+  const rootOnly = () => built(() => undefined);
+
+  test('allowServicesToPublishEncryptedMessages: data keys and decrypt for the named services only', () => {
+    expect(bySid(built(b => b.allowServicesToPublishEncryptedMessages(['cloudwatch.amazonaws.com', 'events.amazonaws.com'])),
+      'AllowServicesToPublishEncryptedMessages')).toEqual({
+      Sid: 'AllowServicesToPublishEncryptedMessages',
+      Effect: 'Allow',
+      Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: '*',
+    });
+    expect(built(b => b.allowServicesToPublishEncryptedMessages([]))).toEqual(rootOnly());
+  });
+
+  // "Configure AWS KMS key policies for CloudTrail", Required KMS key policy elements for trails.
+  test('allowCloudTrailLogEncryption: encrypt, decrypt and describe, each for the one trail', () => {
+    const trail = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/Monitor';
+    const statements = built(b => b.allowCloudTrailLogEncryption(trail));
+    const principal = { Service: 'cloudtrail.amazonaws.com' };
+    expect(bySid(statements, 'AllowCloudTrailLogEncryption')).toEqual({
+      Sid: 'AllowCloudTrailLogEncryption',
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 'kms:GenerateDataKey*',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:SourceArn': trail, 'aws:SourceAccount': '111111111111' },
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudtrail:*:111111111111:trail/*']] } },
+      },
+    });
+    expect(bySid(statements, 'AllowCloudTrailDecryptForBucketKey')).toEqual({
+      Sid: 'AllowCloudTrailDecryptForBucketKey',
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceArn': trail } },
+    });
+    expect(bySid(statements, 'AllowCloudTrailDescribeKey')).toEqual({
+      Sid: 'AllowCloudTrailDescribeKey',
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 'kms:DescribeKey',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceArn': trail } },
+    });
+  });
+
+  // "Encrypt log data in CloudWatch Logs using AWS Key Management Service": kms:EncryptionContext:aws:logs:arn.
+  test('allowLogGroupEncryption: the Regional CloudWatch Logs principal, bound to the log groups by their ARN', () => {
+    const pattern = 'arn:aws:logs:us-east-1:111111111111:log-group:/app/*';
+    expect(bySid(built(b => b.allowLogGroupEncryption(pattern)), 'AllowLogGroupEncryption')).toEqual({
+      Sid: 'AllowLogGroupEncryption',
+      Effect: 'Allow',
+      Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey',
+        'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+      Resource: '*',
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': pattern } },
+    });
+  });
+});
+
+describe('KeyPolicyBuilder cross-account statements', () => {
+  function built(add: (b: KeyPolicyBuilder) => void): any[] {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
+    add(builder);
+    return statementsOf(stack, builder);
+  }
+  const consumerRoot = { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:root']] } };
+
+  test('decrypt and describe for listed accounts, without conditions when none is asked', () => {
+    const statements = built(b => b.allowCrossAccountDecrypt({ accountIds: ['222222222222'] }, { allowReEncryptFrom: false }));
+    expect(bySid(statements, 'AllowConsumerAccountsDecrypt')).toEqual({
+      Sid: 'AllowConsumerAccountsDecrypt', Effect: 'Allow', Principal: consumerRoot, Action: 'kms:Decrypt', Resource: '*',
+    });
+    expect(bySid(statements, 'AllowConsumerAccountsDescribeKey')).toEqual({
+      Sid: 'AllowConsumerAccountsDescribeKey', Effect: 'Allow', Principal: consumerRoot, Action: 'kms:DescribeKey', Resource: '*',
+    });
+    expect(statements.filter(s => /Organization/.test(s.Sid))).toEqual([]);
+  });
+
+  test('ReEncryptFrom when asked; a required context and viaServices bind decrypt, viaServices alone bind describe', () => {
+    const statements = built(b => b.allowCrossAccountDecrypt(
+      { accountIds: ['222222222222'], viaServices: ['s3.us-east-1.amazonaws.com'] },
+      { allowReEncryptFrom: true, requiredEncryptionContext: { app: 'billing' } }));
+    expect(bySid(statements, 'AllowConsumerAccountsDecrypt')).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:ReEncryptFrom'],
+      Condition: { StringEquals: { 'kms:EncryptionContext:app': 'billing', 'kms:ViaService': ['s3.us-east-1.amazonaws.com'] } },
+    });
+    expect(bySid(statements, 'AllowConsumerAccountsDescribeKey').Condition).toEqual({
+      StringEquals: { 'kms:ViaService': ['s3.us-east-1.amazonaws.com'] },
+    });
+  });
+
+  test('an organization is a * principal bound to its ID, minus the key\'s own account; no account statement without accounts', () => {
+    const statements = built(b => b.allowCrossAccountDecrypt({ accountIds: [], organizationId: 'o-abc123', viaServices: [] }, { allowReEncryptFrom: false }));
+    expect(bySid(statements, 'AllowConsumerOrganizationDecrypt')).toEqual({
+      Sid: 'AllowConsumerOrganizationDecrypt',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' },
+        StringNotEquals: { 'aws:PrincipalAccount': '111111111111' },
+      },
+    });
+    expect(statements.filter(s => /ConsumerAccounts/.test(s.Sid))).toEqual([]);
+  });
+
+  test('snapshot sharing: re-encrypt and data keys, and grants only for AWS resources', () => {
+    const statements = built(b => b.allowCrossAccountSnapshotSharing({ accountIds: ['222222222222'] }));
+    expect(bySid(statements, 'AllowConsumerAccountsSnapshotSharing')).not.toHaveProperty('Condition');
+    expect(bySid(statements, 'AllowConsumerAccountsGrantsForAwsResources')).toEqual({
+      Sid: 'AllowConsumerAccountsGrantsForAwsResources',
+      Effect: 'Allow',
+      Principal: consumerRoot,
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    });
+  });
+});
