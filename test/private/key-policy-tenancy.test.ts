@@ -153,4 +153,11 @@ describe('KeyPolicyBuilder tenancy statements', () => {
       Condition: { ArnNotLike: { 'aws:PrincipalArn': ROLES_UNDER_TENANTS } },
     });
   });
+
+  test('exemption Sids join the words of the service and its Region, so distinct exemptions stay distinct', () => {
+    const { stack, policy } = builder();
+    policy.requireEncryptionContext('tenantId', 'acme', [ServiceExemption.of('cloud-trail', 'k', 'eu-west-1')]);
+    expect(bySid(stack, policy, 'DenyViaCloudTrailEuWest1WithoutItsEncryptionContext').Condition.StringEquals)
+      .toEqual({ 'kms:ViaService': 'cloud-trail.eu-west-1.amazonaws.com' });
+  });
 });

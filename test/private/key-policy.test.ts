@@ -352,6 +352,11 @@ describe('principalArnsOf', () => {
       `{"AWS":["${USER_ROLE_ARN}"],"Federated":["accounts.google.com"]}`,
     ],
     [
+      'a role mixed with a group given by ARN',
+      () => new iam.CompositePrincipal(new iam.ArnPrincipal(USER_ROLE_ARN), new iam.ArnPrincipal('arn:aws:iam::111111111111:group/Devs')),
+      `{"AWS":["${USER_ROLE_ARN}","arn:aws:iam::111111111111:group/Devs"]}`,
+    ],
+    [
       'an IAM ARN mixed with a service',
       () => new iam.CompositePrincipal(new iam.ArnPrincipal(USER_ROLE_ARN), new iam.ServicePrincipal('lambda.amazonaws.com')),
       `{"AWS":["${USER_ROLE_ARN}"],"Service":["lambda.amazonaws.com"]}`,
