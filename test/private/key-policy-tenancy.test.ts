@@ -160,4 +160,11 @@ describe('KeyPolicyBuilder tenancy statements', () => {
     expect(bySid(stack, policy, 'DenyViaCloudTrailEuWest1WithoutItsEncryptionContext').Condition.StringEquals)
       .toEqual({ 'kms:ViaService': 'cloud-trail.eu-west-1.amazonaws.com' });
   });
+
+  test('requireTenantPrincipal with a tag but no tag path adds no path Deny', () => {
+    const { stack, policy } = builder();
+    policy.requireTenantPrincipal({ arns: () => [], tag: { key: 'tenant', value: 'acme' } });
+    const sids = (stack.resolve(policy.document) as { Statement: any[] }).Statement.map(s => s.Sid);
+    expect(sids).toEqual(['AllowAccountRootDelegation', 'DenyCreateGrantExceptForAwsResources', 'DenyNonTenantPrincipals']);
+  });
 });
