@@ -44,6 +44,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-secrets-manager',
     '@types/aws-lambda',
     'aws-sdk-client-mock',
+    // Mutation testing of the security core (`npm run mutation`, not part of `test`).
+    '@stryker-mutator/core@^9.6.1',
+    '@stryker-mutator/jest-runner@^9.6.1',
   ],
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_22_X,
@@ -68,7 +71,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // npm releases carry a provenance statement (publib, GitHub OIDC).
   npmProvenance: true,
 
-  gitignore: ['.venv', '.venv-checkov', 'cdk.out/', '*.d.ts.map', '.tmp/'],
+  gitignore: ['.venv', '.venv-checkov', 'cdk.out/', '*.d.ts.map', '.tmp/', '/reports/', '.stryker-tmp/'],
   // No source maps in lib/ (the default inlines them, with sources at ../src/*.ts, which the
   // package does not ship): a stack trace then names lib/*.js, which it does. Shipping src/
   // instead would add files to a package whose contents test/release pins.
@@ -108,7 +111,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // user docs (README, API, RULES, LICENSE), not the dev tooling or the project's own docs
 // (test/release/npm-package.test.ts pins the list).
 for (const dir of ['/.venv/', '/.venv-checkov/', '/.tmp/', '/integ/', '/examples/', '/scripts/', '/bench/', '/docs/', '/cdk.out/', '/.ci/',
-  '/CONTRIBUTING.md', '/SECURITY.md', '/CHANGELOG.md', '/lib/**/*.d.ts.map', '/lib/**/*.tsbuildinfo']) {
+  '/CONTRIBUTING.md', '/SECURITY.md', '/CHANGELOG.md', '/lib/**/*.d.ts.map', '/lib/**/*.tsbuildinfo',
+  '/stryker.config.json', '/reports/', '/.stryker-tmp/']) {
   project.addPackageIgnore(dir);
 }
 // The wheel holds the generated module and the npm tarball: check both where it is built.
@@ -146,6 +150,14 @@ project.addTask('integ:update', {
   description: 'Re-synthesize integ/ snapshots offline',
   exec: 'integ-runner --directory integ --language typescript --app "tsx {filePath}" --parallel-regions us-east-1 --update-on-failed --dry-run',
   env: { AWS_REGION: 'us-east-1' },
+});
+
+// Mutation testing of the security core (docs/mutation.md): slow, so never part of `test`.
+// Select files with `npm run mutation -- --mutate src/private/validate.ts`.
+project.addTask('mutation', {
+  description: 'Mutation-test the key-policy builder, validation and rotation checks with Stryker (report in reports/mutation/)',
+  exec: 'stryker run stryker.config.json',
+  receiveArgs: true,
 });
 
 project.addTask('demo', {

@@ -75,4 +75,96 @@ describe('KeyPolicyBuilder tenancy statements', () => {
       'DenyViaS3OutsideTenant',
     ]);
   });
+
+  test('the context Deny lets exempt endpoints through; each exemption with a context key gets a Null Deny of its own', () => {
+    const { stack, policy } = builder();
+    policy.requireEncryptionContext('tenantId', 'acme', [ServiceExemption.secretsManager(), ServiceExemption.of('sqs', undefined, 'eu-west-1')]);
+    expect(bySid(stack, policy, 'DenyOutsideTenantEncryptionContext').Condition).toEqual({
+      StringNotEquals: {
+        'kms:EncryptionContext:tenantId': 'acme',
+        'kms:ViaService': ['secretsmanager.us-east-1.amazonaws.com', 'sqs.eu-west-1.amazonaws.com'],
+      },
+    });
+    expect(bySid(stack, policy, 'DenyViaSecretsmanagerWithoutItsEncryptionContext')).toEqual({
+      Sid: 'DenyViaSecretsmanagerWithoutItsEncryptionContext',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND_ACTIONS,
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' },
+        Null: { 'kms:EncryptionContext:SecretARN': 'true' },
+      },
+    });
+    const sids = (stack.resolve(policy.document) as { Statement: any[] }).Statement.map(s => s.Sid);
+    expect(sids.filter(sid => /Sqs/.test(sid))).toEqual([]);
+  });
+
+  test('without exemptions the context Deny has no kms:ViaService key', () => {
+    const { stack, policy } = builder();
+    policy.requireEncryptionContext('tenantId', 'acme');
+    expect(bySid(stack, policy, 'DenyOutsideTenantEncryptionContext').Condition).toEqual({
+      StringNotEquals: { 'kms:EncryptionContext:tenantId': 'acme' },
+    });
+  });
+
+  test('a tenant-bound exemption denies the service\'s context outside the tenant\'s pattern', () => {
+    const { stack, policy } = builder();
+    policy.requireEncryptionContext('tenantId', 'acme', [ServiceExemption.s3ForTenant({ bucketName: 'data' })]);
+    const outside = bySid(stack, policy, 'DenyViaS3OutsideTenant');
+    expect(outside).toMatchObject({ Effect: 'Deny', Principal: '*', Action: CONTEXT_BOUND_ACTIONS, Resource: '*' });
+    expect(outside.Condition.StringEquals).toEqual({ 'kms:ViaService': 's3.us-east-1.amazonaws.com' });
+    expect(Object.keys(outside.Condition.StringNotLike)).toEqual(['kms:EncryptionContext:aws:s3:arn']);
+    expect(JSON.stringify(outside.Condition.StringNotLike)).toContain('data');
+  });
+
+  test('requireTenantPrincipal with a tag path spares the granted principals from the path Deny', () => {
+    const { stack, policy } = builder();
+    policy.requireTenantPrincipal({ arns: () => ['arn:aws:iam::111111111111:role/apps/granted'], tag: { key: 'tenant', value: 'acme' }, tagPath: '/tenants/' });
+    expect(bySid(stack, policy, 'DenyTaggedPrincipalsOutsideTenantPath')).toEqual({
+      Sid: 'DenyTaggedPrincipalsOutsideTenantPath',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND_ACTIONS,
+      Resource: '*',
+      Condition: {
+        ArnNotLike: { 'aws:PrincipalArn': ROLES_UNDER_TENANTS },
+        ArnNotEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/apps/granted'] },
+      },
+    });
+  });
+
+  test('requireTenantPrincipal without a tag adds no path Deny even with a tag path', () => {
+    const { stack, policy } = builder();
+    policy.requireTenantPrincipal({ arns: () => [], tagPath: '/tenants/' });
+    const sids = (stack.resolve(policy.document) as { Statement: any[] }).Statement.map(s => s.Sid);
+    expect(sids).toEqual(['AllowAccountRootDelegation', 'DenyCreateGrantExceptForAwsResources', 'DenyNonTenantPrincipals']);
+  });
+
+  test('requirePrincipalPath is a Deny to * on the context-bound actions', () => {
+    const { stack, policy } = builder();
+    policy.requirePrincipalPath('/tenants/');
+    expect(bySid(stack, policy, 'DenyPrincipalsOutsideTenantPath')).toEqual({
+      Sid: 'DenyPrincipalsOutsideTenantPath',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: CONTEXT_BOUND_ACTIONS,
+      Resource: '*',
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': ROLES_UNDER_TENANTS } },
+    });
+  });
+
+  test('exemption Sids join the words of the service and its Region, so distinct exemptions stay distinct', () => {
+    const { stack, policy } = builder();
+    policy.requireEncryptionContext('tenantId', 'acme', [ServiceExemption.of('cloud-trail', 'k', 'eu-west-1')]);
+    expect(bySid(stack, policy, 'DenyViaCloudTrailEuWest1WithoutItsEncryptionContext').Condition.StringEquals)
+      .toEqual({ 'kms:ViaService': 'cloud-trail.eu-west-1.amazonaws.com' });
+  });
+
+  test('requireTenantPrincipal with a tag but no tag path adds no path Deny', () => {
+    const { stack, policy } = builder();
+    policy.requireTenantPrincipal({ arns: () => [], tag: { key: 'tenant', value: 'acme' } });
+    const sids = (stack.resolve(policy.document) as { Statement: any[] }).Statement.map(s => s.Sid);
+    expect(sids).toEqual(['AllowAccountRootDelegation', 'DenyCreateGrantExceptForAwsResources', 'DenyNonTenantPrincipals']);
+  });
 });

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { TenantKey } from '../../src';
 import { ADMIN_ACTIONS, CONTEXT_BOUND_ACTIONS, CRYPTO_ACTIONS, DECRYPT_ACTIONS, ENCRYPT_ACTIONS, GENERATE_DATA_KEY_ACTIONS } from '../../src/private/actions';
-import { KeyPolicyBuilder, principalArnsOf } from '../../src/private/key-policy';
+import { KeyPolicyBuilder, MAX_KEY_POLICY_BYTES, principalArnsOf } from '../../src/private/key-policy';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const ROOT_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] };
@@ -352,6 +352,11 @@ describe('principalArnsOf', () => {
       `{"AWS":["${USER_ROLE_ARN}"],"Federated":["accounts.google.com"]}`,
     ],
     [
+      'a role mixed with a group given by ARN',
+      () => new iam.CompositePrincipal(new iam.ArnPrincipal(USER_ROLE_ARN), new iam.ArnPrincipal('arn:aws:iam::111111111111:group/Devs')),
+      `{"AWS":["${USER_ROLE_ARN}","arn:aws:iam::111111111111:group/Devs"]}`,
+    ],
+    [
       'an IAM ARN mixed with a service',
       () => new iam.CompositePrincipal(new iam.ArnPrincipal(USER_ROLE_ARN), new iam.ServicePrincipal('lambda.amazonaws.com')),
       `{"AWS":["${USER_ROLE_ARN}"],"Service":["lambda.amazonaws.com"]}`,
@@ -484,6 +489,42 @@ describe('render-time validation of the whole key policy', () => {
     ));
   });
 
+  test('fails synth when * is one of several principals of an Allow without conditions', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'PublicAmongOthers',
+      principals: [new iam.ArnPrincipal(USER_ROLE_ARN), new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(stack)).toThrow(new Error(
+      'Validation failed with the following errors:\n' +
+      '  [S/K/Key] key policy statement PublicAmongOthers allows a * principal without a condition',
+    ));
+  });
+
+  test('fails synth when the principal is the bare "*" (StarPrincipal) without conditions', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'Star',
+      principals: [new iam.StarPrincipal()],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(stack)).toThrow(new Error(
+      'Validation failed with the following errors:\n' +
+      '  [S/K/Key] key policy statement Star allows a * principal without a condition',
+    ));
+  });
+
+  test('accepts an Allow to several named principals without conditions', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({
+      sid: 'TwoRoles',
+      principals: [new iam.ArnPrincipal(USER_ROLE_ARN), new iam.ArnPrincipal(ADMIN_ROLE_ARN)],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
   test('accepts an Allow to a * principal that carries a condition', () => {
     const stack = keyWith(() => new iam.PolicyStatement({
       sid: 'OrgOnly',
@@ -583,5 +624,166 @@ describe('key policy size', () => {
     expect(() => Template.fromStack(grantImportedRoles(700))).toThrow(
       /\[S\/K\/Key\] key policy is about \d+ bytes, over KMS's limit of 32768: spread tenants over more keys, or use SharedTenantKey/,
     );
+  });
+});
+
+describe('key policy size, counted on the rendered deferred statements', () => {
+  /** A builder whose only large part is the deferred tenant-principal list. */
+  function tenantPrincipalErrors(arns: string[]): string[] {
+    const builder = new KeyPolicyBuilder(newStack(), { restrictGrantsToAwsServices: true, keyManagers: [ADMIN_ROLE_ARN] });
+    builder.requireTenantPrincipal({ arns: () => arns });
+    return builder.validate();
+  }
+  const roles = (count: number) => Array.from({ length: count }, (_, i) => `arn:aws:iam::111111111111:role/acme-worker-${i}`);
+
+  test('counts the tenant-principal list, which only exists once the policy renders', () => {
+    expect(tenantPrincipalErrors(roles(10))).toEqual([]);
+    const errors = tenantPrincipalErrors(roles(1000));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^key policy is about \d+ bytes, over KMS's limit of 32768: spread tenants over more keys, or use SharedTenantKey, whose policy does not grow with tenants$/);
+  });
+
+  // "Resource quotas" (AWS KMS Developer Guide), "Key policy document size": 32 KB (32,768 bytes).
+  test('a policy of exactly 32,768 bytes passes; one byte more fails', () => {
+    // One padded ARN fills the policy: measure it once well over the limit, then pad to the byte.
+    const padded = (pad: number) => [...roles(10), `arn:aws:iam::111111111111:role/${'x'.repeat(pad)}`];
+    const big = 40_000;
+    const sizeAtBig = Number(/about (\d+) bytes/.exec(tenantPrincipalErrors(padded(big))[0])![1]);
+    const exact = big - (sizeAtBig - MAX_KEY_POLICY_BYTES);
+    expect(tenantPrincipalErrors(padded(exact))).toEqual([]);
+    expect(tenantPrincipalErrors(padded(exact + 1))[0]).toMatch(/^key policy is about 32769 bytes/);
+  });
+});
+
+describe('KeyPolicyBuilder service statements', () => {
+  function built(add: (b: KeyPolicyBuilder) => void): any[] {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
+    add(builder);
+    return statementsOf(stack, builder);
+  }
+  const rootOnly = () => built(() => undefined);
+
+  test('allowServicesToPublishEncryptedMessages: data keys and decrypt for the named services only', () => {
+    expect(bySid(built(b => b.allowServicesToPublishEncryptedMessages(['cloudwatch.amazonaws.com', 'events.amazonaws.com'])),
+      'AllowServicesToPublishEncryptedMessages')).toEqual({
+      Sid: 'AllowServicesToPublishEncryptedMessages',
+      Effect: 'Allow',
+      Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: '*',
+    });
+    expect(built(b => b.allowServicesToPublishEncryptedMessages([]))).toEqual(rootOnly());
+  });
+
+  // "Configure AWS KMS key policies for CloudTrail", Required KMS key policy elements for trails.
+  test('allowCloudTrailLogEncryption: encrypt, decrypt and describe, each for the one trail', () => {
+    const trail = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/Monitor';
+    const statements = built(b => b.allowCloudTrailLogEncryption(trail));
+    const principal = { Service: 'cloudtrail.amazonaws.com' };
+    expect(bySid(statements, 'AllowCloudTrailLogEncryption')).toEqual({
+      Sid: 'AllowCloudTrailLogEncryption',
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 'kms:GenerateDataKey*',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:SourceArn': trail, 'aws:SourceAccount': '111111111111' },
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudtrail:*:111111111111:trail/*']] } },
+      },
+    });
+    expect(bySid(statements, 'AllowCloudTrailDecryptForBucketKey')).toEqual({
+      Sid: 'AllowCloudTrailDecryptForBucketKey',
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceArn': trail } },
+    });
+    expect(bySid(statements, 'AllowCloudTrailDescribeKey')).toEqual({
+      Sid: 'AllowCloudTrailDescribeKey',
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 'kms:DescribeKey',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceArn': trail } },
+    });
+  });
+
+  // "Encrypt log data in CloudWatch Logs using AWS Key Management Service": kms:EncryptionContext:aws:logs:arn.
+  test('allowLogGroupEncryption: the Regional CloudWatch Logs principal, bound to the log groups by their ARN', () => {
+    const pattern = 'arn:aws:logs:us-east-1:111111111111:log-group:/app/*';
+    expect(bySid(built(b => b.allowLogGroupEncryption(pattern)), 'AllowLogGroupEncryption')).toEqual({
+      Sid: 'AllowLogGroupEncryption',
+      Effect: 'Allow',
+      Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey',
+        'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+      Resource: '*',
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': pattern } },
+    });
+  });
+});
+
+describe('KeyPolicyBuilder cross-account statements', () => {
+  function built(add: (b: KeyPolicyBuilder) => void): any[] {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
+    add(builder);
+    return statementsOf(stack, builder);
+  }
+  const consumerRoot = { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:root']] } };
+
+  test('decrypt and describe for listed accounts, without conditions when none is asked', () => {
+    const statements = built(b => b.allowCrossAccountDecrypt({ accountIds: ['222222222222'] }, { allowReEncryptFrom: false }));
+    expect(bySid(statements, 'AllowConsumerAccountsDecrypt')).toEqual({
+      Sid: 'AllowConsumerAccountsDecrypt', Effect: 'Allow', Principal: consumerRoot, Action: 'kms:Decrypt', Resource: '*',
+    });
+    expect(bySid(statements, 'AllowConsumerAccountsDescribeKey')).toEqual({
+      Sid: 'AllowConsumerAccountsDescribeKey', Effect: 'Allow', Principal: consumerRoot, Action: 'kms:DescribeKey', Resource: '*',
+    });
+    expect(statements.filter(s => /Organization/.test(s.Sid))).toEqual([]);
+  });
+
+  test('ReEncryptFrom when asked; a required context and viaServices bind decrypt, viaServices alone bind describe', () => {
+    const statements = built(b => b.allowCrossAccountDecrypt(
+      { accountIds: ['222222222222'], viaServices: ['s3.us-east-1.amazonaws.com'] },
+      { allowReEncryptFrom: true, requiredEncryptionContext: { app: 'billing' } }));
+    expect(bySid(statements, 'AllowConsumerAccountsDecrypt')).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:ReEncryptFrom'],
+      Condition: { StringEquals: { 'kms:EncryptionContext:app': 'billing', 'kms:ViaService': ['s3.us-east-1.amazonaws.com'] } },
+    });
+    expect(bySid(statements, 'AllowConsumerAccountsDescribeKey').Condition).toEqual({
+      StringEquals: { 'kms:ViaService': ['s3.us-east-1.amazonaws.com'] },
+    });
+  });
+
+  test('an organization is a * principal bound to its ID, minus the key\'s own account; no account statement without accounts', () => {
+    const statements = built(b => b.allowCrossAccountDecrypt({ accountIds: [], organizationId: 'o-abc123', viaServices: [] }, { allowReEncryptFrom: false }));
+    expect(bySid(statements, 'AllowConsumerOrganizationDecrypt')).toEqual({
+      Sid: 'AllowConsumerOrganizationDecrypt',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' },
+        StringNotEquals: { 'aws:PrincipalAccount': '111111111111' },
+      },
+    });
+    expect(statements.filter(s => /ConsumerAccounts/.test(s.Sid))).toEqual([]);
+  });
+
+  test('snapshot sharing: re-encrypt and data keys, and grants only for AWS resources', () => {
+    const statements = built(b => b.allowCrossAccountSnapshotSharing({ accountIds: ['222222222222'] }));
+    expect(bySid(statements, 'AllowConsumerAccountsSnapshotSharing')).not.toHaveProperty('Condition');
+    expect(bySid(statements, 'AllowConsumerAccountsGrantsForAwsResources')).toEqual({
+      Sid: 'AllowConsumerAccountsGrantsForAwsResources',
+      Effect: 'Allow',
+      Principal: consumerRoot,
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    });
   });
 });

@@ -4,10 +4,15 @@ import {
   MAX_ALIAS_LENGTH,
   PATTERNS,
   REGION_PATTERN,
+  SECRET_ROTATION_INTERVAL,
+  invalidCombination,
   invalidProp,
   validateDays,
   validateNoReservedPrefix,
+  validateNotEmpty,
   validatePattern,
+  validateResolved,
+  validateSecretRotationInterval,
   validateUnique,
 } from '../../src/private/validate';
 
@@ -21,6 +26,12 @@ describe('invalidProp', () => {
   test('names the construct path, the prop in backticks, what is allowed and the received string in quotes', () => {
     expect(() => invalidProp(scope(), 'color', 'blue', 'must be red')).toThrow(
       new Error('S/Thing: `color` must be red, got "blue"'),
+    );
+  });
+
+  test('echoes a string as received, without JSON escaping', () => {
+    expect(() => invalidProp(scope(), 'path', 'C:\\dir "x"', 'must be a POSIX path')).toThrow(
+      new Error('S/Thing: `path` must be a POSIX path, got "C:\\dir "x""'),
     );
   });
 
@@ -69,6 +80,8 @@ describe('validatePattern', () => {
 
   test('accepts undefined', () => {
     expect(() => validatePattern(scope(), 'name', undefined, letters, 'lowercase letters')).not.toThrow();
+    // Not by accident: "undefined" would match `letters`, never digits.
+    expect(() => validatePattern(scope(), 'name', undefined, /^\d+$/, 'digits')).not.toThrow();
   });
 
   test.each([
@@ -150,8 +163,79 @@ describe('REGION_PATTERN', () => {
     expect(REGION_PATTERN.test(value)).toBe(true);
   });
 
-  test.each(['', 'us-east', 'US-EAST-1', 'useast1', 'us-east-123', 'u-east-1', 'us-east-1a'])('rejects %p', (value) => {
+  // Both anchors matter: a Region name ends in a Deny's kms:ViaService, so a value with
+  // anything before or after the name must not pass as one.
+  test.each(['', 'us-east', 'US-EAST-1', 'useast1', 'us-east-123', 'u-east-1', 'us-east-1a',
+    '1eu-west-1', 'xeu-west-1', ' eu-west-1', 'eu-west-1 ', 'eu-west-1\n', 'eu-west-x', 'eu--1'])('rejects %p', (value) => {
     expect(REGION_PATTERN.test(value)).toBe(false);
+  });
+});
+
+describe('invalidCombination', () => {
+  test('names the construct path and the problem as given', () => {
+    expect(() => invalidCombination(scope(), '`a` and `b` are both given')).toThrow(
+      new Error('S/Thing: `a` and `b` are both given'),
+    );
+  });
+});
+
+describe('validateResolved', () => {
+  test('accepts a concrete value', () => {
+    expect(() => validateResolved(scope(), 'env.region', 'eu-west-1', 'must be known at synthesis')).not.toThrow();
+  });
+
+  test('fails on a token, echoing it as CloudFormation renders it', () => {
+    expect(() => validateResolved(scope(), 'env.region', Token.asString({ Ref: 'AWS::Region' }), 'must be known at synthesis')).toThrow(
+      new Error('S/Thing: `env.region` must be known at synthesis, got {"Ref":"AWS::Region"}'),
+    );
+  });
+});
+
+describe('validateNotEmpty', () => {
+  test('accepts a list with one entry', () => {
+    expect(() => validateNotEmpty(scope(), 'regions', ['eu-west-1'], 'must name a Region')).not.toThrow();
+  });
+
+  test('fails on an empty list, echoing it', () => {
+    expect(() => validateNotEmpty(scope(), 'regions', [], 'must name a Region')).toThrow(
+      new Error('S/Thing: `regions` must name a Region, got []'),
+    );
+  });
+});
+
+// "Rotation schedules" (Secrets Manager User Guide), "Rate expressions": a secret rotates
+// as often as every four hours; RotationRulesType (API reference): AutomaticallyAfterDays
+// ranges 1 to 1000.
+describe('validateSecretRotationInterval', () => {
+  const message = (shown: string) =>
+    new Error(`S/Thing: \`interval\` must be a whole number of hours between 4 hours and 1000 days, got "${shown}"`);
+
+  test('the limits are 4 hours and 1000 days, with 30 days by default', () => {
+    expect(SECRET_ROTATION_INTERVAL).toEqual({ minHours: 4, maxDays: 1000, defaultDays: 30 });
+  });
+
+  test.each([
+    ['the lower bound, 4 hours', Duration.hours(4)],
+    ['the upper bound, 1000 days', Duration.days(1000)],
+    ['1000 days given in hours', Duration.hours(24_000)],
+    ['a whole number of hours given in minutes', Duration.minutes(300)],
+  ])('accepts %s', (_, value) => {
+    expect(() => validateSecretRotationInterval(scope(), 'interval', value)).not.toThrow();
+  });
+
+  test('accepts undefined (the default applies) and skips a token amount', () => {
+    expect(() => validateSecretRotationInterval(scope(), 'interval', undefined)).not.toThrow();
+    expect(() => validateSecretRotationInterval(scope(), 'interval', Duration.hours(Token.asNumber({ Ref: 'Hours' })))).not.toThrow();
+  });
+
+  test.each([
+    ['just below 4 hours', Duration.minutes(239), '3 hours 59 minutes'],
+    ['3 hours', Duration.hours(3), '3 hours'],
+    ['one hour above 1000 days', Duration.hours(24_001), '1000 days 1 hour'],
+    ['1001 days', Duration.days(1001), '1001 days'],
+    ['not a whole number of hours', Duration.minutes(270), '4 hours 30 minutes'],
+  ])('fails when the interval is %s', (_, value, shown) => {
+    expect(() => validateSecretRotationInterval(scope(), 'interval', value)).toThrow(message(shown));
   });
 });
 

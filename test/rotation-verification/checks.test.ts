@@ -1,5 +1,6 @@
 import {
-  DAILY_CHECK_FIELD, DEFAULT_PENDING_WAIT_SECONDS, DescribeSecretResponse, KeyRequirement, MAX_FINDINGS_LENGTH, SecretRequirement,
+  DAILY_CHECK_FIELD, DAILY_CHECK_NAMESPACE, DEFAULT_PENDING_WAIT_SECONDS, DescribeSecretResponse, KeyRequirement, MAX_FINDINGS_LENGTH,
+  SecretRequirement,
   VerificationRequest, checkKey, checkSecret, currentVersionId, decide, errorVerdict, isDailyCheckEvent, keepWaiting, parseDailyRequest,
   parseRequest, pendingRotationVerdict, rotationFunctionName, rotationInProgress, rotationIntervalHours, rotationTimeoutVerdict,
   summarizeDaily, testRotationProgress, truncateFindings, waitBudgetSeconds, whereToLook,
@@ -86,6 +87,17 @@ describe('rotationIntervalHours', () => {
     [{ AutomaticallyAfterDays: 0 }, undefined],
     [{ ScheduleExpression: 'cron(0 12 * * ? *)' }, undefined],
     [{ ScheduleExpression: 'cron(0 12 * * ? *)', AutomaticallyAfterDays: 2 }, 48],
+    // The expression is anchored at both ends and needs a space between number and unit:
+    // anything else is not a rate Secrets Manager reports, and falls back to the days.
+    [{ ScheduleExpression: 'xrate(4 hours)' }, undefined],
+    [{ ScheduleExpression: 'rate(4 hours)x', AutomaticallyAfterDays: 3 }, 72],
+    [{ ScheduleExpression: 'rate(4hours)' }, undefined],
+    [{ ScheduleExpression: 'rate(four hours)' }, undefined],
+    [{ ScheduleExpression: 'rate(4 weeks)' }, undefined],
+    [{ ScheduleExpression: 'rate(12 hours )' }, 12],
+    [{ ScheduleExpression: 'rate(\t2\tdays)' }, 48],
+    [{ ScheduleExpression: 'rate(10 days)' }, 240],
+    [{ ScheduleExpression: 'rate(6  hours)' }, 6],
   ])('%j is %p hours', (rules, hours) => {
     expect(rotationIntervalHours(rules)).toBe(hours);
   });
@@ -110,6 +122,9 @@ describe('versions', () => {
     ['a', { a: ['AWSPREVIOUS'], b: ['AWSCURRENT'] }, 'rotated'],
     [undefined, { b: ['AWSCURRENT'] }, 'rotated'],
     [undefined, {}, 'waiting'],
+    // No version holds AWSCURRENT (yet): nothing has rotated, whatever the previous version was.
+    ['a', { a: ['AWSPREVIOUS'] }, 'waiting'],
+    ['a', {}, 'waiting'],
   ])('testRotationProgress(%p, %j) is %p', (previous, stages, expected) => {
     expect(testRotationProgress(previous, { VersionIdsToStages: stages })).toBe(expected);
   });
@@ -153,6 +168,13 @@ describe('decide', () => {
   ])('%s (strict: %p) with a failing check: %s', (type, strict, outcome) => {
     expect(decide(type, strict, [ok, bad]).outcome).toBe(outcome);
   });
+  test('a delete succeeds silently even with failing checks', () => {
+    expect(decide('Delete', true, [ok, bad])).toEqual({ outcome: 'succeed', message: '' });
+  });
+  test('each failing subject gets a line of its own', () => {
+    const worse = { subject: 'key c', problems: ['automatic key rotation is disabled'] };
+    expect(decide('Update', false, [bad, ok, worse]).message).toBe('secret b: rotation is not enabled; x\nkey c: automatic key rotation is disabled');
+  });
   test('a failure names each failing subject and what is wrong', () => {
     expect(decide('Create', false, [ok, bad]).message).toBe('Rotation verification failed:\nsecret b: rotation is not enabled; x');
     expect(decide('Update', false, [ok, bad]).message).toBe('secret b: rotation is not enabled; x');
@@ -168,6 +190,12 @@ describe('truncateFindings', () => {
     const cut = truncateFindings('x'.repeat(10_000));
     expect(cut.length).toBeLessThanOrEqual(MAX_FINDINGS_LENGTH);
     expect(cut.endsWith('… (truncated)')).toBe(true);
+  });
+
+  test('findings of exactly the limit are kept whole; one character more are cut', () => {
+    const atLimit = 'x'.repeat(MAX_FINDINGS_LENGTH);
+    expect(truncateFindings(atLimit)).toBe(atLimit);
+    expect(truncateFindings(`${atLimit}y`)).toBe(`${'x'.repeat(MAX_FINDINGS_LENGTH - 20)}… (truncated)`);
   });
 });
 
@@ -188,6 +216,19 @@ describe('parseRequest', () => {
       pendingWaitSeconds: 60,
     });
   });
+  test('reads a grace of "0" hours as zero, not as missing or negative', () => {
+    expect(parseRequest({ Secrets: [{ SecretId: 's', MaxRotationIntervalHours: '4', GraceHours: '0' }], WaitSeconds: '0' }))
+      .toEqual({
+        keys: [],
+        secrets: [{ secretId: 's', maxRotationIntervalHours: 4, graceHours: 0, testRotation: false }],
+        strict: false,
+        waitSeconds: 0,
+        pendingWaitSeconds: DEFAULT_PENDING_WAIT_SECONDS,
+      });
+  });
+  test('reads native false', () => {
+    expect(parseRequest({ Strict: false, WaitSeconds: 10 }).strict).toBe(false);
+  });
   test('reads native types and missing lists', () => {
     // A resource deployed before PendingWaitSeconds existed: the default applies until its next update sends it.
     expect(parseRequest({ Strict: true, WaitSeconds: 10 }))
@@ -196,11 +237,20 @@ describe('parseRequest', () => {
   test.each<[Record<string, unknown>, string]>([
     [{ Keys: 'k', WaitSeconds: '1' }, 'property Keys must be a list of objects, got "k"'],
     [{ Keys: [null], WaitSeconds: '1' }, 'property Keys must be a list of objects, got [null]'],
+    [{ Keys: [{ KeyId: 'k', MaxRotationPeriodDays: '1' }, 'k2'], WaitSeconds: '1' },
+      'property Keys must be a list of objects, got [{"KeyId":"k","MaxRotationPeriodDays":"1"},"k2"]'],
+    [{ Secrets: {}, WaitSeconds: '1' }, 'property Secrets must be a list of objects, got {}'],
+    [{ Keys: [{ KeyId: 5, MaxRotationPeriodDays: '1' }], WaitSeconds: '1' }, 'property Keys[0].KeyId must be a non-empty string, got 5'],
     [{ Keys: [{ KeyId: '', MaxRotationPeriodDays: '1' }], WaitSeconds: '1' }, 'property Keys[0].KeyId must be a non-empty string, got ""'],
     [{ Keys: [{ KeyId: 'k', MaxRotationPeriodDays: 'x' }], WaitSeconds: '1' }, 'property Keys[0].MaxRotationPeriodDays must be a non-negative number, got "x"'],
     [{ Secrets: [{ SecretId: 's', MaxRotationIntervalHours: '1', GraceHours: '-1' }], WaitSeconds: '1' }, 'property Secrets[0].GraceHours must be a non-negative number, got "-1"'],
     [{ Secrets: [{ SecretId: 's', MaxRotationIntervalHours: '1', GraceHours: '1', TestRotation: 'yes' }], WaitSeconds: '1' }, 'property Secrets[0].TestRotation must be "true" or "false", got "yes"'],
     [{}, 'property WaitSeconds must be a non-negative number, got undefined'],
+    [{ WaitSeconds: '  ' }, 'property WaitSeconds must be a non-negative number, got "  "'],
+    [{ WaitSeconds: '1', PendingWaitSeconds: 'soon' }, 'property PendingWaitSeconds must be a non-negative number, got "soon"'],
+    [{ WaitSeconds: '1', Strict: 'yes' }, 'property Strict must be "true" or "false", got "yes"'],
+    [{ Secrets: [{ MaxRotationIntervalHours: '1', GraceHours: '1' }], WaitSeconds: '1' }, 'property Secrets[0].SecretId must be a non-empty string, got undefined'],
+    [{ Secrets: [{ SecretId: 's', GraceHours: '1' }], WaitSeconds: '1' }, 'property Secrets[0].MaxRotationIntervalHours must be a non-negative number, got undefined'],
     [{ WaitSeconds: '' }, 'property WaitSeconds must be a non-negative number, got ""'],
   ])('fails when the properties are %j', (properties, message) => {
     expect(() => parseRequest(properties)).toThrow(message);
@@ -247,7 +297,8 @@ describe('a rotation left pending at deploy time', () => {
   ])('rotationFunctionName(%s) is %s', (arn, name) => {
     expect(rotationFunctionName(arn)).toBe(name);
   });
-  test.each(['rotate', 'arn:aws:lambda:us-east-1:111111111111:layer:x:1', 'arn:aws:secretsmanager:us-east-1:1:secret:s'])('rotationFunctionName(%s) is undefined', (arn) => {
+  test.each(['rotate', 'arn:aws:lambda:us-east-1:111111111111:layer:x:1', 'arn:aws:secretsmanager:us-east-1:1:secret:s',
+    'xarn:aws:lambda:us-east-1:111111111111:function:rotate', 'arn:aws:lambda:us-east-1:111111111111:function:rotate:1:extra'])('rotationFunctionName(%s) is undefined', (arn) => {
     expect(rotationFunctionName(arn)).toBeUndefined();
   });
   test('names the rotation function and its default log group', () => {
@@ -309,11 +360,21 @@ describe('the daily check\'s input', () => {
       secrets: [{ secretId: 's1', maxRotationIntervalHours: 720, graceHours: 24, testRotation: false }],
     });
   });
+  test('the metrics namespace is KmsPatterns/RotationCheck, a public name (DailyRotationCheck.NAMESPACE)', () => {
+    expect(DAILY_CHECK_NAMESPACE).toBe('KmsPatterns/RotationCheck');
+  });
   test('missing lists are empty', () => {
     expect(parseDailyRequest({ [DAILY_CHECK_FIELD]: { Stack: 'app', Shard: 1 } })).toEqual({ stackName: 'app', shard: 1, keys: [], secrets: [] });
   });
   test.each<[unknown, string]>([
     [[], 'DailyRotationCheck must be an object, got []'],
+    ['x', 'DailyRotationCheck must be an object, got "x"'],
+    [null, 'DailyRotationCheck must be an object, got null'],
+    [{ Stack: 'a', Shard: 'one' }, 'property Shard must be a non-negative number, got "one"'],
+    [{ Stack: 'a', Shard: 1, Keys: 'k' }, 'property Keys must be a list of objects, got "k"'],
+    [{ Stack: 'a', Shard: 1, Secrets: 's' }, 'property Secrets must be a list of objects, got "s"'],
+    [{ Stack: 'a', Shard: 1, Secrets: [{ GraceHours: 1, Ids: ['s'] }] }, 'property Secrets[0].MaxHours must be a non-negative number, got undefined'],
+    [{ Stack: 'a', Shard: 1, Secrets: [{ MaxHours: 1, GraceHours: 1, Ids: [7] }] }, 'property Secrets[0].Ids[0] must be a non-empty string, got 7'],
     [{ Shard: 1 }, 'property Stack must be a non-empty string, got undefined'],
     [{ Stack: 'a', Shard: 1, Keys: [{ MaxDays: 365 }] }, 'Keys[0].Ids must be a list of strings, got undefined'],
     [{ Stack: 'a', Shard: 1, Keys: [{ MaxDays: 365, Ids: [''] }] }, 'property Keys[0].Ids[0] must be a non-empty string, got ""'],

@@ -46,7 +46,8 @@ export class SimulatedAccount {
     };
   }
 
-  private synth(): CfnTemplate {
+  /** Synthesizes the stack (once); `request` reads the result. */
+  public synth(): CfnTemplate {
     this.template ??= Template.fromStack(this.stack).toJSON() as CfnTemplate;
     return this.template;
   }
@@ -58,3 +59,35 @@ export class SimulatedAccount {
 
 /** kms:* on every key: the over-broad IAM policy isolation must survive. */
 export const kmsStar = () => new iam.PolicyStatement({ actions: ['kms:*'], resources: ['*'] });
+
+/**
+ * Builds and synthesizes a fixture in `beforeAll`: never while jest collects the tests, and
+ * never lazily inside whichever test asks first. Mutation testing (docs/mutation.md) records
+ * which test runs which code: code run while collecting counts for no test in particular,
+ * and a lazy synthesis would count for the first test alone, so a change to what only
+ * synthesis runs (the deferred key-policy statements, the render-time checks) would be
+ * tried against that one test. In `beforeAll` it is tried against every test, and a run
+ * whose tests are all filtered out skips it.
+ */
+export function builtBeforeAll<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  beforeAll(() => {
+    built = { value: build() };
+  });
+  return () => {
+    if (!built) {
+      throw new Error('the fixture is built in beforeAll: read it inside a test');
+    }
+    return built.value;
+  };
+}
+
+/** A `SimulatedAccount` built and synthesized in `beforeAll`, asked from inside the tests. */
+export function accountBuiltBeforeAll(build: () => SimulatedAccount): Pick<SimulatedAccount, 'request'> {
+  const account = builtBeforeAll(() => {
+    const built = build();
+    built.synth();
+    return built;
+  });
+  return { request: (...args) => account().request(...args) };
+}

@@ -2,7 +2,7 @@ import { Tags } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { kmsStar, SimulatedAccount } from './fixture';
+import { kmsStar, SimulatedAccount, accountBuiltBeforeAll } from './fixture';
 import { ServiceExemption, SharedTenantKey, TenantKey } from '../../src';
 import { KmsDecision, KmsRequest, expectKms } from '../helpers/simulate';
 
@@ -44,7 +44,7 @@ function buildAccount(): SimulatedAccount {
 }
 
 describe('grants through `key` by aws-cdk-lib\'s own constructs, simulated', () => {
-  const account = buildAccount();
+  const account = accountBuiltBeforeAll(buildAccount);
   const via = (service: string, context: Record<string, string>): Partial<KmsRequest> => ({ viaService: service, encryptionContext: context });
   const s3Ctx = via('s3', { 'aws:s3:arn': BUCKET_OBJECT });
   const sqsCtx = via('sqs', { 'aws:sqs:arn': QUEUE });

@@ -12,7 +12,7 @@ import { KmsDecision, KmsRequest, expectKms } from '../helpers/simulate';
 const CLOUDTRAIL = 'cloudtrail.amazonaws.com';
 const OTHER_ACCOUNT = '222222222222';
 
-function synth(): { template: CfnTemplate; keyId: string; trailArn: string } {
+function synth(): { template: CfnTemplate; keyId: string; trailArn: string; logGroupArn: string } {
   const app = new App();
   const stack = new Stack(app, 'Security', { env: { account: FAKE_ENV.account, region: FAKE_ENV.region } });
   new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.createOncePerApp() });
@@ -22,11 +22,19 @@ function synth(): { template: CfnTemplate; keyId: string; trailArn: string } {
   const [trailId, trail] = resources.find(([, r]) => r.Type === 'AWS::CloudTrail::Trail')!;
   // The ARN CloudFormation gives the trail, from the name the template sets on it.
   const name = resolveIntrinsics(trail.Properties!.TrailName, template, `${trailId}.TrailName`);
-  return { template, keyId, trailArn: `arn:${FAKE_ENV.partition}:cloudtrail:${FAKE_ENV.region}:${FAKE_ENV.account}:trail/${name}` };
+  const [logGroupId, logGroup] = resources.find(([, r]) => r.Type === 'AWS::Logs::LogGroup'
+    && JSON.stringify(r.Properties?.KmsKeyId ?? null).includes(keyId))!;
+  const logGroupName = resolveIntrinsics(logGroup.Properties!.LogGroupName, template, `${logGroupId}.LogGroupName`);
+  return {
+    template,
+    keyId,
+    trailArn: `arn:${FAKE_ENV.partition}:cloudtrail:${FAKE_ENV.region}:${FAKE_ENV.account}:trail/${name}`,
+    logGroupArn: `arn:${FAKE_ENV.partition}:logs:${FAKE_ENV.region}:${FAKE_ENV.account}:log-group:${logGroupName}`,
+  };
 }
 
 describe('the monitor trail key, simulated', () => {
-  const { template, keyId, trailArn } = synth();
+  const { template, keyId, trailArn, logGroupArn } = synth();
   const otherTrail = trailArn.replace(/trail\/.*$/, 'trail/SomeoneElsesTrail');
   const otherAccountTrail = trailArn.replace(FAKE_ENV.account, OTHER_ACCOUNT);
   const trailContext = { 'aws:cloudtrail:arn': trailArn };
@@ -88,6 +96,36 @@ describe('the monitor trail key, simulated', () => {
       identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] }],
       action: 'kms:Decrypt',
       encryptionContext: trailContext,
+    }, 'ImplicitlyDenied');
+  });
+
+  // The trail's CloudWatch Logs group is encrypted with the same key: CloudWatch Logs may use
+  // it for that log group only, bound by the context it sets ("Encrypt log data in CloudWatch
+  // Logs using AWS Key Management Service": the context key kms:EncryptionContext:aws:logs:arn).
+  test.each<[string, string, KmsDecision]>([
+    ['CloudWatch Logs encrypts for the trail\'s log group', 'kms:GenerateDataKey', 'Allowed'],
+    ['CloudWatch Logs decrypts for the trail\'s log group', 'kms:Decrypt', 'Allowed'],
+  ])('%s', async (_name, action, expected) => {
+    await expectKms({
+      keyPolicy: resolvedKeyPolicy(template, keyId),
+      keyArn: keyArnFor(keyId),
+      principalArn: `logs.${FAKE_ENV.region}.amazonaws.com`,
+      action,
+      encryptionContext: { 'aws:logs:arn': logGroupArn },
+    }, expected);
+  });
+
+  test.each<[string, Record<string, string> | undefined]>([
+    ['for another log group of the account', { 'aws:logs:arn': `${logGroupArn}-other` }],
+    ['for a log group of another account', { 'aws:logs:arn': logGroupArn.replace(FAKE_ENV.account, OTHER_ACCOUNT) }],
+    ['without CloudWatch Logs\' context', undefined],
+  ])('CloudWatch Logs cannot use the trail key %s', async (_name, encryptionContext) => {
+    await expectKms({
+      keyPolicy: resolvedKeyPolicy(template, keyId),
+      keyArn: keyArnFor(keyId),
+      principalArn: `logs.${FAKE_ENV.region}.amazonaws.com`,
+      action: 'kms:GenerateDataKey',
+      ...(encryptionContext ? { encryptionContext } : {}),
     }, 'ImplicitlyDenied');
   });
 });

@@ -1,7 +1,7 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { kmsStar } from './fixture';
+import { builtBeforeAll, kmsStar } from './fixture';
 import { MultiRegionKeySet } from '../../src';
 import {
   RegionalTemplate, regionalKeyArnFor, regionalTemplates, resolvedRegionalIdentityPolicies, resolvedRegionalKeyPolicy,
@@ -71,23 +71,23 @@ function buildFixture(): Fixture {
 }
 
 describe('MultiRegionKeySet, simulated', () => {
-  const fx = buildFixture();
+  const fixture = builtBeforeAll(buildFixture);
 
   function request(roleName: string, region: string, action: string, extra: Partial<KmsRequest> = {}): KmsRequest {
-    const key = fx.keys.get(region)!;
-    const role = fx.roles.get(roleName)!;
+    const key = fixture().keys.get(region)!;
+    const role = fixture().roles.get(roleName)!;
     return {
-      keyPolicy: resolvedRegionalKeyPolicy(key.stack, fx.all, key.logicalId),
-      keyArn: regionalKeyArnFor(key.stack, fx.all, key.logicalId),
+      keyPolicy: resolvedRegionalKeyPolicy(key.stack, fixture().all, key.logicalId),
+      keyArn: regionalKeyArnFor(key.stack, fixture().all, key.logicalId),
       principalArn: principalArnFor(role.stack.template, role.logicalId),
-      identityPolicies: resolvedRegionalIdentityPolicies(role.stack, fx.all, role.logicalId),
+      identityPolicies: resolvedRegionalIdentityPolicies(role.stack, fixture().all, role.logicalId),
       action,
       ...extra,
     };
   }
 
   test('every key has the same key ID, in its own Region', () => {
-    const arns = REGIONS.map(r => regionalKeyArnFor(fx.keys.get(r)!.stack, fx.all, fx.keys.get(r)!.logicalId));
+    const arns = REGIONS.map(r => regionalKeyArnFor(fixture().keys.get(r)!.stack, fixture().all, fixture().keys.get(r)!.logicalId));
     const ids = new Set(arns.map(a => a.split('/')[1]));
     expect(ids.size).toBe(1);
     expect(arns.map(a => a.split(':')[3])).toEqual(REGIONS);
@@ -95,8 +95,8 @@ describe('MultiRegionKeySet, simulated', () => {
 
   /** A key policy with the key-management Deny's manager list taken out, and that list. */
   function splitManagers(region: string): { policy: any; managers: string[] } {
-    const key = fx.keys.get(region)!;
-    const policy = structuredClone(resolvedRegionalKeyPolicy(key.stack, fx.all, key.logicalId)) as any;
+    const key = fixture().keys.get(region)!;
+    const policy = structuredClone(resolvedRegionalKeyPolicy(key.stack, fixture().all, key.logicalId)) as any;
     const deny = policy.Statement.find((st: any) => st.Sid === 'DenyKeyManagementExceptToManagers');
     const managers = deny.Condition.ArnNotLike['aws:PrincipalArn'];
     deny.Condition.ArnNotLike['aws:PrincipalArn'] = '<managers>';

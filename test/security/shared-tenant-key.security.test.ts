@@ -1,5 +1,5 @@
 import { Tags } from 'aws-cdk-lib';
-import { kmsStar, SimulatedAccount } from './fixture';
+import { kmsStar, SimulatedAccount, accountBuiltBeforeAll } from './fixture';
 import { SharedTenantKey, ServiceExemption } from '../../src';
 import { KmsDecision, KmsRequest, expectKms } from '../helpers/simulate';
 
@@ -36,7 +36,7 @@ function buildAccount(): SimulatedAccount {
 }
 
 describe('SharedTenantKey isolation, simulated', () => {
-  const account = buildAccount();
+  const account = accountBuiltBeforeAll(buildAccount);
   const as = (tag: string | undefined, context: Record<string, string> | undefined): Partial<KmsRequest> => ({
     ...(tag ? { principalTags: { tenantId: tag } } : {}),
     ...(context ? { encryptionContext: context } : {}),
@@ -68,7 +68,7 @@ describe('SharedTenantKey isolation, simulated', () => {
 });
 
 describe('SharedTenantKey encryption-context keys, simulated', () => {
-  const account = buildAccount();
+  const account = accountBuiltBeforeAll(buildAccount);
   const SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:a-AbCdEf';
   const tagged = (tag: string, context: Record<string, string>, extra: Partial<KmsRequest> = {}): Partial<KmsRequest> =>
     ({ principalTags: { tenantId: tag }, encryptionContext: context, ...extra });
@@ -113,7 +113,7 @@ describe('SharedTenantKey encryption-context keys, simulated', () => {
 });
 
 describe('SharedTenantKey ReEncrypt, simulated', () => {
-  const account = buildAccount();
+  const account = accountBuiltBeforeAll(buildAccount);
   const own = { principalTags: { tenantId: A }, encryptionContext: { tenantId: A } };
 
   // AWS does not document whether the context conditions on ReEncrypt judge the source
@@ -152,7 +152,7 @@ describe('SharedTenantKey exemptions bound to the caller\'s tenant, simulated', 
     account.key('Plain', plain.key);
     return account;
   }
-  const account = build();
+  const account = accountBuiltBeforeAll(build);
   const via = (service: string, tag: string | undefined, context: Record<string, string>): Partial<KmsRequest> =>
     ({ viaService: service, encryptionContext: context, ...(tag ? { principalTags: { tenantId: tag } } : {}) });
 
@@ -190,7 +190,7 @@ describe('SharedTenantKey with tenantPrincipalPath, simulated', () => {
     account.key('Pathed', key.key);
     return account;
   }
-  const account = build();
+  const account = accountBuiltBeforeAll(build);
   const asA = { principalTags: { tenantId: A }, encryptionContext: { tenantId: A } };
 
   test.each<[string, string, KmsDecision]>([

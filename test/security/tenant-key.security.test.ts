@@ -1,5 +1,5 @@
 import { Tags } from 'aws-cdk-lib';
-import { kmsStar, SimulatedAccount } from './fixture';
+import { kmsStar, SimulatedAccount, accountBuiltBeforeAll } from './fixture';
 import { ServiceExemption, TenantKey } from '../../src';
 import { KmsDecision, KmsRequest, expectKms } from '../helpers/simulate';
 
@@ -39,7 +39,7 @@ function buildAccount(): SimulatedAccount {
 }
 
 describe('TenantKey isolation, simulated', () => {
-  const account = buildAccount();
+  const account = accountBuiltBeforeAll(buildAccount);
   const req = account.request.bind(account);
   const ctx = (tenant: string) => ({ encryptionContext: { tenantId: tenant } });
 
@@ -100,7 +100,7 @@ describe('TenantKey with tenantTagKey and tenantPrincipalPath, simulated', () =>
     account.key('KeyP', key.key);
     return account;
   }
-  const account = build();
+  const account = accountBuiltBeforeAll(build);
   const tagged = { principalTags: { tenant: T }, encryptionContext: { tenantId: T } };
 
   test.each<[string, string, Partial<KmsRequest>, KmsDecision]>([
