@@ -317,6 +317,8 @@ export class EncryptionMonitor extends Construct {
   /** Encrypts the created topic and the monitor's queues; its policy lets CloudWatch and EventBridge use it. */
   private readonly deliveryKey: kms.IKey;
   private readonly keyIds: string[] = [];
+  /** What `keyIds` and `aliasNames` hold, for a membership test that stays O(1) at fleet scale. */
+  private readonly registered = new Set<string>();
   private readonly aliasNames: string[] = [];
   private readonly secretArns: string[] = [];
   private readonly rotationFunctions = new Map<string, lambda.IFunction>();
@@ -414,10 +416,12 @@ export class EncryptionMonitor extends Construct {
    * @param aliasName the key's alias (`alias/...`), watched by name
    */
   public monitorKey(key: kms.IKey, aliasName?: string): void {
-    if (!this.keyIds.includes(key.keyId)) {
+    if (!this.registered.has(`key:${key.keyId}`)) {
+      this.registered.add(`key:${key.keyId}`);
       this.keyIds.push(key.keyId);
     }
-    if (aliasName !== undefined && !this.aliasNames.includes(aliasName)) {
+    if (aliasName !== undefined && !this.registered.has(`alias:${aliasName}`)) {
+      this.registered.add(`alias:${aliasName}`);
       validatePattern(this, 'aliasName', aliasName, /^alias\/[a-zA-Z0-9/_-]{1,250}$/, 'an alias name (alias/ then 1-250 of a-z A-Z 0-9 / _ -)');
       this.aliasNames.push(aliasName);
     }
