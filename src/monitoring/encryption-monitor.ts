@@ -316,10 +316,9 @@ export class EncryptionMonitor extends Construct {
   private readonly deployingRoles: string[];
   /** Encrypts the created topic and the monitor's queues; its policy lets CloudWatch and EventBridge use it. */
   private readonly deliveryKey: kms.IKey;
-  private readonly keyIds: string[] = [];
-  /** What `keyIds` and `aliasNames` hold, for a membership test that stays O(1) at fleet scale. */
-  private readonly registered = new Set<string>();
-  private readonly aliasNames: string[] = [];
+  /** Sets (insertion-ordered): registering the ten-thousandth key is a lookup, not a scan. */
+  private readonly keyIds = new Set<string>();
+  private readonly aliasNames = new Set<string>();
   private readonly secretArns: string[] = [];
   private readonly rotationFunctions = new Map<string, lambda.IFunction>();
   private readonly rotationIntervalsDays: number[] = [];
@@ -416,20 +415,16 @@ export class EncryptionMonitor extends Construct {
    * @param aliasName the key's alias (`alias/...`), watched by name
    */
   public monitorKey(key: kms.IKey, aliasName?: string): void {
-    if (!this.registered.has(`key:${key.keyId}`)) {
-      this.registered.add(`key:${key.keyId}`);
-      this.keyIds.push(key.keyId);
-    }
-    if (aliasName !== undefined && !this.registered.has(`alias:${aliasName}`)) {
-      this.registered.add(`alias:${aliasName}`);
+    this.keyIds.add(key.keyId);
+    if (aliasName !== undefined && !this.aliasNames.has(aliasName)) {
       validatePattern(this, 'aliasName', aliasName, /^alias\/[a-zA-Z0-9/_-]{1,250}$/, 'an alias name (alias/ then 1-250 of a-z A-Z 0-9 / _ -)');
-      this.aliasNames.push(aliasName);
+      this.aliasNames.add(aliasName);
     }
     if (this.rules.has('DeniedDecrypts')) {
       this.ensureAliasRule();
       return;
     }
-    const keys = (): ResourceSelection => ({ service: 'kms', resourceType: 'key', keyIds: this.selected(this.keyIds) });
+    const keys = (): ResourceSelection => ({ service: 'kms', resourceType: 'key', keyIds: this.selected([...this.keyIds]) });
     this.addRuleAndAlarm('DeniedDecrypts', () => deniedKeyCallsPattern(keys(), ['Decrypt']), ALL_MANAGEMENT_EVENTS_STATE,
       this.props.deniedDecryptThreshold ?? 5,
       'Refused kms:Decrypt calls on monitored keys. Someone or something is trying to read data it may not: '
@@ -553,7 +548,7 @@ export class EncryptionMonitor extends Construct {
 
   /** The alias rule, once there is an alias to watch (with `ACCOUNT`, every alias of the account). */
   private ensureAliasRule(): void {
-    if (this.rules.has('AliasChanges') || (this.monitorScope !== MonitorScope.ACCOUNT && this.aliasNames.length === 0)) {
+    if (this.rules.has('AliasChanges') || (this.monitorScope !== MonitorScope.ACCOUNT && this.aliasNames.size === 0)) {
       return;
     }
     this.addPagingRule('AliasChanges', () => aliasChangePattern(this.selectedAliases(), this.deployingRoles), NotifiedResource.ALIAS, {
@@ -719,7 +714,7 @@ export class EncryptionMonitor extends Construct {
       const length = estimatedPatternLength(pattern(), secretRule ? SECRET_ARN_LENGTH : KEY_ID_LENGTH, { arn: ROLE_ARN_LENGTH },
         value => Stack.of(this).resolve(value));
       if (length > limit) {
-        const count = secretRule ? `${this.secretArns.length} secrets` : `${this.keyIds.length} keys and ${this.aliasNames.length} aliases`;
+        const count = secretRule ? `${this.secretArns.length} secrets` : `${this.keyIds.size} keys and ${this.aliasNames.size} aliases`;
         errors.push(`the ${name} event pattern for ${count} is about ${length} characters, over EventBridge's limit of `
           + `${limit} (\`maxEventPatternLength\`; raise it only if the account's "event pattern size" quota was raised): `
           + 'use `scope: MonitorScope.ACCOUNT`, or spread the keys over more stacks'
