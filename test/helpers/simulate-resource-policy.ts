@@ -53,6 +53,15 @@ export async function simulateResource(request: ResourceRequest): Promise<Decisi
     resourceControlPolicies: [],
     resourcePolicy: request.resourcePolicy,
   };
+  return runSingleSimulation(simulation, request.action);
+}
+
+/**
+ * The decision of a simulation of one request on one resource. Throws when the simulator
+ * rejects it, or ignores a context key: a test must never pass because a condition was
+ * not evaluated.
+ */
+export async function runSingleSimulation(simulation: Simulation, action: string): Promise<Decision> {
   const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') {
     throw new Error(`simulator rejected the request: ${JSON.stringify(result.errors, null, 2)}`);
@@ -62,7 +71,7 @@ export async function simulateResource(request: ResourceRequest): Promise<Decisi
   }
   const ignored = result.result.ignoredContextKeys ?? [];
   if (ignored.length > 0) {
-    throw new Error(`simulator ignored context keys ${ignored.join(', ')}: they do not apply to ${request.action}`);
+    throw new Error(`simulator ignored context keys ${ignored.join(', ')}: they do not apply to ${action}`);
   }
   return result.overallResult as Decision;
 }

@@ -7,7 +7,7 @@
 // condition was not evaluated.
 import * as fs from 'fs';
 import * as path from 'path';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { runSingleSimulation } from '../helpers/simulate-resource-policy';
 
 export type ScpDecision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
@@ -37,7 +37,7 @@ export function loadScp(name: string): unknown {
 /** The decision AWS would take for `request` under `scp`, with an identity policy that allows it. */
 export async function simulateScp(scp: unknown, request: ScpRequest): Promise<ScpDecision> {
   const [, , , , account] = request.principalArn.split(':');
-  const result = await runSimulation({
+  return runSingleSimulation({
     request: {
       principal: request.principalArn,
       action: request.action,
@@ -52,16 +52,5 @@ export async function simulateScp(scp: unknown, request: ScpRequest): Promise<Sc
     serviceControlPolicies: [{ orgIdentifier: 'r-root', policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }, { name: 'under-test', policy: scp }] }],
     resourceControlPolicies: [],
     resourcePolicy: /:kms:[^:]*:[^:]*:key\//.test(request.resource) ? defaultKeyPolicy(account) : undefined,
-  }, {});
-  if (result.resultType === 'error') {
-    throw new Error(`simulator rejected the request: ${JSON.stringify(result.errors, null, 2)}`);
-  }
-  if (result.resultType !== 'single') {
-    throw new Error(`expected a single-resource simulation, got ${result.resultType}`);
-  }
-  const ignored = result.result.ignoredContextKeys ?? [];
-  if (ignored.length > 0) {
-    throw new Error(`simulator ignored context keys ${ignored.join(', ')}: they do not apply to ${request.action}`);
-  }
-  return result.overallResult;
+  }, request.action);
 }
