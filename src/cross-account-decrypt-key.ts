@@ -1,18 +1,14 @@
 import { Names, Stack, Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
+import { KeyConstructBase } from './key-construct-base';
 import { AssuranceOptions, SafeKeyOptions } from './key-options';
-import { EncryptionMonitor } from './monitoring/encryption-monitor';
-import { assureKey, monitorMetric } from './private/assurance';
 import {
   ACCOUNT_ID_PATTERN, ORGANIZATION_ID_PATTERN, consumerActions, consumerConditions, validateConsumerAccess, validateKeyArn,
 } from './private/cross-account';
 import { GuardedKey, grantTargetOf } from './private/guarded-key';
 import { createSecureKey } from './private/secure-key';
 import { invalidProp, validatePattern, validateUnique } from './private/validate';
-import { RotationVerification } from './rotation-verification/rotation-verification';
 
 /**
  * How consumers may use a `CrossAccountDecryptKey`: the key policy enforces these, and
@@ -102,13 +98,18 @@ export interface CrossAccountDecryptKeyProps extends SafeKeyOptions, AssuranceOp
  * re-encryption). Cross-account use also needs an IAM Allow in the consumer account:
  * `consumerPolicyStatement()` or `CrossAccountDecryptKey.grantConsumer` provides it.
  *
+ * Its `keyArn` is what consumer accounts put in their IAM policies. Its `key` is safe to
+ * hand to any construct: grants on it to principals of the key's own account work as on
+ * any key; a grant to a principal of another account fails at synth (consumers are
+ * admitted by the key policy, and granted in their own account with `grantConsumer`).
+ *
  * @example
  * // Producer account
  * const key = new CrossAccountDecryptKey(this, 'Shared', { consumerAccountIds: ['222222222222'] });
  * // Consumer account, given only the key ARN
  * CrossAccountDecryptKey.grantConsumer(readerRole, 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-...');
  */
-export class CrossAccountDecryptKey extends Construct {
+export class CrossAccountDecryptKey extends KeyConstructBase {
   /**
    * Give `grantee` (in a consumer account) the IAM half of cross-account access to the key
    * `keyArn`: the same statement `consumerPolicyStatement()` returns, from the consumer's
@@ -130,33 +131,6 @@ export class CrossAccountDecryptKey extends Construct {
       conditions: consumerConditions(options),
     });
   }
-
-  /**
-   * The KMS key, safe to hand to any construct: grants on it to principals of the key's own
-   * account work as on any key; a grant to a principal of another account is refused at
-   * synth (consumers are admitted by the key policy, through `consumerAccountIds` or
-   * `consumerOrganizationId`, and granted in their own account with `grantConsumer`).
-   */
-  public readonly key: kms.IKey;
-  /** The key's alias. */
-  public readonly alias: kms.IAlias;
-  /** The ARN of the key: what consumer accounts put in their IAM policies. */
-  public readonly keyArn: string;
-  /** The ID of the key. */
-  public readonly keyId: string;
-  /** The alias name, `alias/` included. */
-  public readonly aliasName: string;
-  /**
-   * The deploy-time check that the key rotates.
-   * @default - none when `verifyRotation` is false
-   */
-  public readonly rotationVerification?: RotationVerification;
-  /**
-   * The stack's monitor, which watches the key.
-   * @default - none when `monitoring` is false
-   */
-  public readonly monitor?: EncryptionMonitor;
-
 
   private readonly access: CrossAccountConsumerOptions;
 
@@ -189,16 +163,12 @@ export class CrossAccountDecryptKey extends Construct {
       made.policy.allowCrossAccountSnapshotSharing(consumers);
     }
 
-    this.key = new GuardedKey(made.key, (grantee, actions) => {
+    const key = new GuardedKey(made.key, (grantee, actions) => {
       grantTargetOf(this, grantee, 'consumers are admitted by `consumerAccountIds` or `consumerOrganizationId`, '
         + 'and granted in their own account with CrossAccountDecryptKey.grantConsumer(role, keyArn, options)');
       return made.key.grant(grantee, ...actions);
     });
-    this.alias = made.alias;
-    this.keyArn = made.key.keyArn;
-    this.keyId = made.key.keyId;
-    this.aliasName = made.alias.aliasName;
-    ({ rotationVerification: this.rotationVerification, monitor: this.monitor } = assureKey(this, made.key, props, made.alias.aliasName));
+    this._initializeKey(made, props, key);
   }
 
   /**
@@ -218,25 +188,6 @@ export class CrossAccountDecryptKey extends Construct {
       resources: [this.keyArn],
       conditions: consumerConditions(this.access),
     });
-  }
-
-  /**
-   * Refused `kms:Decrypt` calls counted by the monitor watching this key, over every key
-   * it watches (it counts per rule, not per key, so the thousandth key adds no metric).
-   * Requires `monitoring`.
-   */
-  public metricDeniedDecrypts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'DeniedDecrypts', options);
-  }
-
-  /** Refused KMS calls of any operation, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
-  public metricDeniedKeyCalls(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'DeniedKeyCalls', options);
-  }
-
-  /** DisableKey, ScheduleKeyDeletion and PutKeyPolicy calls, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
-  public metricKeyLifecycleEvents(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'KeyLifecycleEvents', options);
   }
 
   private validateConsumers(accountIds: string[], organizationId: string | undefined): void {

@@ -1,6 +1,7 @@
 export * from './key-options';
 export * from './key-management';
 export * from './service-exemption';
+export * from './key-construct-base';
 export * from './tenant-key';
 export * from './shared-tenant-key';
 export * from './cross-account-decrypt-key';

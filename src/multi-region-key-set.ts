@@ -5,16 +5,15 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { KeyConstructBase } from './key-construct-base';
 import { AssuranceOptions, SafeKeyOptions } from './key-options';
 import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, unionOf } from './private/actions';
-import { assureKey, resolveAssurance } from './private/assurance';
 import { createSecureKey, createSecureReplicaKey } from './private/secure-key';
 import { addStackDependency } from './private/stack-dependency';
 import {
   REGION_PATTERN, invalidProp, validateNotEmpty, validatePattern, validateResolved, validateUnique,
 } from './private/validate';
-import { RotationVerification } from './rotation-verification/rotation-verification';
 
 /** Properties for a `MultiRegionKeySet`. */
 export interface MultiRegionKeySetProps extends SafeKeyOptions, AssuranceOptions {
@@ -52,6 +51,15 @@ export interface MultiRegionKeySetProps extends SafeKeyOptions, AssuranceOptions
  * primary stack, so `cdk deploy --all` deploys the primary first; it reads the primary key
  * ARN at deployment with `Fn::GetStackOutput` (see docs/decisions/0002-multi-region-key-set.md).
  *
+ * It has the shape of the other key constructs (`KeyConstructBase`), for the primary key:
+ * `key` (the same as `primaryKey`), `alias`, `keyArn`, `keyId` (shared by every Region),
+ * `aliasName` (the same in every Region), `rotationVerification` (which covers the
+ * replicas: KMS rotates them with the primary), and `monitor` and the `metric*` methods of
+ * the primary stack's monitor. A replica is not covered by them: use
+ * `replicaKey(region)` for its key (its ARN names its own Region) and `monitorIn(region)`
+ * for the monitor of its stack, and grant with the set's own `grant*` methods, which cover
+ * every Region.
+ *
  * @example
  * const app = new App();
  * const primary = new Stack(app, 'Keys', { env: { account: '111111111111', region: 'us-east-1' } });
@@ -59,22 +67,15 @@ export interface MultiRegionKeySetProps extends SafeKeyOptions, AssuranceOptions
  * keys.grantDecrypt(readerRole); // decrypt in us-east-1 and eu-west-1
  * // In eu-west-1, use keys.replicaKey('eu-west-1') in keys.replicaStack('eu-west-1').
  */
-export class MultiRegionKeySet extends Construct {
-  /** The multi-Region primary key, in the scope's stack. */
+export class MultiRegionKeySet extends KeyConstructBase {
+  /** The multi-Region primary key, in the scope's stack: the same as `key`. */
   public readonly primaryKey: kms.IKey;
-  /** The alias of the key, the same name in every Region. */
-  public readonly aliasName: string;
   /** The primary key's Region: its stack's. */
   public readonly primaryRegion: string;
   /** The Regions of the replicas, in the order given. */
   public readonly replicaRegions: string[];
   /** Every Region of the set: the primary's first, then the replicas'. */
   public readonly regions: string[];
-  /**
-   * The deploy-time check that the primary key rotates (KMS rotates the replicas with it).
-   * @default - none when `verifyRotation` is false
-   */
-  public readonly rotationVerification?: RotationVerification;
 
   private readonly primaryStack: Stack;
   private readonly replicas = new Map<string, { readonly stack: Stack; readonly key: kms.IKey }>();
@@ -93,21 +94,21 @@ export class MultiRegionKeySet extends Construct {
 
     const alias = props.alias ?? `multi-region/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-', allowedSpecialCharacters: '_-' })}`;
     // A token alias passes through as given: it must then include `alias/` itself.
-    this.aliasName = alias.startsWith('alias/') || Token.isUnresolved(alias) ? alias : `alias/${alias}`;
+    const aliasName = alias.startsWith('alias/') || Token.isUnresolved(alias) ? alias : `alias/${alias}`;
     const aliasSource = { prop: 'alias', value: alias };
 
     const primary = createSecureKey(this, {
       ...props,
       multiRegion: true,
-      aliasName: this.aliasName,
+      aliasName,
       aliasSource,
       defaultDescription: `Multi-Region primary key in ${this.primaryRegion} (${this.node.path})`,
     });
     this.primaryKey = primary.key;
-    const assurance = assureKey(this, primary.key, props, this.aliasName);
-    this.rotationVerification = assurance.rotationVerification;
-    if (assurance.monitor) {
-      this.monitors.set(this.primaryRegion, assurance.monitor);
+    // The alias name as given, not the alias's attribute: replica stacks name it literally.
+    this._initializeKey(primary, props, primary.key, aliasName);
+    if (this.monitor) {
+      this.monitors.set(this.primaryRegion, this.monitor);
     }
 
     for (const region of this.replicaRegions) {
@@ -120,7 +121,7 @@ export class MultiRegionKeySet extends Construct {
         defaultDescription: `Replica in ${region} of the multi-Region key ${this.node.path} (primary in ${this.primaryRegion})`,
       });
       this.replicas.set(region, { stack, key: replica.key });
-      if (resolveAssurance(this, props).monitoring) {
+      if (this.monitor) {
         // EventBridge rules are regional: each replica is watched by its own stack's monitor.
         const monitor = EncryptionMonitor.of(stack);
         monitor.monitorKey(replica.key, this.aliasName);

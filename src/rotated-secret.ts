@@ -9,7 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AssuranceOptions } from './key-options';
 import { EncryptionMonitor } from './monitoring/encryption-monitor';
-import { monitorMetric, resolveAssurance } from './private/assurance';
+import { requireMonitor, resolveAssurance } from './private/assurance';
 import { recordFootprint } from './private/footprint';
 import { hostedRotationSecretString } from './private/hosted-rotation';
 import { createSecureKey } from './private/secure-key';
@@ -242,7 +242,7 @@ export class RotatedSecret extends Construct {
    * secret it watches. Requires `monitoring`.
    */
   public metricRotationFailures(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'RotationFailures', options);
+    return requireMonitor(this, this.monitor, 'metricRotationFailures(): the secret has no monitor').metricRotationFailures(options);
   }
 
   /**
@@ -251,7 +251,7 @@ export class RotatedSecret extends Construct {
    * everything the check watches in the stack. Requires `monitoring`.
    */
   public metricRotationOverdue(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'RotationOverdue', options);
+    return requireMonitor(this, this.monitor, 'metricRotationOverdue(): the secret has no monitor').metricRotationOverdue(options);
   }
 
   /**

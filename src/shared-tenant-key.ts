@@ -1,19 +1,15 @@
 import { Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { KeyConstructBase } from './key-construct-base';
 import { AssuranceOptions, SafeKeyOptions } from './key-options';
-import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, unionOf } from './private/actions';
-import { assureKey, monitorMetric } from './private/assurance';
 import { GuardedKey } from './private/guarded-key';
 import { createSecureKey } from './private/secure-key';
 import {
   DEFAULT_CONTEXT_KEY, ENCRYPTION_SDK_PUBLIC_KEY, grantUnderTenantContext, routeTenantKeyGrant, unexemptedEncryptedResources,
   validateAllowedContextKeys, validateConditionKeySuffix, validateServiceExemptions, validateTenantPrincipalPath,
 } from './private/tenancy';
-import { RotationVerification } from './rotation-verification/rotation-verification';
 import { ServiceExemption } from './service-exemption';
 
 /** Properties for a `SharedTenantKey`. */
@@ -86,41 +82,20 @@ export interface SharedTenantKeyProps extends SafeKeyOptions, AssuranceOptions {
  * ReEncrypt judge the source or the destination context, so the tenant check could be
  * made against the wrong one. Move ciphertext between keys with Decrypt and Encrypt.
  *
+ * Its `key` is safe to hand to any construct: a grant on it grants like
+ * `grantTenantAccess`, bound to the grantee's own tenant tag, and a grant the key policy
+ * would deny (to a service principal, to a service without an exemption, of administration,
+ * to an IAM role or user of this app without the tenant tag) fails at synth.
+ *
  * @example
  * const shared = new SharedTenantKey(this, 'Shared', { alias: 'shared/tenants' });
  * shared.grantTenantAccess(tenantRole); // the role carries the tag tenantId=<tenant>
  */
-export class SharedTenantKey extends Construct {
-  /**
-   * The KMS key, safe to hand to any construct: its `grant*` methods (which aws-cdk-lib's
-   * S3, SQS and Secrets Manager grants call) grant like `grantTenantAccess`, bound to the
-   * grantee's own tenant tag, and refuse at synth what the key policy would deny (a service
-   * principal, a service without an exemption, administration, an IAM role or user of this
-   * app without the tenant tag).
-   */
-  public readonly key: kms.IKey;
-  /** The key's alias. */
-  public readonly alias: kms.IAlias;
-  /** The ARN of the key. */
-  public readonly keyArn: string;
-  /** The ID of the key. */
-  public readonly keyId: string;
-  /** The alias name, `alias/` included. */
-  public readonly aliasName: string;
+export class SharedTenantKey extends KeyConstructBase {
   /** The principal tag that names a principal's tenant. */
   public readonly tenantTagKey: string;
   /** The encryption-context key that must equal the caller's tenant tag. */
   public readonly encryptionContextKey: string;
-  /**
-   * The deploy-time check that the key rotates.
-   * @default - none when `verifyRotation` is false
-   */
-  public readonly rotationVerification?: RotationVerification;
-  /**
-   * The stack's monitor, which watches the key.
-   * @default - none when `monitoring` is false
-   */
-  public readonly monitor?: EncryptionMonitor;
 
   private readonly serviceExemptions: ServiceExemption[];
   /** Principals granted through `key`, whose tenant tag is checked at synth. */
@@ -154,9 +129,7 @@ export class SharedTenantKey extends Construct {
     made.policy.requireEncryptionContextKeysIn(allowedKeys, exemptions);
     made.policy.denyReEncrypt();
 
-    this.keyArn = made.key.keyArn;
-    this.keyId = made.key.keyId;
-    this.key = new GuardedKey(made.key, (grantee, actions) => routeTenantKeyGrant(this, grantee, actions, {
+    const key = new GuardedKey(made.key, (grantee, actions) => routeTenantKeyGrant(this, grantee, actions, {
       inner: made.key,
       keyArn: this.keyArn,
       exemptions,
@@ -168,9 +141,7 @@ export class SharedTenantKey extends Construct {
       admit: p => this.taggedGrantees.push(p),
     }));
     this.node.addValidation({ validate: () => [...unexemptedEncryptedResources(this, made.key, exemptions), ...this.untaggedGrantees()] });
-    this.alias = made.alias;
-    this.aliasName = made.alias.aliasName;
-    ({ rotationVerification: this.rotationVerification, monitor: this.monitor } = assureKey(this, made.key, props, made.alias.aliasName));
+    this._initializeKey(made, props, key);
   }
 
   /**
@@ -195,25 +166,6 @@ export class SharedTenantKey extends Construct {
       contextValue: this.tenantContextVariable,
       exemptions: this.serviceExemptions,
     });
-  }
-
-  /**
-   * Refused `kms:Decrypt` calls counted by the monitor watching this key, over every key
-   * it watches (it counts per rule, not per key, so the thousandth key adds no metric).
-   * Requires `monitoring`.
-   */
-  public metricDeniedDecrypts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'DeniedDecrypts', options);
-  }
-
-  /** Refused KMS calls of any operation, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
-  public metricDeniedKeyCalls(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'DeniedKeyCalls', options);
-  }
-
-  /** DisableKey, ScheduleKeyDeletion and PutKeyPolicy calls, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
-  public metricKeyLifecycleEvents(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'KeyLifecycleEvents', options);
   }
 
   /**

@@ -1,22 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { AssuranceOptions, SafeKeyOptions } from './key-options';
 import { EncryptionMonitor, MonitorScope, MonitorTrail } from './monitoring/encryption-monitor';
-import { monitorMetric } from './private/assurance';
+import { resolveAssurance } from './private/assurance';
 import { Placement, parsePlacement, planPlacement, serializePlacement, shardId, tenantIdProblems } from './private/fleet-placement';
 import { FleetShard } from './private/fleet-shard';
 import { invalidProp } from './private/validate';
 import { DailyRotationCheck } from './rotation-verification/daily-rotation-check';
-import { ServiceExemption } from './service-exemption';
-import { TenantKey } from './tenant-key';
+import { TenantKey, TenantKeyOptions } from './tenant-key';
 
 /** Properties for a `TenantKeyFleet`. Besides `tenantIds` and the fleet's own, every `TenantKey` option, applied to each key. */
-export interface TenantKeyFleetProps extends SafeKeyOptions, AssuranceOptions {
+export interface TenantKeyFleetProps extends TenantKeyOptions {
   /**
    * The tenants, each 1-64 letters, digits, `-` or `_`, each once. The order does not
    * matter: a tenant's stack comes from the placement file, never from its position.
@@ -47,18 +44,6 @@ export interface TenantKeyFleetProps extends SafeKeyOptions, AssuranceOptions {
    * @default - a new `EncryptionMonitor` in the fleet's stack that watches the account's keys, relying on the account's existing trail
    */
   readonly monitor?: EncryptionMonitor;
-
-  /** As `TenantKeyProps.aliasPrefix`: each alias is `alias/<aliasPrefix>/<tenantId>`. @default 'tenant' */
-  readonly aliasPrefix?: string;
-
-  /** As `TenantKeyProps.encryptionContextKey`. @default 'tenantId' */
-  readonly encryptionContextKey?: string;
-
-  /** As `TenantKeyProps.tenantTagKey`. @default - only principals granted through each key are its tenant's */
-  readonly tenantTagKey?: string;
-
-  /** As `TenantKeyProps.serviceExemptions`, for every key. @default - no exemptions */
-  readonly serviceExemptions?: ServiceExemption[];
 }
 
 /** The context key that lets synthesis place new tenants and write the placement file. */
@@ -88,6 +73,8 @@ const RESERVED_FOR_PROVIDER = 30;
  * Rotation verification runs per key, as for `TenantKey`, with one provider per fleet
  * stack. Monitoring is one account-scope `EncryptionMonitor` for the whole fleet, not one
  * per stack: its event patterns do not list keys, so they never outgrow EventBridge's limit.
+ * Each key's `monitor` is that monitor, so `keyFor(t).metricDeniedDecrypts()` counts over
+ * the account (as `monitor.metricDeniedDecrypts()` does).
  *
  * @example
  * const fleet = new TenantKeyFleet(this, 'Tenants', { tenantIds: ['acme', 'globex'] });
@@ -122,17 +109,18 @@ export class TenantKeyFleet extends Construct {
       invalidProp(this, 'maxResourcesPerStack', budget,
         `must be a whole number between ${MIN_BUDGET} and ${MAX_BUDGET} (CloudFormation's limit of resources per stack)`);
     }
-    if (props.monitor && props.monitoring === false) {
-      invalidProp(this, 'monitor', props.monitor.node.path, 'must not be given with `monitoring: false`');
+    const checks = resolveAssurance(this, props);
+    if (props.monitor && !checks.monitoring) {
+      invalidProp(this, 'monitor', props.monitor.node.path, 'must not be given with `monitoring: false` (on the fleet or app-wide)');
     }
-    const verify = props.verifyRotation ?? true;
+    const verify = checks.verifyRotation;
     const capacity = Math.floor((budget - RESERVED_PER_STACK - (verify ? RESERVED_FOR_PROVIDER : 0)) / (verify ? 3 : 2));
 
     this.tenantIds = [...tenantIds];
     this.placementFile = path.resolve(props.placementFile ?? `tenant-key-fleet.${this.node.path.replace(/[^A-Za-z0-9_.-]/g, '.')}.json`);
     const placement = this.place(tenantIds, capacity);
 
-    if (props.monitoring ?? true) {
+    if (checks.monitoring) {
       this.monitor = props.monitor ?? new EncryptionMonitor(this, 'Monitor', { scope: MonitorScope.ACCOUNT, trail: MonitorTrail.existing() });
     }
     const { tenantIds: _ids, placementFile: _file, maxResourcesPerStack: _budget, monitor: _monitor, ...keyProps } = props;
@@ -148,8 +136,8 @@ export class TenantKeyFleet extends Construct {
         DailyRotationCheck.addAlarmAction(stack, new cw_actions.SnsAction(this.monitor.alarmTopic));
       }
       for (const tenantId of present) {
-        const key = new TenantKey(stack.tenants, tenantId, { ...keyProps, tenantId, monitoring: false });
-        this.monitor?.monitorKey(key.key);
+        const key = new TenantKey(stack.tenants, tenantId, { ...keyProps, tenantId, verifyRotation: verify, monitoring: false });
+        key._watchBy(this, this.monitor);
         this.keys.set(tenantId, key);
       }
     });
@@ -162,24 +150,6 @@ export class TenantKeyFleet extends Construct {
       invalidProp(this, 'tenantId', tenantId, `must be one of the fleet's ${this.keys.size} tenants (\`tenantIds\`)`);
     }
     return key;
-  }
-
-  /**
-   * Refused `kms:Decrypt` calls counted by the fleet's monitor. It watches the account, so
-   * this counts every key of the account, the fleet's and any other. Requires `monitoring`.
-   */
-  public metricDeniedDecrypts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'DeniedDecrypts', options);
-  }
-
-  /** Refused KMS calls of any operation, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
-  public metricDeniedKeyCalls(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'DeniedKeyCalls', options);
-  }
-
-  /** DisableKey, ScheduleKeyDeletion and PutKeyPolicy calls, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
-  public metricKeyLifecycleEvents(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'KeyLifecycleEvents', options);
   }
 
   /**

@@ -1,11 +1,8 @@
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { KeyConstructBase } from './key-construct-base';
 import { AssuranceOptions, SafeKeyOptions } from './key-options';
-import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, GENERATE_DATA_KEY_ACTIONS, unionOf } from './private/actions';
-import { assureKey, monitorMetric } from './private/assurance';
 import { GuardedKey } from './private/guarded-key';
 import { KeyPolicyBuilder, principalArnsOf } from './private/key-policy';
 import { claimAlias, createSecureKey } from './private/secure-key';
@@ -14,17 +11,13 @@ import {
   validateConditionKeySuffix, validateServiceExemptions, validateTenantPrincipalPath,
 } from './private/tenancy';
 import { invalidProp, validatePattern } from './private/validate';
-import { RotationVerification } from './rotation-verification/rotation-verification';
 import { ServiceExemption } from './service-exemption';
 
-/** Properties for a `TenantKey`. */
-export interface TenantKeyProps extends SafeKeyOptions, AssuranceOptions {
-  /**
-   * The tenant this key belongs to: 1-64 letters, digits, `-` or `_`. It becomes
-   * the alias suffix, the `tenant` tag and the required encryption-context value.
-   */
-  readonly tenantId: string;
-
+/**
+ * The options of a tenant's key, besides its tenant: what `TenantKeyProps` and
+ * `TenantKeyFleetProps` (for every key of the fleet) share.
+ */
+export interface TenantKeyOptions extends SafeKeyOptions, AssuranceOptions {
   /**
    * The alias is `alias/<aliasPrefix>/<tenantId>`.
    * @default 'tenant'
@@ -69,6 +62,15 @@ export interface TenantKeyProps extends SafeKeyOptions, AssuranceOptions {
   readonly serviceExemptions?: ServiceExemption[];
 }
 
+/** Properties for a `TenantKey`. */
+export interface TenantKeyProps extends TenantKeyOptions {
+  /**
+   * The tenant this key belongs to: 1-64 letters, digits, `-` or `_`. It becomes
+   * the alias suffix, the `tenant` tag and the required encryption-context value.
+   */
+  readonly tenantId: string;
+}
+
 /**
  * A customer-managed key dedicated to one tenant.
  *
@@ -76,41 +78,20 @@ export interface TenantKeyProps extends SafeKeyOptions, AssuranceOptions {
  * context. The key policy enforces both with explicit Denies, so an IAM policy that
  * allows `kms:*` on every key, anywhere in the account, still cannot use it.
  *
+ * Its `key` is safe to hand to any construct: a grant on it makes the grantee one of the
+ * tenant's principals, as this construct's own grants do, and a grant the key policy would
+ * deny (to a service principal, to a service without an exemption, of administration)
+ * fails at synth. Its alias is `alias/<aliasPrefix>/<tenantId>`.
+ *
  * @example
  * const key = new TenantKey(this, 'AcmeKey', { tenantId: 'acme' });
  * key.grantEncryptDecrypt(acmeRole);
  */
-export class TenantKey extends Construct {
-  /**
-   * The KMS key, safe to hand to any construct: its `grant*` methods (which aws-cdk-lib's
-   * S3, SQS and Secrets Manager grants call) make the grantee one of the tenant's
-   * principals, as this construct's own grants do, and refuse at synth what the key policy
-   * would deny (a service principal, a service without an exemption, administration).
-   */
-  public readonly key: kms.IKey;
-  /** The key's alias, `alias/<aliasPrefix>/<tenantId>`. */
-  public readonly alias: kms.IAlias;
-  /** The ARN of the key. */
-  public readonly keyArn: string;
-  /** The ID of the key. */
-  public readonly keyId: string;
-  /** The alias name, `alias/<aliasPrefix>/<tenantId>`. */
-  public readonly aliasName: string;
+export class TenantKey extends KeyConstructBase {
   /** The tenant this key belongs to. */
   public readonly tenantId: string;
   /** The encryption-context key that must carry `tenantId`. */
   public readonly encryptionContextKey: string;
-  /**
-   * The deploy-time check that the key rotates.
-   * @default - none when `verifyRotation` is false
-   */
-  public readonly rotationVerification?: RotationVerification;
-  /**
-   * The stack's monitor, which watches the key.
-   * @default - none when `monitoring` is false
-   */
-  public readonly monitor?: EncryptionMonitor;
-
   private readonly policy: KeyPolicyBuilder;
   private readonly tenantPrincipalArns: string[] = [];
   private readonly serviceExemptions: ServiceExemption[];
@@ -150,8 +131,6 @@ export class TenantKey extends Construct {
       tags: { tenant: props.tenantId },
     });
     this.policy = made.policy;
-    this.keyArn = made.key.keyArn;
-    this.keyId = made.key.keyId;
     this.policy.requireTenantPrincipal({
       arns: () => [...this.tenantPrincipalArns],
       tag: props.tenantTagKey ? { key: props.tenantTagKey, value: props.tenantId } : undefined,
@@ -159,7 +138,7 @@ export class TenantKey extends Construct {
     });
     this.policy.requireEncryptionContext(contextKey, props.tenantId, exemptions);
 
-    this.key = new GuardedKey(made.key, (grantee, actions) => routeTenantKeyGrant(this, grantee, actions, {
+    const key = new GuardedKey(made.key, (grantee, actions) => routeTenantKeyGrant(this, grantee, actions, {
       inner: made.key,
       keyArn: this.keyArn,
       exemptions,
@@ -168,9 +147,7 @@ export class TenantKey extends Construct {
       admit: p => this.admit(p),
     }));
     this.node.addValidation({ validate: () => unexemptedEncryptedResources(this, made.key, exemptions) });
-    this.alias = made.alias;
-    this.aliasName = made.alias.aliasName;
-    ({ rotationVerification: this.rotationVerification, monitor: this.monitor } = assureKey(this, made.key, props, made.alias.aliasName));
+    this._initializeKey(made, props, key);
   }
 
   /** Let `grantee` encrypt and generate data keys under the tenant's encryption context. */
@@ -191,25 +168,6 @@ export class TenantKey extends Construct {
   /** Let `grantee` generate data keys under the tenant's encryption context. */
   public grantGenerateDataKey(grantee: iam.IGrantable): iam.Grant {
     return this.grantTenant(grantee, GENERATE_DATA_KEY_ACTIONS);
-  }
-
-  /**
-   * Refused `kms:Decrypt` calls counted by the monitor watching this key, over every key
-   * it watches (it counts per rule, not per key, so the thousandth key adds no metric).
-   * Requires `monitoring`.
-   */
-  public metricDeniedDecrypts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'DeniedDecrypts', options);
-  }
-
-  /** Refused KMS calls of any operation, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
-  public metricDeniedKeyCalls(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'DeniedKeyCalls', options);
-  }
-
-  /** DisableKey, ScheduleKeyDeletion and PutKeyPolicy calls, counted like `metricDeniedDecrypts`. Requires `monitoring`. */
-  public metricKeyLifecycleEvents(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return monitorMetric(this, this.monitor, 'KeyLifecycleEvents', options);
   }
 
   /**

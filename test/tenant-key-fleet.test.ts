@@ -67,7 +67,7 @@ describe('TenantKeyFleet', () => {
     }
     shard.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/tenant/globex' });
     expect(fleet.keyFor('acme').node.path).toBe('S/Fleet/Shard0/Tenants/acme');
-    expect(fleet.keyFor('acme').monitor).toBeUndefined();
+    expect(fleet.keyFor('acme').monitor).toBe(fleet.monitor);
   });
 
   test('the fleet\'s monitor matches keys by account, so its patterns do not grow with tenants', () => {
@@ -90,13 +90,23 @@ describe('TenantKeyFleet', () => {
     Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', FLEET_MONITOR_RULES);
   });
 
-  test('exposes the metrics of its monitor, and fails for them with monitoring off', () => {
-    const { stack, fleet } = build(path.join(tmpDir(), 'p.json'), { tenantIds: ['acme'] });
-    expect(stack.resolve(fleet.metricDeniedDecrypts().dimensions)).toEqual(stack.resolve(fleet.monitor!.metricDeniedDecrypts().dimensions));
-    expect(stack.resolve(fleet.metricDeniedKeyCalls().dimensions)).toEqual(stack.resolve(fleet.monitor!.metricDeniedKeyCalls().dimensions));
-    expect(stack.resolve(fleet.metricKeyLifecycleEvents().dimensions)).toEqual(stack.resolve(fleet.monitor!.metricKeyLifecycleEvents().dimensions));
-    const off = build(path.join(tmpDir(), 'p.json'), { tenantIds: ['acme'], ...CHECKS_OFF }).fleet;
-    expect(() => off.metricDeniedDecrypts()).toThrow('S/Fleet: `monitoring` must be on (the default) for metricDeniedDecrypts(): the key has no monitor, got false');
+  test.each(['metricDeniedDecrypts', 'metricDeniedKeyCalls', 'metricKeyLifecycleEvents'] as const)(
+    'each key\'s %s is its fleet\'s monitor\'s, and fails with the fleet\'s monitoring off, naming the fleet\'s prop', (method) => {
+      const { stack, fleet } = build(path.join(tmpDir(), 'p.json'), { tenantIds: ['acme', 'globex'] });
+      for (const tenant of ['acme', 'globex']) {
+        expect(stack.resolve(fleet.keyFor(tenant)[method]().dimensions)).toEqual(stack.resolve(fleet.monitor![method]().dimensions));
+      }
+      const off = build(path.join(tmpDir(), 'p.json'), { tenantIds: ['acme'], ...CHECKS_OFF }).fleet;
+      expect(() => off.keyFor('acme')[method]()).toThrow(new Error(`S/Fleet: \`monitoring\` must be on (the default) for ${method}() of its keys `
+        + '(S/Fleet/Shard0/Tenants/acme): they are watched by its monitor, and it has none, got false'));
+    });
+
+  test('follows the app-wide defaults of the checks, like every key construct', () => {
+    const file = path.join(tmpDir(), 'p.json');
+    const app = new App({ context: { ...RECORD, 'cdk-kms-patterns:verifyRotation': 'false', 'cdk-kms-patterns:monitoring': false } });
+    const fleet = new TenantKeyFleet(new Stack(app, 'S', { env: ENV }), 'Fleet', { tenantIds: ['acme'], placementFile: file });
+    expect(fleet.monitor).toBeUndefined();
+    Template.fromStack(shardStack(fleet.keyFor('acme'))).resourceCountIs('Custom::KmsPatternsRotationVerification', 0);
   });
 
   test('passes the TenantKey options to every key', () => {
@@ -374,6 +384,6 @@ describe('TenantKeyFleet', () => {
     const stack = new Stack(app, 'S', { env: ENV });
     const monitor = new EncryptionMonitor(stack, 'Monitor', { scope: MonitorScope.ACCOUNT, trail: MonitorTrail.existing() });
     expect(() => new TenantKeyFleet(stack, 'Fleet', { tenantIds: ['acme'], placementFile: path.join(tmpDir(), 'p.json'), monitor, monitoring: false }))
-      .toThrow('S/Fleet: `monitor` must not be given with `monitoring: false`, got "S/Monitor"');
+      .toThrow('S/Fleet: `monitor` must not be given with `monitoring: false` (on the fleet or app-wide), got "S/Monitor"');
   });
 });
