@@ -125,6 +125,40 @@ for (const dir of ['integ', 'examples', 'scripts', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, { obj: { extends: '../test/tsconfig.json' } });
 }
 
+// Layers point one way (CONTRIBUTING.md "Layout", test/lint/layers.test.ts): the constructs
+// import monitoring/, rotation-verification/ and private/; nothing imports back up.
+// private/ may use the public option interfaces and ServiceExemption, which hold no construct.
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      {
+        target: './src/private',
+        from: './src',
+        except: ['./private', './key-options.ts', './service-exemption.ts'],
+        message: 'src/private/ is the bottom layer: it imports no construct, monitoring/ or rotation-verification/ module.',
+      },
+      {
+        target: './src/nag',
+        from: './src',
+        except: ['./nag'],
+        message: 'The nag pack stays independent of the library: src/nag/ imports nothing outside src/nag/.',
+      },
+    ],
+  }],
+});
+// The Lambda handlers and the decisions they import are bundled alone: no CDK in them.
+project.eslint?.addOverride({
+  files: ['src/**/*.lambda.ts', 'src/rotation-verification/checks.ts', 'src/token-rotation/steps.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{
+        group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],
+        message: 'A Lambda handler and the decisions it imports run without the CDK: no aws-cdk-lib or constructs.',
+      }],
+    }],
+  },
+});
+
 // unrs-resolver 1.13.0 lists platform bindings that were never published, so `npm ci`
 // on a fresh clone fails on the lock file; 1.12.2 has them all.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
