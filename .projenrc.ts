@@ -138,6 +138,11 @@ project.eslint?.addRules({
         message: 'src/private/ is the bottom layer: it imports no construct, monitoring/ or rotation-verification/ module.',
       },
       {
+        target: ['./src/monitoring', './src/rotation-verification', './src/token-rotation'],
+        from: './src/*.ts',
+        message: 'The construct files import monitoring/, rotation-verification/ and token-rotation/, not the other way round.',
+      },
+      {
         target: './src/nag',
         from: './src',
         except: ['./nag'],

@@ -54,6 +54,24 @@ describe('src/private/ imports no layer above it', () => {
   });
 });
 
+describe('monitoring/, rotation-verification/ and token-rotation/ import no construct file', () => {
+  test.each([
+    ['src/monitoring/probe.ts', "import { TenantKey } from '../tenant-key';"],
+    ['src/rotation-verification/probe.ts', "import { KeyConstructBase } from '../key-construct-base';"],
+    ['src/token-rotation/probe.ts', "import { RandomTokenRotation } from '../random-token-rotation';"],
+  ])('fails in %s for %s', async (file, code) => {
+    expect(await lint(file, `${code}\nexport const x = 1;\n`, PATHS)).toEqual([
+      expect.stringContaining('not the other way round'),
+    ]);
+  });
+
+  test('passes for private/ and a sibling folder', async () => {
+    const code = "import { invalidProp } from '../private/validate';\nimport { DailyRotationCheck } from '../rotation-verification/daily-rotation-check';\n"
+      + 'export const x = [invalidProp, DailyRotationCheck];\n';
+    expect(await lint('src/monitoring/probe.ts', code, PATHS)).toEqual([]);
+  });
+});
+
 describe('src/nag/ imports nothing outside src/nag/', () => {
   test.each([
     ['the library\'s validation', "import { invalidProp } from '../../private/validate';"],
