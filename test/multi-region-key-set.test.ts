@@ -42,6 +42,19 @@ function primaryKeyIn(template: Template, set: MultiRegionKeySet): { logicalId: 
   return { logicalId: ownKeyLogicalId(set), resource: ownKeyResource(template, set) };
 }
 
+describe('the shape of every key construct, for the primary key', () => {
+  test('key is the primary key; keyArn, keyId, alias and aliasName are the primary\'s; monitor is the primary stack\'s', () => {
+    const { primary, set } = build();
+    expect(set.key).toBe(set.primaryKey);
+    expect(primary.resolve(set.keyArn)).toEqual(primary.resolve(set.primaryKey.keyArn));
+    expect(primary.resolve(set.keyId)).toEqual(primary.resolve(set.primaryKey.keyId));
+    expect(set.aliasName).toBe('alias/data');
+    expect(Stack.of(set.alias)).toBe(primary);
+    expect(set.monitor).toBe(set.monitorIn('us-east-1'));
+    expect(set.monitor).not.toBe(set.monitorIn('eu-west-1'));
+  });
+});
+
 describe('MultiRegionKeySet, defaults', () => {
   const { primary, set, admin } = build();
   const primaryTemplate = Template.fromStack(primary);

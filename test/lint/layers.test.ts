@@ -1,12 +1,12 @@
 import * as path from 'path';
-import { ESLint, loadESLint } from 'eslint';
+import { loadESLint } from 'eslint';
 
 // The layers of src/ (CONTRIBUTING.md "Layout"), as .eslintrc.json enforces them: each zone
 // refuses an import that runs the wrong way, and lets the allowed one through. The probe
 // files sit in the zone but need not exist: ESLint lints the text given for that path.
 const ROOT = path.resolve(__dirname, '..', '..');
 
-let LegacyESLint: typeof ESLint;
+let LegacyESLint: Awaited<ReturnType<typeof loadESLint>>;
 beforeAll(async () => {
   LegacyESLint = await loadESLint({ useFlatConfig: false });
 });
@@ -24,7 +24,7 @@ async function lint(file: string, code: string, rule: string): Promise<string[]>
     cwd: ROOT,
     useEslintrc: true,
     overrideConfig: { parserOptions: { projectService: false, project: null }, rules },
-  } as ESLint.Options);
+  });
   const [result] = await eslint.lintText(code, { filePath });
   return result.messages.filter(m => m.ruleId === rule || m.fatal).map(m => m.message);
 }
@@ -32,80 +32,88 @@ async function lint(file: string, code: string, rule: string): Promise<string[]>
 const PATHS = 'import/no-restricted-paths';
 const IMPORTS = 'no-restricted-imports';
 
-describe('src/private/ imports no layer above it', () => {
-  test.each([
-    ['a construct', "import { TenantKey } from '../tenant-key';"],
-    ['the monitor', "import { EncryptionMonitor } from '../monitoring/encryption-monitor';"],
-    ['the rotation verification', "import { RotationVerification } from '../rotation-verification/rotation-verification';"],
-    ['the nag pack', "import { EncryptionStandardsChecks } from '../nag/encryption-standards-checks';"],
-  ])('fails when it imports %s', async (_what, code) => {
-    expect(await lint('src/private/probe.ts', `${code}\nexport const x = 1;\n`, PATHS)).toEqual([
-      expect.stringContaining('src/private/ is the bottom layer'),
-    ]);
+interface Zone {
+  /** What the zone forbids. */
+  readonly name: string;
+  readonly rule: string;
+  /** A part of the rule's message for this zone. */
+  readonly message: string;
+  /** Files of the zone and an import each must refuse. */
+  readonly refused: Array<[string, string]>;
+  /** Files of the zone and an import each must allow: the control. */
+  readonly allowed: Array<[string, string]>;
+}
+
+const ZONES: Zone[] = [
+  {
+    name: 'src/private/ imports no construct, monitoring/, rotation-verification/ or nag/ module',
+    rule: PATHS,
+    message: 'src/private/ is the bottom layer',
+    refused: [
+      ['src/private/probe.ts', "import { TenantKey } from '../tenant-key';"],
+      ['src/private/probe.ts', "import { EncryptionMonitor } from '../monitoring/encryption-monitor';"],
+      ['src/private/probe.ts', "import { RotationVerification } from '../rotation-verification/rotation-verification';"],
+      ['src/private/probe.ts', "import { EncryptionStandardsChecks } from '../nag/encryption-standards-checks';"],
+    ],
+    allowed: [
+      ['src/private/probe.ts', "import { invalidProp } from './validate';"],
+      ['src/private/probe.ts', "import { SafeKeyOptions } from '../key-options';"],
+      ['src/private/probe.ts', "import { ServiceExemption } from '../service-exemption';"],
+      ['src/private/probe.ts', "import { Stack } from 'aws-cdk-lib';"],
+    ],
+  },
+  {
+    name: 'monitoring/, rotation-verification/ and token-rotation/ import no construct file',
+    rule: PATHS,
+    message: 'not the other way round',
+    refused: [
+      ['src/monitoring/probe.ts', "import { TenantKey } from '../tenant-key';"],
+      ['src/rotation-verification/probe.ts', "import { KeyConstructBase } from '../key-construct-base';"],
+      ['src/token-rotation/probe.ts', "import { RandomTokenRotation } from '../random-token-rotation';"],
+    ],
+    allowed: [
+      ['src/monitoring/probe.ts', "import { invalidProp } from '../private/validate';"],
+      ['src/monitoring/probe.ts', "import { DailyRotationCheck } from '../rotation-verification/daily-rotation-check';"],
+    ],
+  },
+  {
+    name: 'src/nag/ imports nothing outside src/nag/',
+    rule: PATHS,
+    message: 'src/nag/ imports nothing outside src/nag/',
+    refused: [
+      ['src/nag/rules/probe.ts', "import { invalidProp } from '../../private/validate';"],
+      ['src/nag/rules/probe.ts', "import { TenantKey } from '../../tenant-key';"],
+    ],
+    allowed: [
+      ['src/nag/rules/probe.ts', "import { render } from '../private/template';"],
+      ['src/nag/rules/probe.ts', "import { NagRuleCompliance } from 'cdk-nag';"],
+    ],
+  },
+  {
+    name: 'the Lambda handlers and the decisions they import use no aws-cdk-lib',
+    rule: IMPORTS,
+    message: 'run without the CDK',
+    refused: [
+      ['src/rotation-verification/probe.lambda.ts', "import { Duration } from 'aws-cdk-lib';"],
+      ['src/token-rotation/probe.lambda.ts', "import * as kms from 'aws-cdk-lib/aws-kms';"],
+      ['src/rotation-verification/checks.ts', "import { Construct } from 'constructs';"],
+      ['src/token-rotation/steps.ts', "import { Token } from 'aws-cdk-lib';"],
+    ],
+    allowed: [
+      ['src/rotation-verification/probe.lambda.ts', "import { KMSClient } from '@aws-sdk/client-kms';"],
+      ['src/rotation-verification/probe.lambda.ts', "import { decide } from './checks';"],
+      // Only those files: a construct file may.
+      ['src/probe.ts', "import { Stack } from 'aws-cdk-lib';"],
+    ],
+  },
+];
+
+describe.each(ZONES)('$name', ({ rule, message, refused, allowed }) => {
+  test.each(refused)('fails in %s for %s', async (file, code) => {
+    expect(await lint(file, `${code}\nexport const x = 1;\n`, rule)).toEqual([expect.stringContaining(message)]);
   });
 
-  test.each([
-    ['another private module', "import { invalidProp } from './validate';"],
-    ['the public option interfaces', "import { SafeKeyOptions } from '../key-options';"],
-    ['ServiceExemption', "import { ServiceExemption } from '../service-exemption';"],
-    ['aws-cdk-lib', "import { Stack } from 'aws-cdk-lib';"],
-  ])('passes when it imports %s', async (_what, code) => {
-    expect(await lint('src/private/probe.ts', `${code}\nexport const x = 1;\n`, PATHS)).toEqual([]);
-  });
-});
-
-describe('monitoring/, rotation-verification/ and token-rotation/ import no construct file', () => {
-  test.each([
-    ['src/monitoring/probe.ts', "import { TenantKey } from '../tenant-key';"],
-    ['src/rotation-verification/probe.ts', "import { KeyConstructBase } from '../key-construct-base';"],
-    ['src/token-rotation/probe.ts', "import { RandomTokenRotation } from '../random-token-rotation';"],
-  ])('fails in %s for %s', async (file, code) => {
-    expect(await lint(file, `${code}\nexport const x = 1;\n`, PATHS)).toEqual([
-      expect.stringContaining('not the other way round'),
-    ]);
-  });
-
-  test('passes for private/ and a sibling folder', async () => {
-    const code = "import { invalidProp } from '../private/validate';\nimport { DailyRotationCheck } from '../rotation-verification/daily-rotation-check';\n"
-      + 'export const x = [invalidProp, DailyRotationCheck];\n';
-    expect(await lint('src/monitoring/probe.ts', code, PATHS)).toEqual([]);
-  });
-});
-
-describe('src/nag/ imports nothing outside src/nag/', () => {
-  test.each([
-    ['the library\'s validation', "import { invalidProp } from '../../private/validate';"],
-    ['a construct', "import { TenantKey } from '../../tenant-key';"],
-  ])('fails when a rule imports %s', async (_what, code) => {
-    expect(await lint('src/nag/rules/probe.ts', `${code}\nexport const x = 1;\n`, PATHS)).toEqual([
-      expect.stringContaining('src/nag/ imports nothing outside src/nag/'),
-    ]);
-  });
-
-  test('passes when a rule imports the pack\'s own helpers and cdk-nag', async () => {
-    const code = "import { NagRuleCompliance } from 'cdk-nag';\nimport { render } from '../private/template';\nexport const x = [NagRuleCompliance, render];\n";
-    expect(await lint('src/nag/rules/probe.ts', code, PATHS)).toEqual([]);
-  });
-});
-
-describe('the Lambda handlers and their decisions import no aws-cdk-lib', () => {
-  test.each([
-    ['src/rotation-verification/probe.lambda.ts', "import { Duration } from 'aws-cdk-lib';"],
-    ['src/token-rotation/probe.lambda.ts', "import * as kms from 'aws-cdk-lib/aws-kms';"],
-    ['src/rotation-verification/checks.ts', "import { Construct } from 'constructs';"],
-    ['src/token-rotation/steps.ts', "import { Token } from 'aws-cdk-lib';"],
-  ])('fails in %s for %s', async (file, code) => {
-    expect(await lint(file, `${code}\nexport const x = 1;\n`, IMPORTS)).toEqual([
-      expect.stringContaining('run without the CDK'),
-    ]);
-  });
-
-  test('passes for the AWS SDK and a sibling module', async () => {
-    const code = "import { KMSClient } from '@aws-sdk/client-kms';\nimport { decide } from './checks';\nexport const x = [KMSClient, decide];\n";
-    expect(await lint('src/rotation-verification/probe.lambda.ts', code, IMPORTS)).toEqual([]);
-  });
-
-  test('the rule covers only those files: a construct file may import aws-cdk-lib', async () => {
-    expect(await lint('src/probe.ts', "import { Stack } from 'aws-cdk-lib';\nexport const x = Stack;\n", IMPORTS)).toEqual([]);
+  test.each(allowed)('passes in %s for %s', async (file, code) => {
+    expect(await lint(file, `${code}\nexport const x = 1;\n`, rule)).toEqual([]);
   });
 });

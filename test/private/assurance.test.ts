@@ -6,16 +6,16 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
-  AssuranceOptions, CrossAccountDecryptKey, DailyRotationCheck, EncryptionMonitor, MonitorScope, MonitorTrail, MultiRegionKeySet, RotatedSecret,
-  RotationVerification, SharedTenantKey, TenantKey,
+  AssuranceOptions, CrossAccountDecryptKey, DailyRotationCheck, EncryptionMonitor, KeyConstructBase, MonitorScope, MonitorTrail, MultiRegionKeySet,
+  RotatedSecret, RotationVerification, SharedTenantKey, TenantKey,
 } from '../../src';
 import { RotationVerificationProvider } from '../../src/rotation-verification/provider';
 import { DB_CONNECTION } from '../helpers/db-connection';
 import { logicalIdOf, logicalIdsUnder, ownKeyLogicalId } from '../helpers/own-key';
 
-// The wiring of `assureKey` (src/private/assurance.ts) and of RotatedSecret's own: every key and
-// secret construct verifies rotation and is monitored by the stack's EncryptionMonitor unless told
-// otherwise.
+// The wiring of KeyConstructBase (src/key-construct-base.ts) and of RotatedSecret's own, with the
+// defaults of src/private/assurance.ts: every key and secret construct verifies rotation and is
+// monitored by the stack's EncryptionMonitor unless told otherwise.
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const VERIFICATION = 'Custom::KmsPatternsRotationVerification';
@@ -397,15 +397,10 @@ describe.each(ALL_CONSTRUCTS)('%s app-wide defaults from context', (_name, make)
   });
 });
 
-/** The metric methods TenantKey, SharedTenantKey and CrossAccountDecryptKey share. */
-type KeyMetrics = Pick<TenantKey, 'metricDeniedDecrypts' | 'metricDeniedKeyCalls' | 'metricKeyLifecycleEvents'>;
-const asKey = (construct: Assured): KeyMetrics => construct as unknown as KeyMetrics;
+/** Every key construct has the metric methods of KeyConstructBase, of the monitor watching its (primary) key. */
+const asKey = (construct: Assured): KeyConstructBase => construct as KeyConstructBase;
 
-describe.each<[string, Make]>([
-  ['TenantKey', tenantKey],
-  ['SharedTenantKey', sharedTenantKey],
-  ['CrossAccountDecryptKey', crossAccountKey],
-])('%s metrics', (_name, make) => {
+describe.each(KEY_CONSTRUCTS)('%s metrics', (_name, make) => {
   test.each([
     ['metricDeniedDecrypts', 'DeniedDecrypts'],
     ['metricDeniedKeyCalls', 'DeniedKeyCalls'],
