@@ -9,10 +9,10 @@ import { Construct, IConstruct } from 'constructs';
 import { DAILY_CHECK_FIELD, DAILY_CHECK_NAMESPACE } from './checks';
 import { DailyCheckSubject, MAX_TARGETS_PER_RULE, MAX_TARGET_INPUT_LENGTH, keysPerRule, planShards } from './daily-check-input';
 import { RotationVerificationProvider } from './provider';
-import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH, validateGraceHours, validateKeyPeriod } from './requirements';
+import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH } from './requirements';
+import { KEY_ROTATION_DAYS, ROTATION_GRACE, SECRET_ROTATION_INTERVAL } from '../private/bounds';
 import { recordFootprint } from '../private/footprint';
-import { ROTATION_DAYS } from '../private/secure-key';
-import { SECRET_ROTATION_INTERVAL, validateSecretRotationInterval } from '../private/validate';
+import { validateGraceHours, validateKeyRotationPeriod, validateSecretRotationInterval } from '../private/validate';
 
 /** Options for one secret added to the daily check. */
 export interface DailyCheckSecretOptions {
@@ -205,8 +205,18 @@ export class DailyRotationCheck extends Construct {
    * @param maxRotationPeriod the longest acceptable period (90 to 2560 days); default 365 days
    */
   public addKey(key: kms.IKey, maxRotationPeriod?: Duration): void {
-    const days = validateKeyPeriod(this, 'maxRotationPeriod', maxRotationPeriod) ?? ROTATION_DAYS.default;
-    this.register({ kind: 'key', id: key.keyArn, group: `${days}`, maxDays: days, estimate: this.estimate(key.keyArn, MAX_KEY_ARN_LENGTH) });
+    this._addKey(key, validateKeyRotationPeriod(this, 'maxRotationPeriod', maxRotationPeriod) ?? KEY_ROTATION_DAYS.default);
+  }
+
+  /**
+   * `addKey` with a period in days that the caller has validated: the library's constructs
+   * validate their props once, where the user gives them.
+   * @internal
+   */
+  public _addKey(key: kms.IKey, maxRotationDays: number): void {
+    this.register({
+      kind: 'key', id: key.keyArn, group: `${maxRotationDays}`, maxDays: maxRotationDays, estimate: this.estimate(key.keyArn, MAX_KEY_ARN_LENGTH),
+    });
     this.rule.node.addDependency(this.provider.allow('kms:GetKeyRotationStatus', key.keyArn));
   }
 
@@ -216,12 +226,18 @@ export class DailyRotationCheck extends Construct {
    * is already checked keeps the stricter requirement.
    */
   public addSecret(secret: secretsmanager.ISecret, options: DailyCheckSecretOptions = {}): void {
-    const interval = options.maxRotationInterval ?? Duration.days(SECRET_ROTATION_INTERVAL.defaultDays);
-    validateSecretRotationInterval(this, 'maxRotationInterval', interval);
-    const grace = options.rotationGracePeriod ?? Duration.days(1);
-    validateGraceHours(this, 'rotationGracePeriod', grace);
-    const hours = interval.toHours();
-    const graceHours = grace.toHours();
+    validateSecretRotationInterval(this, 'maxRotationInterval', options.maxRotationInterval);
+    validateGraceHours(this, 'rotationGracePeriod', options.rotationGracePeriod);
+    const { maxHours, graceHours } = dailySecretHours(options);
+    this._addSecret(secret, maxHours, graceHours);
+  }
+
+  /**
+   * `addSecret` with an interval and a grace period in hours that the caller has
+   * validated: the library's constructs validate their props once, where the user gives them.
+   * @internal
+   */
+  public _addSecret(secret: secretsmanager.ISecret, hours: number, graceHours: number): void {
     this.register({
       kind: 'secret',
       id: secret.secretArn,
@@ -304,6 +320,14 @@ export class DailyRotationCheck extends Construct {
     }
     return [];
   }
+}
+
+/** A secret's requirement in hours, the defaults applied: 30 days' interval, a day's grace. */
+export function dailySecretHours(options: DailyCheckSecretOptions): { maxHours: number; graceHours: number } {
+  return {
+    maxHours: (options.maxRotationInterval ?? Duration.days(SECRET_ROTATION_INTERVAL.defaultDays)).toHours(),
+    graceHours: (options.rotationGracePeriod ?? Duration.days(ROTATION_GRACE.defaultDays)).toHours(),
+  };
 }
 
 /**

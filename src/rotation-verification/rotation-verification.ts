@@ -7,10 +7,9 @@ import { Construct } from 'constructs';
 import { DEFAULT_PENDING_WAIT_SECONDS } from './checks';
 import { DailyRotationCheck } from './daily-rotation-check';
 import { RotationVerificationNetwork, RotationVerificationProvider, validateNetwork } from './provider';
-import { validateGraceHours, validateKeyPeriod } from './requirements';
+import { KEY_ROTATION_DAYS, ROTATION_GRACE, SECRET_ROTATION_INTERVAL } from '../private/bounds';
 import { recordFootprint } from '../private/footprint';
-import { ROTATION_DAYS } from '../private/secure-key';
-import { SECRET_ROTATION_INTERVAL, invalidProp, validateSecretRotationInterval } from '../private/validate';
+import { invalidProp, validateGraceHours, validateKeyRotationPeriod, validateSecretRotationInterval } from '../private/validate';
 
 /** Properties for a `RotationVerification`. */
 export interface RotationVerificationProps {
@@ -183,10 +182,10 @@ export class RotationVerification extends Construct {
   constructor(scope: Construct, id: string, props: RotationVerificationProps = {}) {
     super(scope, id);
     recordFootprint(this);
-    this.maxKeyRotationDays = validateKeyPeriod(this, 'maxKeyRotationPeriod', props.maxKeyRotationPeriod) ?? ROTATION_DAYS.default;
+    this.maxKeyRotationDays = validateKeyRotationPeriod(this, 'maxKeyRotationPeriod', props.maxKeyRotationPeriod) ?? KEY_ROTATION_DAYS.default;
+    validateSecretRotationInterval(this, 'maxSecretRotationInterval', props.maxSecretRotationInterval);
     this.maxSecretRotation = props.maxSecretRotationInterval ?? Duration.days(SECRET_ROTATION_INTERVAL.defaultDays);
-    validateSecretRotationInterval(this, 'maxSecretRotationInterval', this.maxSecretRotation);
-    const grace = props.rotationGracePeriod ?? Duration.days(1);
+    const grace = props.rotationGracePeriod ?? Duration.days(ROTATION_GRACE.defaultDays);
     validateGraceHours(this, 'rotationGracePeriod', grace);
     this.graceHours = grace.toHours();
     this.testRotation = props.testRotation ?? false;
@@ -221,10 +220,10 @@ export class RotationVerification extends Construct {
     });
 
     for (const key of props.keys ?? []) {
-      this.addKey(key);
+      this._addKey(key, this.maxKeyRotationDays);
     }
     for (const secret of props.secrets ?? []) {
-      this.addSecret(secret);
+      this._addSecret(secret);
     }
   }
 
@@ -233,18 +232,35 @@ export class RotationVerification extends Construct {
    * @param maxRotationPeriod the longest acceptable period; default: the verification's `maxKeyRotationPeriod`
    */
   public addKey(key: kms.IKey, maxRotationPeriod?: Duration): void {
-    const days = validateKeyPeriod(this, 'maxRotationPeriod', maxRotationPeriod) ?? this.maxKeyRotationDays;
-    this.keys.push({ KeyId: key.keyArn, MaxRotationPeriodDays: days });
+    this._addKey(key, validateKeyRotationPeriod(this, 'maxRotationPeriod', maxRotationPeriod) ?? this.maxKeyRotationDays);
+  }
+
+  /**
+   * `addKey` with a period in days that the caller has validated: the library's constructs
+   * validate their props once, where the user gives them.
+   * @internal
+   */
+  public _addKey(key: kms.IKey, maxRotationDays: number): void {
+    this.keys.push({ KeyId: key.keyArn, MaxRotationPeriodDays: maxRotationDays });
     this.allow('kms:GetKeyRotationStatus', key.keyArn);
     if (this.checkDaily) {
-      DailyRotationCheck.of(this).addKey(key, Duration.days(days));
+      DailyRotationCheck.of(this)._addKey(key, maxRotationDays);
     }
   }
 
   /** Verify that `secret` rotates, on schedule, with a rotation function, and is not overdue. */
   public addSecret(secret: secretsmanager.ISecret, options: VerifiedSecretOptions = {}): void {
+    validateSecretRotationInterval(this, 'maxRotationInterval', options.maxRotationInterval);
+    this._addSecret(secret, options);
+  }
+
+  /**
+   * `addSecret` with options that the caller has validated: the library's constructs
+   * validate their props once, where the user gives them.
+   * @internal
+   */
+  public _addSecret(secret: secretsmanager.ISecret, options: VerifiedSecretOptions = {}): void {
     const interval = options.maxRotationInterval ?? this.maxSecretRotation;
-    validateSecretRotationInterval(this, 'maxRotationInterval', interval);
     const testRotation = options.testRotation ?? this.testRotation;
     // A secret imported by name has a partial ARN; its full ARN adds six random characters.
     const arn = secret.secretFullArn ?? `${secret.secretArn}-??????`;
@@ -256,7 +272,7 @@ export class RotationVerification extends Construct {
     });
     this.allow('secretsmanager:DescribeSecret', arn);
     if (this.checkDaily) {
-      DailyRotationCheck.of(this).addSecret(secret, { maxRotationInterval: interval, rotationGracePeriod: Duration.hours(this.graceHours) });
+      DailyRotationCheck.of(this)._addSecret(secret, interval.toHours(), this.graceHours);
     }
     if (testRotation) {
       this.allow('secretsmanager:RotateSecret', arn);

@@ -1,13 +1,12 @@
 import { App, CfnParameter, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
-  MAX_ALIAS_LENGTH,
   PATTERNS,
   REGION_PATTERN,
-  SECRET_ROTATION_INTERVAL,
   invalidCombination,
   invalidProp,
   validateDays,
+  validateGraceHours,
   validateNoReservedPrefix,
   validateNotEmpty,
   validatePattern,
@@ -53,6 +52,12 @@ describe('validateDays', () => {
 
   test('accepts undefined (the default applies)', () => {
     expect(() => validateDays(scope(), 'period', undefined, 90, 2560)).not.toThrow();
+  });
+
+  test('returns the days, or undefined when not given or a token', () => {
+    expect(validateDays(scope(), 'period', Duration.hours(100 * 24), 90, 2560)).toBe(100);
+    expect(validateDays(scope(), 'period', undefined, 90, 2560)).toBeUndefined();
+    expect(validateDays(scope(), 'period', Duration.days(Token.asNumber({ Ref: 'Days' })), 90, 2560)).toBeUndefined();
   });
 
   test('skips a Duration whose amount is a token', () => {
@@ -210,10 +215,6 @@ describe('validateSecretRotationInterval', () => {
   const message = (shown: string) =>
     new Error(`S/Thing: \`interval\` must be a whole number of hours between 4 hours and 1000 days, got "${shown}"`);
 
-  test('the limits are 4 hours and 1000 days, with 30 days by default', () => {
-    expect(SECRET_ROTATION_INTERVAL).toEqual({ minHours: 4, maxDays: 1000, defaultDays: 30 });
-  });
-
   test.each([
     ['the lower bound, 4 hours', Duration.hours(4)],
     ['the upper bound, 1000 days', Duration.days(1000)],
@@ -239,6 +240,16 @@ describe('validateSecretRotationInterval', () => {
   });
 });
 
-test('MAX_ALIAS_LENGTH is the KMS limit of 256 characters', () => {
-  expect(MAX_ALIAS_LENGTH).toBe(256);
+describe('validateGraceHours', () => {
+  test('returns whole hours, or undefined when not given or a token', () => {
+    expect(validateGraceHours(scope(), 'grace', Duration.days(1))).toBe(24);
+    expect(validateGraceHours(scope(), 'grace', undefined)).toBeUndefined();
+    expect(validateGraceHours(scope(), 'grace', Duration.hours(Token.asNumber({ Ref: 'Hours' })))).toBeUndefined();
+  });
+
+  test('fails when the grace is not a whole number of hours', () => {
+    expect(() => validateGraceHours(scope(), 'grace', Duration.minutes(90))).toThrow(
+      new Error('S/Thing: `grace` must be a whole number of hours, got "1 hour 30 minutes"'),
+    );
+  });
 });

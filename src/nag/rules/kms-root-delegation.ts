@@ -1,6 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { allowsAllKmsActions, isOwnAccount, keyPolicyOf } from '../private/key-policy';
+import { allowsAllKmsActions, isOwnAccount, keyPolicyOf } from '../private/policy-reader';
 import { isKmsKey } from '../private/kms';
 
 /**
