@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AWS_RESOURCE_GRANT_ACTIONS, CONSUMER_DECRYPT_ACTIONS, DESCRIBE_ACTIONS, SNAPSHOT_SHARING_ACTIONS, unionOf } from './actions';
+import { serviceContext } from './service-context';
 import { PATTERNS, invalidProp, validatePattern, validateUnique } from './validate';
 import { CrossAccountConsumerOptions } from '../key-options';
 
@@ -15,18 +16,6 @@ export const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
 export const VIA_SERVICE_PATTERN = /^[a-z0-9-]{2,63}\.[a-z]{2}(-[a-z]+)+-\d{1,2}\.amazonaws\.com(\.cn)?$/;
 /** A KMS key ARN. An alias ARN in an IAM policy's Resource does not authorize use of the key. */
 export const KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:key\/[A-Za-z0-9-]+$/;
-
-/**
- * The encryption-context keys that AWS services known to this library always set
- * themselves, by endpoint prefix. A caller of S3, SQS, Secrets Manager or EBS cannot add
- * its own pairs to the context the service sends KMS.
- */
-export const SERVICE_CONTEXT_KEYS: Record<string, string[]> = {
-  s3: ['aws:s3:arn'],
-  sqs: ['aws:sqs:arn'],
-  secretsmanager: ['SecretARN', 'SecretVersionId'],
-  ec2: ['aws:ebs:id'],
-};
 
 /** Endpoint prefixes of the services the snapshot and AMI preset serves. */
 const SNAPSHOT_SERVICES = ['ec2', 'rds'];
@@ -61,7 +50,7 @@ export function validateConsumerAccess(scope: IConstruct, access: CrossAccountCo
     }
     for (const via of concrete(viaServices ?? [])) {
       const prefix = via.split('.')[0];
-      const own = SERVICE_CONTEXT_KEYS[prefix];
+      const own = serviceContext(prefix)?.keys;
       const foreign = own && entries.map(([k]) => k).find(k => !Token.isUnresolved(k) && !own.includes(k));
       if (foreign) {
         invalidProp(scope, 'requiredEncryptionContext', context,
