@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { DAILY_CHECK_FIELD, DAILY_CHECK_NAMESPACE } from './checks';
+import type { DailyCheckInput } from './checks';
 import { DailyCheckSubject, MAX_TARGETS_PER_RULE, MAX_TARGET_INPUT_LENGTH, keysPerRule, planShards } from './daily-check-input';
 import { RotationVerificationProvider } from './provider';
 import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH } from './requirements';
@@ -295,13 +296,14 @@ export class DailyRotationCheck extends Construct {
   private renderTargets(checker: lambda.IFunction): events.CfnRule.TargetProperty[] {
     const stack = Stack.of(this);
     return this.shards().slice(0, MAX_TARGETS_PER_RULE).map((shard, i) => {
-      const keys = groups(shard.filter(s => s.kind === 'key'), s => ({ MaxDays: s.maxDays }));
-      const secrets = groups(shard.filter(s => s.kind === 'secret'), s => ({ MaxHours: s.maxHours, GraceHours: s.graceHours }));
-      return {
-        id: `Shard${i + 1}`,
-        arn: checker.functionArn,
-        input: stack.toJsonString({ [DAILY_CHECK_FIELD]: { Stack: Aws.STACK_NAME, Shard: i + 1, Keys: keys, Secrets: secrets } }),
+      // Named as the handler reads them (checks.ts).
+      const input: DailyCheckInput = {
+        Stack: Aws.STACK_NAME,
+        Shard: i + 1,
+        Keys: groups(shard.filter(s => s.kind === 'key'), s => ({ MaxDays: s.maxDays! })),
+        Secrets: groups(shard.filter(s => s.kind === 'secret'), s => ({ MaxHours: s.maxHours!, GraceHours: s.graceHours! })),
       };
+      return { id: `Shard${i + 1}`, arn: checker.functionArn, input: stack.toJsonString({ [DAILY_CHECK_FIELD]: input }) };
     });
   }
 
@@ -350,8 +352,8 @@ function stricter(a: DailyCheckSubject, b: DailyCheckSubject): DailyCheckSubject
 }
 
 /** Subjects grouped by requirement, each group with its ARNs: the per-subject cost is the ARN alone. */
-function groups(subjects: DailyCheckSubject[], requirement: (s: DailyCheckSubject) => Record<string, unknown>): Array<Record<string, unknown>> {
-  const byGroup = new Map<string, Record<string, unknown> & { Ids: string[] }>();
+function groups<R extends object>(subjects: DailyCheckSubject[], requirement: (s: DailyCheckSubject) => R): Array<R & { Ids: string[] }> {
+  const byGroup = new Map<string, R & { Ids: string[] }>();
   for (const s of subjects) {
     let group = byGroup.get(s.group);
     if (!group) {

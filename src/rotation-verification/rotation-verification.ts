@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_PENDING_WAIT_SECONDS } from './checks';
+import type { VerificationAttributes, VerificationProperties } from './checks';
 import { DailyRotationCheck } from './daily-rotation-check';
 import { RotationVerificationNetwork, RotationVerificationProvider, validateNetwork } from './provider';
 import { KEY_ROTATION_DAYS, ROTATION_GRACE, SECRET_ROTATION_INTERVAL } from '../private/bounds';
@@ -171,8 +172,8 @@ export class RotationVerification extends Construct {
 
   private readonly provider: RotationVerificationProvider;
   private readonly resource: CustomResource;
-  private readonly keys: Array<{ KeyId: string; MaxRotationPeriodDays: number }> = [];
-  private readonly secrets: Array<{ SecretId: string; MaxRotationIntervalHours: number; GraceHours: number; TestRotation: boolean }> = [];
+  private readonly keys: Array<VerificationProperties['Keys'][number]> = [];
+  private readonly secrets: Array<VerificationProperties['Secrets'][number]> = [];
   private readonly maxKeyRotationDays: number;
   private readonly maxSecretRotation: Duration;
   private readonly graceHours: number;
@@ -197,22 +198,25 @@ export class RotationVerification extends Construct {
     validateNetwork(this, props);
     this.provider = RotationVerificationProvider.of(this, { vpc: props.vpc, vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups });
 
+    // Named as the handler reads them (checks.ts); the lists fill until synthesis.
+    const properties: { readonly [K in keyof VerificationProperties]: unknown } = {
+      Keys: Lazy.any({ produce: () => this.keys }, { omitEmptyArray: false }),
+      Secrets: Lazy.any({ produce: () => this.secrets }, { omitEmptyArray: false }),
+      Strict: props.strict ?? false,
+      WaitSeconds: RotationVerificationProvider.WAIT.toSeconds(),
+      PendingWaitSeconds: pendingWait.toSeconds(),
+    };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: this.provider.serviceToken,
       resourceType: 'Custom::KmsPatternsRotationVerification',
-      properties: {
-        Keys: Lazy.any({ produce: () => this.keys }, { omitEmptyArray: false }),
-        Secrets: Lazy.any({ produce: () => this.secrets }, { omitEmptyArray: false }),
-        Strict: props.strict ?? false,
-        WaitSeconds: RotationVerificationProvider.WAIT.toSeconds(),
-        PendingWaitSeconds: pendingWait.toSeconds(),
-      },
+      properties,
     });
     // The scoped permissions must exist before the check runs.
     resource.node.addDependency(this.provider.policy);
     this.resource = resource;
-    this.status = resource.getAttString('Status');
-    this.findings = resource.getAttString('Findings');
+    const attribute = (name: keyof VerificationAttributes): string => resource.getAttString(name);
+    this.status = attribute('Status');
+    this.findings = attribute('Findings');
     this.node.addValidation({
       validate: () => this.keys.length + this.secrets.length === 0
         ? [`${this.node.path}: a RotationVerification needs at least one key or secret (props \`keys\`, \`secrets\`, or addKey/addSecret)`]
