@@ -2,11 +2,11 @@ import { Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { claimInApp } from './app-registry';
+import { KEY_ROTATION_DAYS, MAX_ALIAS_LENGTH, PENDING_WINDOW_DAYS } from './bounds';
 import { recordFootprint } from './footprint';
 import { resolveKeyManagers } from './key-managers';
 import { KeyPolicyBuilder } from './key-policy';
 import { ReplicaKey } from './replica-key';
-import { KEY_ROTATION_DAYS, MAX_ALIAS_LENGTH, PENDING_WINDOW_DAYS } from './bounds';
 import { invalidProp, validateKeyRotationPeriod, validatePendingWindow } from './validate';
 import { SafeKeyOptions } from '../key-options';
 

@@ -7,8 +7,8 @@ import { IConstruct } from 'constructs';
 import { expandCryptoActions } from './actions';
 import { describePrincipal, grantTargetOf } from './guarded-key';
 import { principalArnsOf } from './key-policy';
-import { PATTERNS, REGION_PATTERN, invalidProp, validateNoReservedPrefix, validatePattern, validateUnique } from './validate';
 import { serviceContext } from './service-context';
+import { PATTERNS, REGION_PATTERN, invalidProp, validateNoReservedPrefix, validatePattern, validateUnique } from './validate';
 import { ServiceExemption } from '../service-exemption';
 
 /** Validation of the tenancy props TenantKey and SharedTenantKey share. */
