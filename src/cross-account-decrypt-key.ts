@@ -113,6 +113,7 @@ export class CrossAccountDecryptKey extends Construct {
     const accountIds = props.consumerAccountIds ?? [];
     this.validateConsumers(accountIds, props.consumerOrganizationId);
     validateConsumerAccess(this, props);
+    // The consumer options as the user gave them: an option left out is off.
     this.access = props;
 
     const alias = props.alias ?? `cross-account/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-', allowedSpecialCharacters: '_-' })}`;
