@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp } from './validate';
+import { invalidProp, rotationDaysOf } from './validate';
 import { AssuranceOptions } from '../key-options';
 import { EncryptionMonitor } from '../monitoring/encryption-monitor';
 import { RotationVerification } from '../rotation-verification/rotation-verification';
@@ -55,11 +55,10 @@ export function assureKey(scope: Construct, key: kms.IKey, options: AssuranceOpt
   const checks = resolveAssurance(scope, options);
   let rotationVerification: RotationVerification | undefined;
   if (checks.verifyRotation) {
-    rotationVerification = new RotationVerification(scope, 'RotationVerification', {
-      // The key must rotate at least as often as it was configured to.
-      maxKeyRotationPeriod: options.rotationPeriod,
-    });
-    rotationVerification.addKey(key);
+    rotationVerification = new RotationVerification(scope, 'RotationVerification');
+    // The key must rotate at least as often as it was configured to. The construct's key
+    // factory validated `rotationPeriod` where the user gave it: no second check here.
+    rotationVerification._addKey(key, rotationDaysOf(options.rotationPeriod));
   }
   let monitor: EncryptionMonitor | undefined;
   if (checks.monitoring) {

@@ -38,6 +38,14 @@ export function validateKeyRotationPeriod(scope: IConstruct, prop: string, value
   return validateDays(scope, prop, value, KEY_ROTATION_DAYS.min, KEY_ROTATION_DAYS.max);
 }
 
+/**
+ * The days of a rotation period validated where it was given: the default when there is
+ * none, or when it is a token (known only at deploy time).
+ */
+export function rotationDaysOf(period: Duration | undefined): number {
+  return period === undefined || period.isUnresolved() ? KEY_ROTATION_DAYS.default : period.toDays();
+}
+
 /** A pending window KMS accepts. */
 export function validatePendingWindow(scope: IConstruct, prop: string, value: Duration | undefined): void {
   validateDays(scope, prop, value, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max);

@@ -1,10 +1,14 @@
 import { App, CfnParameter, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
+import { CrossAccountDecryptKey, MultiRegionKeySet, SharedTenantKey, TenantKey } from '../../src';
+import * as validateModule from '../../src/private/validate';
 import {
   PATTERNS,
   REGION_PATTERN,
   invalidCombination,
   invalidProp,
+  rotationDaysOf,
   validateDays,
   validateGraceHours,
   validateNoReservedPrefix,
@@ -251,5 +255,38 @@ describe('validateGraceHours', () => {
     expect(() => validateGraceHours(scope(), 'grace', Duration.minutes(90))).toThrow(
       new Error('S/Thing: `grace` must be a whole number of hours, got "1 hour 30 minutes"'),
     );
+  });
+});
+
+describe('rotationDaysOf', () => {
+  test('the days of a validated period; the default when none is given or it is a token', () => {
+    expect(rotationDaysOf(Duration.days(180))).toBe(180);
+    expect(rotationDaysOf(undefined)).toBe(365);
+    expect(rotationDaysOf(Duration.days(Token.asNumber({ Ref: 'Days' })))).toBe(365);
+  });
+});
+
+// Each prop is validated where the user gives it, and only there: the verification and the
+// daily check that a key construct sets up take the validated period as it is.
+describe.each<[string, (s: Stack, rotationPeriod: Duration) => void]>([
+  ['TenantKey', (s, rotationPeriod) => new TenantKey(s, 'K', { tenantId: 'acme', rotationPeriod })],
+  ['SharedTenantKey', (s, rotationPeriod) => new SharedTenantKey(s, 'K', { alias: 'shared', rotationPeriod })],
+  ['CrossAccountDecryptKey', (s, rotationPeriod) => new CrossAccountDecryptKey(s, 'K', { consumerAccountIds: ['222222222222'], rotationPeriod })],
+  ['MultiRegionKeySet', (s, rotationPeriod) => new MultiRegionKeySet(s, 'K', { replicaRegions: ['eu-west-1'], rotationPeriod })],
+])('%s', (_, make) => {
+  test('rotationPeriod is validated once, and the verification and the daily check hold the key to it', () => {
+    const spy = jest.spyOn(validateModule, 'validateKeyRotationPeriod');
+    try {
+      const s = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+      make(s, Duration.days(180));
+      const checked = spy.mock.calls.filter(([, , value]) => value !== undefined).map(([where, prop]) => `${where.node.path} ${prop}`);
+      expect(checked).toEqual(['S/K rotationPeriod']);
+      const t = Template.fromStack(s);
+      t.hasResourceProperties('Custom::KmsPatternsRotationVerification', { Keys: [Match.objectLike({ MaxRotationPeriodDays: 180 })] });
+      const inputs = Object.values(t.findResources('AWS::Events::Rule')).flatMap(r => r.Properties.Targets ?? []).map(x => JSON.stringify(x.Input));
+      expect(inputs.some(i => i.includes('MaxDays') && i.includes(':180,'))).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
