@@ -99,12 +99,12 @@ export interface SecureReplicaKey {
 
 /**
  * The one place a replica key is created, with the same defaults as `createSecureKey`:
- * the validated 30-day pending window, RETAIN, the builder's policy with the CreateGrant
+ * the 30-day pending window (the options are the primary's, validated by `createSecureKey`), RETAIN, the builder's policy with the CreateGrant
  * guard rail (a builder scoped to the replica's stack, so the account root and partition
  * resolve there), the alias and tags. `scope` must be in a stack of the replica's Region.
  */
 export function createSecureReplicaKey(scope: Construct, props: SecureReplicaKeyProps): SecureReplicaKey {
-  validatePendingWindow(scope, 'pendingWindow', props.pendingWindow);
+  // `pendingWindow` is the primary's, validated by `createSecureKey` where the user gave it.
   validateAliasName(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
   recordFootprint(scope);
 

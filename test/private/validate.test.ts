@@ -290,3 +290,21 @@ describe.each<[string, (s: Stack, rotationPeriod: Duration) => void]>([
     }
   });
 });
+
+test('MultiRegionKeySet: pendingWindow is validated once, for the primary, and every replica takes it', () => {
+  const spy = jest.spyOn(validateModule, 'validatePendingWindow');
+  try {
+    const app = new App();
+    const s = new Stack(app, 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+    new MultiRegionKeySet(s, 'K', { replicaRegions: ['eu-west-1', 'ap-southeast-2'], pendingWindow: Duration.days(14), verifyRotation: false, monitoring: false });
+    const checked = spy.mock.calls.filter(([, , value]) => value !== undefined).map(([where, prop]) => `${where.node.path} ${prop}`);
+    expect(checked).toEqual(['S/K pendingWindow']);
+    const replicas = app.node.children.filter((c): c is Stack => c instanceof Stack && c !== s);
+    expect(replicas).toHaveLength(2);
+    for (const replica of replicas) {
+      Template.fromStack(replica).hasResourceProperties('AWS::KMS::ReplicaKey', { PendingWindowInDays: 14 });
+    }
+  } finally {
+    spy.mockRestore();
+  }
+});
