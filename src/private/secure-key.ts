@@ -104,8 +104,9 @@ export interface SecureReplicaKey {
  * resolve there), the alias and tags. `scope` must be in a stack of the replica's Region.
  */
 export function createSecureReplicaKey(scope: Construct, props: SecureReplicaKeyProps): SecureReplicaKey {
-  // `pendingWindow` is the primary's, validated by `createSecureKey` where the user gave it.
-  validateAliasName(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
+  // `pendingWindow` and the alias are the primary's, validated by `createSecureKey` where the
+  // user gave them; only the alias's uniqueness is per account and Region.
+  claimAlias(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
   recordFootprint(scope);
 
   const managers = resolveKeyManagers(scope, props, props.primary.key);
