@@ -6,6 +6,7 @@ import { AssuranceOptions } from './key-options';
 import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { requireMonitor, resolveAssurance } from './private/assurance';
 import { SecureKey } from './private/secure-key';
+import { rotationDaysOf } from './private/validate';
 import { RotationVerification } from './rotation-verification/rotation-verification';
 
 /** What a key construct exposes, set once by `_initializeKey`. */
@@ -118,8 +119,10 @@ export abstract class KeyConstructBase extends Construct {
     let rotationVerification: RotationVerification | undefined;
     if (checks.verifyRotation) {
       // The key must rotate at least as often as it was configured to.
-      rotationVerification = new RotationVerification(this, 'RotationVerification', { maxKeyRotationPeriod: options.rotationPeriod });
-      rotationVerification.addKey(made.key);
+      rotationVerification = new RotationVerification(this, 'RotationVerification');
+      // The key must rotate at least as often as it was configured to. The key factory
+      // validated `rotationPeriod` where the user gave it: no second check here.
+      rotationVerification._addKey(made.key, rotationDaysOf(options.rotationPeriod));
     }
     let monitor: EncryptionMonitor | undefined;
     if (checks.monitoring) {

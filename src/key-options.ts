@@ -158,3 +158,55 @@ export interface AssuranceOptions {
    */
   readonly monitoring?: boolean;
 }
+
+/**
+ * How consumers may use a `CrossAccountDecryptKey`: the key policy enforces these, and
+ * the consumer's IAM statement (`consumerPolicyStatement()`, `grantConsumer`) repeats them.
+ */
+export interface CrossAccountConsumerOptions {
+  /**
+   * `kms:ViaService` endpoints (`<service>.<region>.amazonaws.com`, e.g.
+   * `s3.eu-west-1.amazonaws.com`) that every consumer call must come through. Stops a
+   * consumer principal that holds ciphertext (an object's encrypted data key, a copied
+   * blob) from decrypting it with a direct KMS call, outside the service's own access
+   * control: the bucket, queue or secret policy then decides what it can read.
+   * @default - consumers may also call KMS directly
+   */
+  readonly viaServices?: string[];
+
+  /**
+   * Encryption-context pairs every consumer `kms:Decrypt` (and `kms:ReEncryptFrom`) must
+   * carry. Stops a consumer from using the key as a decryption oracle for every other
+   * ciphertext under it: only ciphertext the producer made for sharing, under this
+   * context, can be decrypted. An encryption context is no secret and no access control
+   * by itself; it binds what may be decrypted, not who may. AWS services set their own
+   * context, so with `viaServices` only the services' own keys (e.g. `aws:s3:arn` for S3,
+   * `SecretARN` for Secrets Manager) can be required; other combinations are rejected.
+   * Cannot be combined with `allowReEncryptFrom` (see there).
+   * @default - no encryption context is required
+   */
+  readonly requiredEncryptionContext?: { [key: string]: string };
+
+  /**
+   * Also allow `kms:ReEncryptFrom`, so a consumer can move ciphertext under this key to
+   * a key of its own without seeing the plaintext. Cannot be combined with
+   * `requiredEncryptionContext`: AWS does not document whether encryption-context
+   * conditions on ReEncrypt judge the source or the destination context, so the
+   * required context might bind only the consumer's own destination and leave every
+   * ciphertext under the key open to re-encryption.
+   * @default false
+   */
+  readonly allowReEncryptFrom?: boolean;
+
+  /**
+   * The preset for shared encrypted EBS snapshots, RDS snapshots and AMIs, which consumers
+   * copy or launch through EC2 and RDS: adds `kms:ReEncryptFrom`, `kms:ReEncryptTo`,
+   * `kms:GenerateDataKeyWithoutPlaintext` and `kms:CreateGrant` (only with
+   * `kms:GrantIsForAWSResource` = true, so a grant can only be for an AWS resource, and
+   * the CreateGrant guard rail stays in force). It lets consumers produce ciphertext under
+   * the key (re-encrypted volumes), which plain decrypt sharing never does. Cannot be
+   * combined with `requiredEncryptionContext`.
+   * @default false
+   */
+  readonly allowSnapshotAndAmiSharing?: boolean;
+}

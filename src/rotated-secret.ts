@@ -10,12 +10,11 @@ import { Construct } from 'constructs';
 import { AssuranceOptions } from './key-options';
 import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { requireMonitor, resolveAssurance } from './private/assurance';
+import { MAX_ALIAS_LENGTH, SECRET_ROTATION_INTERVAL } from './private/bounds';
 import { recordFootprint } from './private/footprint';
 import { hostedRotationSecretString } from './private/hosted-rotation';
 import { createSecureKey } from './private/secure-key';
-import {
-  MAX_ALIAS_LENGTH, SECRET_ROTATION_INTERVAL, invalidCombination, invalidProp, validatePattern, validateSecretRotationInterval,
-} from './private/validate';
+import { invalidCombination, invalidProp, validatePattern, validateSecretRotationInterval } from './private/validate';
 import { RotationVerification } from './rotation-verification/rotation-verification';
 
 /** Properties for a `RotatedSecret`. */
@@ -159,8 +158,8 @@ export class RotatedSecret extends Construct {
       invalidCombination(this, 'neither `rotationLambda` nor `hostedRotation` is given: a RotatedSecret always rotates, so give exactly one, '
         + 'your rotation function or a hosted one (e.g. `secretsmanager.HostedRotation.postgreSqlSingleUser()`)');
     }
+    validateSecretRotationInterval(this, 'rotationInterval', props.rotationInterval);
     const interval = props.rotationInterval ?? Duration.days(SECRET_ROTATION_INTERVAL.defaultDays);
-    validateSecretRotationInterval(this, 'rotationInterval', interval);
     validatePattern(this, 'secretName', props.secretName, /^[A-Za-z0-9/_+=.@-]{1,512}$/, '1-512 letters, digits or "/_+=.@-"');
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > 2048) {
       invalidProp(this, 'description', `${props.description.slice(0, 20)}…`, `must be at most 2048 characters (it has ${props.description.length})`);
@@ -213,12 +212,12 @@ export class RotatedSecret extends Construct {
 
     if (checks.verifyRotation) {
       const verification = new RotationVerification(this, 'RotationVerification', {
-        maxSecretRotationInterval: interval,
         vpc: props.verificationVpc,
         vpcSubnets: props.verificationVpcSubnets,
         securityGroups: props.verificationSecurityGroups,
       });
-      verification.addSecret(secret);
+      // `rotationInterval` was validated above, where the user gave it.
+      verification._addSecret(secret, { maxRotationInterval: interval });
       if (createdKey) {
         // Only the key made here: a key you pass in is yours to verify (it may predate
         // this stack, and its policy may not let this account's IAM read its rotation).
@@ -230,7 +229,7 @@ export class RotatedSecret extends Construct {
 
     if (checks.monitoring) {
       this.monitor = EncryptionMonitor.of(this);
-      this.monitor.monitorSecret(secret, { rotationFunction: props.rotationLambda, rotationInterval: interval });
+      this.monitor._monitorSecret(secret, { rotationFunction: props.rotationLambda, rotationInterval: interval });
       if (createdKey) {
         this.monitor.monitorKey(createdKey, aliasFor(this));
       }

@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import { SERVICE_CONTEXT } from './private/service-context';
 
 /** Options of `ServiceExemption.secretsManagerForTenant`. */
 export interface TenantSecretsOptions {
@@ -50,7 +51,7 @@ export class ServiceExemption {
    * @param region the Region of the S3 endpoint; default: the key's Region
    */
   public static s3(region?: string): ServiceExemption {
-    return new ServiceExemption('s3', 'aws:s3:arn', region);
+    return new ServiceExemption('s3', SERVICE_CONTEXT.s3.resourceKey, region);
   }
 
   /**
@@ -63,7 +64,7 @@ export class ServiceExemption {
    * ARN in the context, not the object's, and every call would be denied.
    */
   public static s3ForTenant(options: TenantObjectsOptions): ServiceExemption {
-    return new ServiceExemption('s3', 'aws:s3:arn', options.region, {
+    return new ServiceExemption('s3', SERVICE_CONTEXT.s3.resourceKey, options.region, {
       service: 's3',
       bucketName: options.bucketName,
       prefix: options.keyPrefix ?? '',
@@ -75,7 +76,7 @@ export class ServiceExemption {
    * @param region the Region of the Secrets Manager endpoint; default: the key's Region
    */
   public static secretsManager(region?: string): ServiceExemption {
-    return new ServiceExemption('secretsmanager', 'SecretARN', region);
+    return new ServiceExemption('secretsmanager', SERVICE_CONTEXT.secretsmanager.resourceKey, region);
   }
 
   /**
@@ -86,7 +87,7 @@ export class ServiceExemption {
    * (`SharedTenantKey`). Name each tenant's secrets `<secretNamePrefix><tenant>/<name>`.
    */
   public static secretsManagerForTenant(options: TenantSecretsOptions = {}): ServiceExemption {
-    return new ServiceExemption('secretsmanager', 'SecretARN', options.region, {
+    return new ServiceExemption('secretsmanager', SERVICE_CONTEXT.secretsmanager.resourceKey, options.region, {
       service: 'secretsmanager',
       prefix: options.secretNamePrefix ?? '',
     });
@@ -97,7 +98,7 @@ export class ServiceExemption {
    * @param region the Region of the SQS endpoint; default: the key's Region
    */
   public static sqs(region?: string): ServiceExemption {
-    return new ServiceExemption('sqs', 'aws:sqs:arn', region);
+    return new ServiceExemption('sqs', SERVICE_CONTEXT.sqs.resourceKey, region);
   }
 
   /**

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { KeyManagement } from '../src/key-management';
+import * as validate from '../src/private/validate';
 import { RotatedSecret, RotatedSecretProps } from '../src/rotated-secret';
 import { DB_CONNECTION } from './helpers/db-connection';
 import { logicalIdOf, logicalIdsUnder, ownKeyResource, ownKeyTemplate } from './helpers/own-key';
@@ -274,6 +275,22 @@ function keyStatementsFor(t: Template, s: Stack, secret: RotatedSecret, principa
 
 describe('validation', () => {
   const hosted = secretsmanager.HostedRotation.postgreSqlSingleUser();
+
+  test('rotationInterval is validated once, where it is given, and still reaches the verification, the daily check and the monitor', () => {
+    const spy = jest.spyOn(validate, 'validateSecretRotationInterval');
+    try {
+      const { t } = build({ rotationInterval: Duration.hours(6) });
+      // The verification is called with no interval of its own (a no-op); only a given value is checked.
+      const checked = spy.mock.calls.filter(([, , value]) => value !== undefined).map(([scope, prop]) => `${scope.node.path} ${prop}`);
+      expect(checked).toEqual(['Stack/Db rotationInterval']);
+      t.hasResourceProperties('Custom::KmsPatternsRotationVerification', { Secrets: [Match.objectLike({ MaxRotationIntervalHours: 6 })] });
+      const inputs = Object.values(t.findResources('AWS::Events::Rule')).flatMap(r => r.Properties.Targets ?? []).map(x => JSON.stringify(x.Input));
+      expect(inputs.some(i => i.includes('MaxHours') && i.includes(':6,'))).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test.each<[string, (s: Stack) => Partial<RotatedSecretProps>, string]>([
     ['both rotation sources are given', s => ({ rotationLambda: rotationFn(s), hostedRotation: hosted, generateSecretString: DB_CONNECTION }),
       'Stack/Db: `rotationLambda` and `hostedRotation` are both given: give exactly one, your rotation function or a hosted one'],

@@ -16,17 +16,18 @@ import { MonitorQueues, allowCloudWatchAlarms, allowEventBridgeRules, createMoni
 import { MAX_METRIC_MATH_ALARM_METRICS, insightRuleName, rotationFunctionErrorsExpression, rotationFunctionErrorsQueries } from './metric-queries';
 import { NotificationText, NotifiedResource, chatbotNotification } from './notifications';
 import {
-  ALIAS_NAME_MAX_LENGTH, ALL_MANAGEMENT_EVENTS_STATE, AliasSelection, DEFAULT_MAX_EVENT_PATTERN_LENGTH, ResourceSelection, aliasChangePattern,
+  ALL_MANAGEMENT_EVENTS_STATE, AliasSelection, DEFAULT_MAX_EVENT_PATTERN_LENGTH, ResourceSelection, aliasChangePattern,
   deniedKeyCallsInsightRuleBody, deniedKeyCallsPattern, estimatedPatternLength, keyLifecyclePattern, renderEventPattern,
   rotationFailurePattern, rotationOverduePattern, routineDeployPattern,
 } from './patterns';
 import { MonitorTrailResources } from './trail';
+import { MAX_ALIAS_LENGTH, ROTATION_GRACE, SECRET_ROTATION_INTERVAL } from '../private/bounds';
 import { synthesizerDeployingRoleArn } from '../private/deploying-role';
 import { recordFootprint } from '../private/footprint';
 import { createSecureKey } from '../private/secure-key';
 import { addStackDependency } from '../private/stack-dependency';
-import { invalidProp, validateDays, validatePattern, validateSecretRotationInterval } from '../private/validate';
-import { DailyRotationCheck } from '../rotation-verification/daily-rotation-check';
+import { invalidProp, validateGraceDays, validatePattern, validateSecretRotationInterval } from '../private/validate';
+import { DailyRotationCheck, dailySecretHours } from '../rotation-verification/daily-rotation-check';
 
 /** Which keys and secrets the monitor's event patterns match. */
 export enum MonitorScope {
@@ -340,7 +341,7 @@ export class EncryptionMonitor extends Construct {
     validateWholeNumber(this, 'deniedCallThreshold', props.deniedCallThreshold, 1, Number.MAX_SAFE_INTEGER);
     validateWholeNumber(this, 'evaluationPeriods', props.evaluationPeriods, 1, 100);
     validateWholeNumber(this, 'maxEventPatternLength', props.maxEventPatternLength, DEFAULT_MAX_EVENT_PATTERN_LENGTH, Number.MAX_SAFE_INTEGER);
-    validateDays(this, 'rotationGracePeriod', props.rotationGracePeriod, 0, 30);
+    validateGraceDays(this, 'rotationGracePeriod', props.rotationGracePeriod);
     for (const arn of props.deployingRoleArns ?? []) {
       validatePattern(this, 'deployingRoleArns', arn, /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'IAM role ARNs (arn:<partition>:iam::<account>:role/<name>)');
     }
@@ -456,8 +457,17 @@ export class EncryptionMonitor extends Construct {
    */
   public monitorSecret(secret: secretsmanager.ISecret, options: MonitorSecretOptions = {}): void {
     validateSecretRotationInterval(this, 'rotationInterval', options.rotationInterval);
+    this._monitorSecret(secret, options);
+  }
+
+  /**
+   * `monitorSecret` with options that the caller has validated: the library's constructs
+   * validate their props once, where the user gives them.
+   * @internal
+   */
+  public _monitorSecret(secret: secretsmanager.ISecret, options: MonitorSecretOptions = {}): void {
     this.rotationIntervalsDays.push(options.rotationInterval && !options.rotationInterval.isUnresolved()
-      ? Math.ceil(options.rotationInterval.toHours() / 24) : 30);
+      ? Math.ceil(options.rotationInterval.toHours() / 24) : SECRET_ROTATION_INTERVAL.defaultDays);
     if (!this.secretArns.includes(secret.secretArn)) {
       this.secretArns.push(secret.secretArn);
     }
@@ -486,14 +496,15 @@ export class EncryptionMonitor extends Construct {
    * `rotationOverdueConfigRule`, an AWS Config managed rule is added as well.
    */
   private watchRotationSchedule(secret: secretsmanager.ISecret, options: MonitorSecretOptions): void {
-    DailyRotationCheck.of(this).addSecret(secret, {
+    const { maxHours, graceHours } = dailySecretHours({
       maxRotationInterval: options.rotationInterval,
       rotationGracePeriod: this.props.rotationGracePeriod,
     });
+    DailyRotationCheck.of(this)._addSecret(secret, maxHours, graceHours);
     if (!this.props.rotationOverdueConfigRule || this.rules.has('RotationOverdue')) {
       return;
     }
-    const grace = this.props.rotationGracePeriod?.toDays() ?? 1;
+    const grace = this.props.rotationGracePeriod?.toDays() ?? ROTATION_GRACE.defaultDays;
     // No `Scope`: a tag scope on this periodic rule has been reported refused by PutConfigRule
     // (InvalidParameterValueException). The rule judges every secret of the account; the event
     // pattern keeps the monitored ones, by resourceId.
@@ -762,7 +773,7 @@ export class EncryptionMonitor extends Construct {
     const made = createSecureKey(keyScope, {
       // uniqueResourceName equals uniqueId for paths that fit, and shortens longer ones to
       // keep the alias within KMS's 256 characters.
-      aliasName: `${MONITOR_ALIAS_PREFIX}${Names.uniqueResourceName(this, { maxLength: ALIAS_NAME_MAX_LENGTH - MONITOR_ALIAS_PREFIX.length })}`,
+      aliasName: `${MONITOR_ALIAS_PREFIX}${Names.uniqueResourceName(this, { maxLength: MAX_ALIAS_LENGTH - MONITOR_ALIAS_PREFIX.length })}`,
       aliasSource: { prop: 'id', value: this.node.id },
       defaultDescription: `Encrypts the alarm topic and queues of EncryptionMonitor ${this.node.path}`,
       removalPolicy: this.props.removalPolicy,

@@ -1,5 +1,6 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import { MAX_ALIAS_LENGTH } from '../private/bounds';
 
 /**
  * Every event pattern and Contributor Insights rule of the EncryptionMonitor, in one place.
@@ -254,9 +255,6 @@ export function deniedKeyCallsInsightRuleBody(logGroupName: string): Record<stri
   };
 }
 
-/** The longest a KMS alias name can be (CreateAlias `AliasName`: 1-256 characters). */
-export const ALIAS_NAME_MAX_LENGTH = 256;
-
 /** The pattern as EventBridge stores it: CDK's camelCase `detailType` becomes `detail-type`. */
 export function renderEventPattern(pattern: events.EventPattern): Record<string, unknown> {
   const { detailType, ...rest } = pattern;
@@ -274,7 +272,7 @@ const OPERATORS = new Set(['anything-but', 'prefix', 'suffix', 'wildcard', 'equa
  */
 export function estimatedPatternLength(pattern: events.EventPattern, tokenLength: number, fieldLengths: Record<string, number> = {},
   resolve?: (value: string) => unknown): number {
-  const lengths: Record<string, number> = { aliasName: ALIAS_NAME_MAX_LENGTH, ...fieldLengths };
+  const lengths: Record<string, number> = { aliasName: MAX_ALIAS_LENGTH, ...fieldLengths };
   const replace = (value: unknown, field?: string): unknown => {
     if (typeof value === 'string' && Token.isUnresolved(value)) {
       // A token that resolves to a literal (an alias's name in its own stack) counts as that literal.

@@ -2,6 +2,7 @@ import { CfnResource, Duration, IPolicyValidationContext, PolicyValidationPlugin
 import { NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { RULES, RuleEntry, Standard, findingText } from './private/catalog';
+import { MAX_SECRET_ROTATION_DAYS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS } from './private/kms';
 import { isRendered } from './private/template';
 
 /**
@@ -96,14 +97,14 @@ export class EncryptionStandardsChecks extends NagPack {
     this.packName = 'EncStd';
     this.scope = scope;
     const standard: Standard = {
-      maxRotationDays: wholeDays('maxRotationPeriod', props.maxRotationPeriod, 365, 90, 2560),
-      minPendingWindowDays: wholeDays('minPendingWindow', props.minPendingWindow, 30, 7, 30),
+      maxRotationDays: wholeDays('maxRotationPeriod', props.maxRotationPeriod, ROTATION_PERIOD_DAYS.default, ROTATION_PERIOD_DAYS.min, ROTATION_PERIOD_DAYS.max),
+      minPendingWindowDays: wholeDays('minPendingWindow', props.minPendingWindow, PENDING_WINDOW_DAYS.default, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max),
       allowMultiRegionKeys: props.allowMultiRegionKeys ?? true,
       allowedCrossAccountPrincipals: validated('allowedCrossAccountPrincipals', props.allowedCrossAccountPrincipals,
         /^(\d{12}|arn:aws[a-z-]*:(iam|sts)::\d{12}:.+)$/, 'a 12-digit account ID or an IAM/STS principal ARN'),
       allowedOrganizationIds: validated('allowedOrganizationIds', props.allowedOrganizationIds,
         /^o-[a-z0-9]{10,32}$/, 'an organization ID such as o-a1b2c3d4e5'),
-      maxSecretRotationDays: wholeDays('maxSecretRotationInterval', props.maxSecretRotationInterval, 90, 1, 1000),
+      maxSecretRotationDays: wholeDays('maxSecretRotationInterval', props.maxSecretRotationInterval, DEFAULT_MAX_SECRET_ROTATION_DAYS, 1, MAX_SECRET_ROTATION_DAYS),
     };
     this.checks = RULES.map(entry => ({ entry, rule: entry.check(standard) }));
   }
@@ -141,6 +142,9 @@ export class EncryptionStandardsChecks extends NagPack {
     }
   }
 }
+
+/** The strict standard's longest secret rotation interval (EncStd-SMG2), stricter than Secrets Manager allows. */
+const DEFAULT_MAX_SECRET_ROTATION_DAYS = 90;
 
 function wholeDays(prop: string, value: Duration | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) {

@@ -1,17 +1,14 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AWS_RESOURCE_GRANT_ACTIONS, CONSUMER_DECRYPT_ACTIONS, DESCRIBE_ACTIONS, SNAPSHOT_SHARING_ACTIONS, unionOf } from './actions';
+import { serviceContext } from './service-context';
 import { PATTERNS, invalidProp, validatePattern, validateUnique } from './validate';
+import { CrossAccountConsumerOptions } from '../key-options';
 
-/** Validation and the consumer-side IAM statement of CrossAccountDecryptKey. */
-
-/** What a consumer may do with the key; both halves (key policy, IAM) are built from it. */
-export interface ConsumerAccess {
-  readonly viaServices?: string[];
-  readonly requiredEncryptionContext?: Record<string, string>;
-  readonly allowReEncryptFrom?: boolean;
-  readonly allowSnapshotAndAmiSharing?: boolean;
-}
+// Validation and the consumer-side IAM statement of CrossAccountDecryptKey. Both halves of
+// the access (the key policy, the consumer's IAM) are built from the user's
+// `CrossAccountConsumerOptions` as given: an option left out is off (each is read for
+// truthiness), so no default is written out anywhere.
 
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 export const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
@@ -20,18 +17,6 @@ export const VIA_SERVICE_PATTERN = /^[a-z0-9-]{2,63}\.[a-z]{2}(-[a-z]+)+-\d{1,2}
 /** A KMS key ARN. An alias ARN in an IAM policy's Resource does not authorize use of the key. */
 export const KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:key\/[A-Za-z0-9-]+$/;
 
-/**
- * The encryption-context keys that AWS services known to this library always set
- * themselves, by endpoint prefix. A caller of S3, SQS, Secrets Manager or EBS cannot add
- * its own pairs to the context the service sends KMS.
- */
-export const SERVICE_CONTEXT_KEYS: Record<string, string[]> = {
-  s3: ['aws:s3:arn'],
-  sqs: ['aws:sqs:arn'],
-  secretsmanager: ['SecretARN', 'SecretVersionId'],
-  ec2: ['aws:ebs:id'],
-};
-
 /** Endpoint prefixes of the services the snapshot and AMI preset serves. */
 const SNAPSHOT_SERVICES = ['ec2', 'rds'];
 
@@ -39,7 +24,7 @@ const SNAPSHOT_SERVICES = ['ec2', 'rds'];
  * Checks the access options shared by the construct's props and `grantConsumer`.
  * `scope` names where the options were given in error messages.
  */
-export function validateConsumerAccess(scope: IConstruct, access: ConsumerAccess): void {
+export function validateConsumerAccess(scope: IConstruct, access: CrossAccountConsumerOptions): void {
   const viaServices = access.viaServices;
   if (viaServices !== undefined && !Token.isUnresolved(viaServices)) {
     if (viaServices.length === 0) {
@@ -65,7 +50,7 @@ export function validateConsumerAccess(scope: IConstruct, access: ConsumerAccess
     }
     for (const via of concrete(viaServices ?? [])) {
       const prefix = via.split('.')[0];
-      const own = SERVICE_CONTEXT_KEYS[prefix];
+      const own = serviceContext(prefix)?.keys;
       const foreign = own && entries.map(([k]) => k).find(k => !Token.isUnresolved(k) && !own.includes(k));
       if (foreign) {
         invalidProp(scope, 'requiredEncryptionContext', context,
@@ -102,10 +87,15 @@ export function validateKeyArn(scope: IConstruct, prop: string, keyArn: string):
     'a KMS key ARN "arn:<partition>:kms:<region>:<account>:key/<key-id>" (an alias ARN does not authorize use of the key in an IAM policy)');
 }
 
+/** The decrypt actions a consumer gets: `kms:Decrypt`, and `kms:ReEncryptFrom` when allowed. */
+export function consumerDecryptActions(access: CrossAccountConsumerOptions): string[] {
+  return access.allowReEncryptFrom ? CONSUMER_DECRYPT_ACTIONS : CONSUMER_DECRYPT_ACTIONS.filter(a => a !== 'kms:ReEncryptFrom');
+}
+
 /** The actions a consumer gets, in the key policy and in its own IAM policy alike. */
-export function consumerActions(access: ConsumerAccess): string[] {
+export function consumerActions(access: CrossAccountConsumerOptions): string[] {
   return unionOf(
-    access.allowReEncryptFrom ? CONSUMER_DECRYPT_ACTIONS : ['kms:Decrypt'],
+    consumerDecryptActions(access),
     DESCRIBE_ACTIONS,
     access.allowSnapshotAndAmiSharing ? [...SNAPSHOT_SHARING_ACTIONS, ...AWS_RESOURCE_GRANT_ACTIONS] : [],
   );
@@ -119,7 +109,7 @@ export function consumerActions(access: ConsumerAccess): string[] {
  * policy requires them without `IfExists` on the actions they apply to, and the key
  * policy is what the consumer account cannot change.
  */
-export function consumerConditions(access: ConsumerAccess): Record<string, Record<string, unknown>> | undefined {
+export function consumerConditions(access: CrossAccountConsumerOptions): Record<string, Record<string, unknown>> | undefined {
   const conditions: Record<string, Record<string, unknown>> = {};
   if (access.viaServices && access.viaServices.length > 0) {
     conditions.StringEquals = { 'kms:ViaService': access.viaServices };

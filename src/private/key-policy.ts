@@ -2,10 +2,12 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import {
-  ADMIN_ACTIONS, AWS_RESOURCE_GRANT_ACTIONS, CONSUMER_DECRYPT_ACTIONS, CONTEXT_BOUND_ACTIONS, CRYPTO_ACTIONS,
+  ADMIN_ACTIONS, AWS_RESOURCE_GRANT_ACTIONS, CONTEXT_BOUND_ACTIONS, CRYPTO_ACTIONS,
   DESCRIBE_ACTIONS, KEY_MANAGEMENT_ACTIONS, SNAPSHOT_SHARING_ACTIONS,
 } from './actions';
+import { consumerDecryptActions } from './cross-account';
 import { invalidProp } from './validate';
+import { CrossAccountConsumerOptions } from '../key-options';
 import { ServiceExemption } from '../service-exemption';
 
 /** KMS's limit on the size of a key policy. */
@@ -36,24 +38,14 @@ export interface TenantPrincipals {
 }
 
 /**
- * Principals of other accounts that may use a key, as a key policy names them. Validated
- * by the construct before they get here.
+ * The consumers of a key in other accounts, as a key policy names them; what they may do is
+ * the user's `CrossAccountConsumerOptions`. Validated by the construct before they get here.
  */
 export interface CrossAccountConsumers {
   /** 12-digit IDs of accounts (never the key's own) whose IAM may delegate use of the key. */
   readonly accountIds: string[];
   /** An AWS Organization whose member accounts, except the key's own, may do the same. */
   readonly organizationId?: string;
-  /** When set, every consumer call must come through one of these `kms:ViaService` endpoints. */
-  readonly viaServices?: string[];
-}
-
-/** What a cross-account decrypt statement adds to the plain `kms:Decrypt`. */
-export interface CrossAccountDecryptOptions {
-  /** Also allow `kms:ReEncryptFrom`, to move ciphertext under this key to a key of the consumer's. */
-  readonly allowReEncryptFrom: boolean;
-  /** Encryption-context pairs every decrypt must carry (`StringEquals kms:EncryptionContext:<k>`). */
-  readonly requiredEncryptionContext?: Record<string, string>;
 }
 
 /**
@@ -363,7 +355,8 @@ export class KeyPolicyBuilder {
 
   /**
    * Let principals of other accounts decrypt (and, when asked, re-encrypt from) this key
-   * and describe it, nothing else. Listed accounts are named by their root, so each
+   * and describe it, nothing else (with `allowSnapshotAndAmiSharing`, also what shared
+   * snapshots and AMIs need). Listed accounts are named by their root, so each
    * account's own IAM policies decide which of its principals may; an organization is
    * admitted through `aws:PrincipalOrgID` with a `*` principal, minus the key's own
    * account: a key-policy statement alone grants access inside the key's account, so
@@ -372,12 +365,14 @@ export class KeyPolicyBuilder {
    * `kms:DescribeKey` gets a statement of its own: it carries no encryption context, so a
    * required context would deny it.
    */
-  public allowCrossAccountDecrypt(consumers: CrossAccountConsumers, options: CrossAccountDecryptOptions): void {
-    const context = Object.fromEntries(Object.entries(options.requiredEncryptionContext ?? {})
+  public allowCrossAccountConsumers(consumers: CrossAccountConsumers, access: CrossAccountConsumerOptions): void {
+    const context = Object.fromEntries(Object.entries(access.requiredEncryptionContext ?? {})
       .map(([k, v]) => [`kms:EncryptionContext:${k}`, v]));
-    const actions = options.allowReEncryptFrom ? CONSUMER_DECRYPT_ACTIONS : CONSUMER_DECRYPT_ACTIONS.filter(a => a !== 'kms:ReEncryptFrom');
-    this.addConsumerStatements('Decrypt', consumers, actions, { StringEquals: context });
-    this.addConsumerStatements('DescribeKey', consumers, DESCRIBE_ACTIONS, {});
+    this.addConsumerStatements('Decrypt', consumers, access, consumerDecryptActions(access), { StringEquals: context });
+    this.addConsumerStatements('DescribeKey', consumers, access, DESCRIBE_ACTIONS, {});
+    if (access.allowSnapshotAndAmiSharing) {
+      this.allowCrossAccountSnapshotSharing(consumers, access);
+    }
   }
 
   /**
@@ -387,20 +382,20 @@ export class KeyPolicyBuilder {
    * which also keeps it clear of the CT.KMS.PR.3 Deny (a grant for an AWS resource never
    * matches that Deny's `BoolIfExists ... false`).
    */
-  public allowCrossAccountSnapshotSharing(consumers: CrossAccountConsumers): void {
-    this.addConsumerStatements('SnapshotSharing', consumers, SNAPSHOT_SHARING_ACTIONS, {});
-    this.addConsumerStatements('GrantsForAwsResources', consumers, AWS_RESOURCE_GRANT_ACTIONS,
+  private allowCrossAccountSnapshotSharing(consumers: CrossAccountConsumers, access: CrossAccountConsumerOptions): void {
+    this.addConsumerStatements('SnapshotSharing', consumers, access, SNAPSHOT_SHARING_ACTIONS, {});
+    this.addConsumerStatements('GrantsForAwsResources', consumers, access, AWS_RESOURCE_GRANT_ACTIONS,
       { Bool: { 'kms:GrantIsForAWSResource': 'true' } });
   }
 
   /**
    * One statement for the listed accounts and one for the organization, each with
-   * `conditions` and the `kms:ViaService` restriction. Sids read
+   * `conditions` and the `kms:ViaService` restriction of `access`. Sids read
    * `AllowConsumerAccounts<purpose>` and `AllowConsumerOrganization<purpose>`.
    */
-  private addConsumerStatements(purpose: string, consumers: CrossAccountConsumers, actions: string[],
+  private addConsumerStatements(purpose: string, consumers: CrossAccountConsumers, access: CrossAccountConsumerOptions, actions: string[],
     conditions: Record<string, Record<string, unknown>>): void {
-    const via = consumers.viaServices && consumers.viaServices.length > 0 ? { 'kms:ViaService': consumers.viaServices } : {};
+    const via = access.viaServices && access.viaServices.length > 0 ? { 'kms:ViaService': access.viaServices } : {};
     const withVia = { ...conditions, StringEquals: { ...conditions.StringEquals, ...via } };
     if (consumers.accountIds.length > 0) {
       this.document.addStatements(new iam.PolicyStatement({

@@ -2,16 +2,13 @@ import { Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { claimInApp } from './app-registry';
+import { KEY_ROTATION_DAYS, MAX_ALIAS_LENGTH, PENDING_WINDOW_DAYS } from './bounds';
 import { recordFootprint } from './footprint';
 import { resolveKeyManagers } from './key-managers';
 import { KeyPolicyBuilder } from './key-policy';
 import { ReplicaKey } from './replica-key';
-import { MAX_ALIAS_LENGTH, invalidProp, validateDays } from './validate';
+import { invalidProp, validateKeyRotationPeriod, validatePendingWindow } from './validate';
 import { SafeKeyOptions } from '../key-options';
-
-/** Bounds KMS puts on the safe-default props. */
-export const ROTATION_DAYS = { min: 90, max: 2560, default: 365 };
-export const PENDING_WINDOW_DAYS = { min: 7, max: 30, default: 30 };
 
 /** What a construct asks of the key factory besides the shared options. */
 export interface SecureKeyProps extends SafeKeyOptions {
@@ -41,8 +38,8 @@ export interface SecureKey {
  * fix to them is one edit here.
  */
 export function createSecureKey(scope: Construct, props: SecureKeyProps): SecureKey {
-  validateDays(scope, 'rotationPeriod', props.rotationPeriod, ROTATION_DAYS.min, ROTATION_DAYS.max);
-  validateDays(scope, 'pendingWindow', props.pendingWindow, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max);
+  validateKeyRotationPeriod(scope, 'rotationPeriod', props.rotationPeriod);
+  validatePendingWindow(scope, 'pendingWindow', props.pendingWindow);
   validateAliasName(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
   recordFootprint(scope);
 
@@ -55,7 +52,7 @@ export function createSecureKey(scope: Construct, props: SecureKeyProps): Secure
   const key = new kms.Key(scope, 'Key', {
     description: props.description ?? props.defaultDescription,
     enableKeyRotation: true,
-    rotationPeriod: props.rotationPeriod ?? Duration.days(ROTATION_DAYS.default),
+    rotationPeriod: props.rotationPeriod ?? Duration.days(KEY_ROTATION_DAYS.default),
     pendingWindow: props.pendingWindow ?? Duration.days(PENDING_WINDOW_DAYS.default),
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     multiRegion: props.multiRegion,
@@ -102,13 +99,14 @@ export interface SecureReplicaKey {
 
 /**
  * The one place a replica key is created, with the same defaults as `createSecureKey`:
- * the validated 30-day pending window, RETAIN, the builder's policy with the CreateGrant
+ * the 30-day pending window (the options are the primary's, validated by `createSecureKey`), RETAIN, the builder's policy with the CreateGrant
  * guard rail (a builder scoped to the replica's stack, so the account root and partition
  * resolve there), the alias and tags. `scope` must be in a stack of the replica's Region.
  */
 export function createSecureReplicaKey(scope: Construct, props: SecureReplicaKeyProps): SecureReplicaKey {
-  validateDays(scope, 'pendingWindow', props.pendingWindow, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max);
-  validateAliasName(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
+  // `pendingWindow` and the alias are the primary's, validated by `createSecureKey` where the
+  // user gave them; only the alias's uniqueness is per account and Region.
+  claimAlias(scope, props.aliasSource.prop, props.aliasSource.value, props.aliasName);
   recordFootprint(scope);
 
   const managers = resolveKeyManagers(scope, props, props.primary.key);

@@ -7,6 +7,7 @@ import { IConstruct } from 'constructs';
 import { expandCryptoActions } from './actions';
 import { describePrincipal, grantTargetOf } from './guarded-key';
 import { principalArnsOf } from './key-policy';
+import { serviceContext } from './service-context';
 import { PATTERNS, REGION_PATTERN, invalidProp, validateNoReservedPrefix, validatePattern, validateUnique } from './validate';
 import { ServiceExemption } from '../service-exemption';
 
@@ -188,8 +189,8 @@ export function routeTenantKeyGrant(scope: IConstruct, grantee: iam.IGrantable, 
 function exemptionHint(viaService: string, keyRegion: string): string {
   const [prefix, region] = viaService.split('.');
   const regionArg = region === keyRegion || Token.isUnresolved(keyRegion) ? '' : `'${region}'`;
-  const named: Record<string, string> = { s3: 's3', secretsmanager: 'secretsManager', sqs: 'sqs' };
-  return named[prefix] ? `ServiceExemption.${named[prefix]}(${regionArg})` : `ServiceExemption.of('${prefix}', <its context key>${regionArg ? `, ${regionArg}` : ''})`;
+  const named = serviceContext(prefix)?.exemption;
+  return named ? `ServiceExemption.${named}(${regionArg})` : `ServiceExemption.of('${prefix}', <its context key>${regionArg ? `, ${regionArg}` : ''})`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { KEY_ROTATION_DAYS, PENDING_WINDOW_DAYS, ROTATION_GRACE, SECRET_ROTATION_INTERVAL } from './bounds';
 
 /**
  * Prop validation shared by every construct. Each helper skips unresolved tokens
@@ -20,15 +21,51 @@ export function invalidCombination(scope: IConstruct, problem: string): never {
   throw new Error(`${scope.node.path}: ${problem}`);
 }
 
-/** A whole number of days within [min, max]. */
-export function validateDays(scope: IConstruct, prop: string, value: Duration | undefined, min: number, max: number): void {
+/** A whole number of days within [min, max]: its days, or undefined when not given or a token. */
+export function validateDays(scope: IConstruct, prop: string, value: Duration | undefined, min: number, max: number): number | undefined {
   if (value === undefined || value.isUnresolved()) {
-    return;
+    return undefined;
   }
   const days = value.toDays({ integral: false });
   if (!Number.isInteger(days) || days < min || days > max) {
     invalidProp(scope, prop, `${value.toHumanString()}`, `must be a whole number of days between ${min} and ${max}`);
   }
+  return days;
+}
+
+/** A key rotation period KMS accepts: its days, or undefined when not given or a token. */
+export function validateKeyRotationPeriod(scope: IConstruct, prop: string, value: Duration | undefined): number | undefined {
+  return validateDays(scope, prop, value, KEY_ROTATION_DAYS.min, KEY_ROTATION_DAYS.max);
+}
+
+/**
+ * The days of a rotation period validated where it was given: the default when there is
+ * none, or when it is a token (known only at deploy time).
+ */
+export function rotationDaysOf(period: Duration | undefined): number {
+  return period === undefined || period.isUnresolved() ? KEY_ROTATION_DAYS.default : period.toDays();
+}
+
+/** A pending window KMS accepts. */
+export function validatePendingWindow(scope: IConstruct, prop: string, value: Duration | undefined): void {
+  validateDays(scope, prop, value, PENDING_WINDOW_DAYS.min, PENDING_WINDOW_DAYS.max);
+}
+
+/** A monitor's grace period for overdue rotation, in whole days (its AWS Config rule counts days). */
+export function validateGraceDays(scope: IConstruct, prop: string, value: Duration | undefined): void {
+  validateDays(scope, prop, value, 0, ROTATION_GRACE.maxDays);
+}
+
+/** A grace period in whole hours: its hours, or undefined when not given or a token. */
+export function validateGraceHours(scope: IConstruct, prop: string, value: Duration | undefined): number | undefined {
+  if (value === undefined || value.isUnresolved()) {
+    return undefined;
+  }
+  const hours = value.toHours({ integral: false });
+  if (!Number.isInteger(hours)) {
+    invalidProp(scope, prop, value.toHumanString(), 'must be a whole number of hours');
+  }
+  return hours;
 }
 
 /** A string matching `pattern`; `allowed` describes the pattern in words. */
@@ -93,14 +130,8 @@ export const PATTERNS = {
   aliasBody: /^[A-Za-z0-9/_-]+$/,
 };
 
-/** KMS: an alias name, `alias/` included, is at most 256 characters. */
-export const MAX_ALIAS_LENGTH = 256;
-
 /** Region names such as `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
-/** Secrets Manager's limits on a rotation interval. */
-export const SECRET_ROTATION_INTERVAL = { minHours: 4, maxDays: 1000, defaultDays: 30 };
 
 /** A rotation interval Secrets Manager accepts: whole hours, 4 hours to 1000 days. */
 export function validateSecretRotationInterval(scope: IConstruct, prop: string, value: Duration | undefined): void {

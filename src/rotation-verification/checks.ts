@@ -51,6 +51,35 @@ export interface SecretRequirement {
   readonly testRotation: boolean;
 }
 
+/**
+ * The custom resource's properties, as `RotationVerification` writes them: the one place
+ * their names are defined. CloudFormation passes every scalar on as a string, so the
+ * handler reads them as `Received<VerificationProperties>` and converts each value.
+ */
+export interface VerificationProperties {
+  readonly Keys: ReadonlyArray<{ readonly KeyId: string; readonly MaxRotationPeriodDays: number }>;
+  readonly Secrets: ReadonlyArray<{
+    readonly SecretId: string;
+    readonly MaxRotationIntervalHours: number;
+    readonly GraceHours: number;
+    readonly TestRotation: boolean;
+  }>;
+  readonly Strict: boolean;
+  readonly WaitSeconds: number;
+  readonly PendingWaitSeconds: number;
+}
+
+/** The custom resource's attributes (the handler's `Data`), which the construct reads with `getAttString`. */
+export interface VerificationAttributes {
+  /** `PASSED`, or `FINDINGS` when an update found problems it did not fail on. */
+  readonly Status: 'PASSED' | 'FINDINGS';
+  /** What an update found and did not fail on; empty when all passed. */
+  readonly Findings: string;
+}
+
+/** What the handler receives for a `T`: the same names, any values, any of them missing. */
+export type Received<T> = { readonly [K in keyof T]?: unknown };
+
 /** The verification's configuration, as the custom resource's properties carry it. */
 export interface VerificationRequest {
   readonly keys: KeyRequirement[];
@@ -287,12 +316,12 @@ export function truncateFindings(message: string): string {
  * string, so numbers and booleans arrive as `"30"` and `"true"`. Throws on anything
  * the construct would never send.
  */
-export function parseRequest(properties: Record<string, unknown>): VerificationRequest {
-  const keys = asArray(properties.Keys, 'Keys').map((k, i) => ({
+export function parseRequest(properties: Received<VerificationProperties> & Received<{ ServiceToken: string }>): VerificationRequest {
+  const keys = asArray<VerificationProperties['Keys'][number]>(properties.Keys, 'Keys').map((k, i) => ({
     keyId: asString(k.KeyId, `Keys[${i}].KeyId`),
     maxRotationPeriodDays: asNumber(k.MaxRotationPeriodDays, `Keys[${i}].MaxRotationPeriodDays`),
   }));
-  const secrets = asArray(properties.Secrets, 'Secrets').map((s, i) => ({
+  const secrets = asArray<VerificationProperties['Secrets'][number]>(properties.Secrets, 'Secrets').map((s, i) => ({
     secretId: asString(s.SecretId, `Secrets[${i}].SecretId`),
     maxRotationIntervalHours: asNumber(s.MaxRotationIntervalHours, `Secrets[${i}].MaxRotationIntervalHours`),
     graceHours: asNumber(s.GraceHours, `Secrets[${i}].GraceHours`),
@@ -316,6 +345,18 @@ export function parseRequest(properties: Record<string, unknown>): VerificationR
 export const DAILY_CHECK_FIELD = 'DailyRotationCheck';
 /** The CloudWatch namespace of the daily check's metrics; the role may publish to this one only. */
 export const DAILY_CHECK_NAMESPACE = 'KmsPatterns/RotationCheck';
+
+/**
+ * A daily check's target input under `DAILY_CHECK_FIELD`, as `DailyRotationCheck` writes
+ * it: the one place its names are defined. Subjects are grouped by requirement, so each
+ * costs only its ARN.
+ */
+export interface DailyCheckInput {
+  readonly Stack: string;
+  readonly Shard: number;
+  readonly Keys: ReadonlyArray<{ readonly MaxDays: number; readonly Ids: readonly string[] }>;
+  readonly Secrets: ReadonlyArray<{ readonly MaxHours: number; readonly GraceHours: number; readonly Ids: readonly string[] }>;
+}
 
 /** What one scheduled run checks: one shard of the stack's keys and secrets. */
 export interface DailyCheckRequest {
@@ -353,18 +394,18 @@ export function parseDailyRequest(event: Record<string, unknown>): DailyCheckReq
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new Error(`${DAILY_CHECK_FIELD} must be an object, got ${JSON.stringify(body)}`);
   }
-  const input = body as Record<string, unknown>;
-  const ids = (group: Record<string, unknown>, name: string): string[] => {
+  const input = body as Received<DailyCheckInput>;
+  const ids = (group: Received<{ Ids: string[] }>, name: string): string[] => {
     if (!Array.isArray(group.Ids)) {
       throw new Error(`${name}.Ids must be a list of strings, got ${JSON.stringify(group.Ids)}`);
     }
     return group.Ids.map((id, i) => asString(id, `${name}.Ids[${i}]`));
   };
-  const keys = asArray(input.Keys, 'Keys').flatMap((g, i) => {
+  const keys = asArray<DailyCheckInput['Keys'][number]>(input.Keys, 'Keys').flatMap((g, i) => {
     const maxRotationPeriodDays = asNumber(g.MaxDays, `Keys[${i}].MaxDays`);
     return ids(g, `Keys[${i}]`).map(keyId => ({ keyId, maxRotationPeriodDays }));
   });
-  const secrets = asArray(input.Secrets, 'Secrets').flatMap((g, i) => {
+  const secrets = asArray<DailyCheckInput['Secrets'][number]>(input.Secrets, 'Secrets').flatMap((g, i) => {
     const maxRotationIntervalHours = asNumber(g.MaxHours, `Secrets[${i}].MaxHours`);
     const graceHours = asNumber(g.GraceHours, `Secrets[${i}].GraceHours`);
     return ids(g, `Secrets[${i}]`).map(secretId => ({ secretId, maxRotationIntervalHours, graceHours, testRotation: false }));
@@ -378,14 +419,14 @@ export function summarizeDaily(verdicts: readonly Verdict[]): DailySummary {
   return { findings: failing.length, failing };
 }
 
-function asArray(value: unknown, name: string): Array<Record<string, unknown>> {
+function asArray<T>(value: unknown, name: string): Array<Received<T>> {
   if (value === undefined) {
     return [];
   }
   if (!Array.isArray(value) || value.some(v => typeof v !== 'object' || v === null)) {
     throw new Error(`property ${name} must be a list of objects, got ${JSON.stringify(value)}`);
   }
-  return value as Array<Record<string, unknown>>;
+  return value as Array<Received<T>>;
 }
 
 function asString(value: unknown, name: string): string {

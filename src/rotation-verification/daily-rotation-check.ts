@@ -7,12 +7,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { DAILY_CHECK_FIELD, DAILY_CHECK_NAMESPACE } from './checks';
+import type { DailyCheckInput } from './checks';
 import { DailyCheckSubject, MAX_TARGETS_PER_RULE, MAX_TARGET_INPUT_LENGTH, keysPerRule, planShards } from './daily-check-input';
 import { RotationVerificationProvider } from './provider';
-import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH, validateGraceHours, validateKeyPeriod } from './requirements';
+import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH } from './requirements';
+import { KEY_ROTATION_DAYS, ROTATION_GRACE, SECRET_ROTATION_INTERVAL } from '../private/bounds';
 import { recordFootprint } from '../private/footprint';
-import { ROTATION_DAYS } from '../private/secure-key';
-import { SECRET_ROTATION_INTERVAL, validateSecretRotationInterval } from '../private/validate';
+import { validateGraceHours, validateKeyRotationPeriod, validateSecretRotationInterval } from '../private/validate';
 
 /** Options for one secret added to the daily check. */
 export interface DailyCheckSecretOptions {
@@ -205,8 +206,18 @@ export class DailyRotationCheck extends Construct {
    * @param maxRotationPeriod the longest acceptable period (90 to 2560 days); default 365 days
    */
   public addKey(key: kms.IKey, maxRotationPeriod?: Duration): void {
-    const days = validateKeyPeriod(this, 'maxRotationPeriod', maxRotationPeriod) ?? ROTATION_DAYS.default;
-    this.register({ kind: 'key', id: key.keyArn, group: `${days}`, maxDays: days, estimate: this.estimate(key.keyArn, MAX_KEY_ARN_LENGTH) });
+    this._addKey(key, validateKeyRotationPeriod(this, 'maxRotationPeriod', maxRotationPeriod) ?? KEY_ROTATION_DAYS.default);
+  }
+
+  /**
+   * `addKey` with a period in days that the caller has validated: the library's constructs
+   * validate their props once, where the user gives them.
+   * @internal
+   */
+  public _addKey(key: kms.IKey, maxRotationDays: number): void {
+    this.register({
+      kind: 'key', id: key.keyArn, group: `${maxRotationDays}`, maxDays: maxRotationDays, estimate: this.estimate(key.keyArn, MAX_KEY_ARN_LENGTH),
+    });
     this.rule.node.addDependency(this.provider.allow('kms:GetKeyRotationStatus', key.keyArn));
   }
 
@@ -216,12 +227,18 @@ export class DailyRotationCheck extends Construct {
    * is already checked keeps the stricter requirement.
    */
   public addSecret(secret: secretsmanager.ISecret, options: DailyCheckSecretOptions = {}): void {
-    const interval = options.maxRotationInterval ?? Duration.days(SECRET_ROTATION_INTERVAL.defaultDays);
-    validateSecretRotationInterval(this, 'maxRotationInterval', interval);
-    const grace = options.rotationGracePeriod ?? Duration.days(1);
-    validateGraceHours(this, 'rotationGracePeriod', grace);
-    const hours = interval.toHours();
-    const graceHours = grace.toHours();
+    validateSecretRotationInterval(this, 'maxRotationInterval', options.maxRotationInterval);
+    validateGraceHours(this, 'rotationGracePeriod', options.rotationGracePeriod);
+    const { maxHours, graceHours } = dailySecretHours(options);
+    this._addSecret(secret, maxHours, graceHours);
+  }
+
+  /**
+   * `addSecret` with an interval and a grace period in hours that the caller has
+   * validated: the library's constructs validate their props once, where the user gives them.
+   * @internal
+   */
+  public _addSecret(secret: secretsmanager.ISecret, hours: number, graceHours: number): void {
     this.register({
       kind: 'secret',
       id: secret.secretArn,
@@ -279,13 +296,14 @@ export class DailyRotationCheck extends Construct {
   private renderTargets(checker: lambda.IFunction): events.CfnRule.TargetProperty[] {
     const stack = Stack.of(this);
     return this.shards().slice(0, MAX_TARGETS_PER_RULE).map((shard, i) => {
-      const keys = groups(shard.filter(s => s.kind === 'key'), s => ({ MaxDays: s.maxDays }));
-      const secrets = groups(shard.filter(s => s.kind === 'secret'), s => ({ MaxHours: s.maxHours, GraceHours: s.graceHours }));
-      return {
-        id: `Shard${i + 1}`,
-        arn: checker.functionArn,
-        input: stack.toJsonString({ [DAILY_CHECK_FIELD]: { Stack: Aws.STACK_NAME, Shard: i + 1, Keys: keys, Secrets: secrets } }),
+      // Named as the handler reads them (checks.ts).
+      const input: DailyCheckInput = {
+        Stack: Aws.STACK_NAME,
+        Shard: i + 1,
+        Keys: groups(shard.filter(s => s.kind === 'key'), s => ({ MaxDays: s.maxDays! })),
+        Secrets: groups(shard.filter(s => s.kind === 'secret'), s => ({ MaxHours: s.maxHours!, GraceHours: s.graceHours! })),
       };
+      return { id: `Shard${i + 1}`, arn: checker.functionArn, input: stack.toJsonString({ [DAILY_CHECK_FIELD]: input }) };
     });
   }
 
@@ -304,6 +322,14 @@ export class DailyRotationCheck extends Construct {
     }
     return [];
   }
+}
+
+/** A secret's requirement in hours, the defaults applied: 30 days' interval, a day's grace. */
+export function dailySecretHours(options: DailyCheckSecretOptions): { maxHours: number; graceHours: number } {
+  return {
+    maxHours: (options.maxRotationInterval ?? Duration.days(SECRET_ROTATION_INTERVAL.defaultDays)).toHours(),
+    graceHours: (options.rotationGracePeriod ?? Duration.days(ROTATION_GRACE.defaultDays)).toHours(),
+  };
 }
 
 /**
@@ -326,8 +352,8 @@ function stricter(a: DailyCheckSubject, b: DailyCheckSubject): DailyCheckSubject
 }
 
 /** Subjects grouped by requirement, each group with its ARNs: the per-subject cost is the ARN alone. */
-function groups(subjects: DailyCheckSubject[], requirement: (s: DailyCheckSubject) => Record<string, unknown>): Array<Record<string, unknown>> {
-  const byGroup = new Map<string, Record<string, unknown> & { Ids: string[] }>();
+function groups<R extends object>(subjects: DailyCheckSubject[], requirement: (s: DailyCheckSubject) => R): Array<R & { Ids: string[] }> {
+  const byGroup = new Map<string, R & { Ids: string[] }>();
   for (const s of subjects) {
     let group = byGroup.get(s.group);
     if (!group) {

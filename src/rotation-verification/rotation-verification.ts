@@ -5,12 +5,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_PENDING_WAIT_SECONDS } from './checks';
+import type { VerificationAttributes, VerificationProperties } from './checks';
 import { DailyRotationCheck } from './daily-rotation-check';
 import { RotationVerificationNetwork, RotationVerificationProvider, validateNetwork } from './provider';
-import { validateGraceHours, validateKeyPeriod } from './requirements';
+import { KEY_ROTATION_DAYS, ROTATION_GRACE, SECRET_ROTATION_INTERVAL } from '../private/bounds';
 import { recordFootprint } from '../private/footprint';
-import { ROTATION_DAYS } from '../private/secure-key';
-import { SECRET_ROTATION_INTERVAL, invalidProp, validateSecretRotationInterval } from '../private/validate';
+import { invalidProp, validateGraceHours, validateKeyRotationPeriod, validateSecretRotationInterval } from '../private/validate';
 
 /** Properties for a `RotationVerification`. */
 export interface RotationVerificationProps {
@@ -172,8 +172,8 @@ export class RotationVerification extends Construct {
 
   private readonly provider: RotationVerificationProvider;
   private readonly resource: CustomResource;
-  private readonly keys: Array<{ KeyId: string; MaxRotationPeriodDays: number }> = [];
-  private readonly secrets: Array<{ SecretId: string; MaxRotationIntervalHours: number; GraceHours: number; TestRotation: boolean }> = [];
+  private readonly keys: Array<VerificationProperties['Keys'][number]> = [];
+  private readonly secrets: Array<VerificationProperties['Secrets'][number]> = [];
   private readonly maxKeyRotationDays: number;
   private readonly maxSecretRotation: Duration;
   private readonly graceHours: number;
@@ -183,10 +183,10 @@ export class RotationVerification extends Construct {
   constructor(scope: Construct, id: string, props: RotationVerificationProps = {}) {
     super(scope, id);
     recordFootprint(this);
-    this.maxKeyRotationDays = validateKeyPeriod(this, 'maxKeyRotationPeriod', props.maxKeyRotationPeriod) ?? ROTATION_DAYS.default;
+    this.maxKeyRotationDays = validateKeyRotationPeriod(this, 'maxKeyRotationPeriod', props.maxKeyRotationPeriod) ?? KEY_ROTATION_DAYS.default;
+    validateSecretRotationInterval(this, 'maxSecretRotationInterval', props.maxSecretRotationInterval);
     this.maxSecretRotation = props.maxSecretRotationInterval ?? Duration.days(SECRET_ROTATION_INTERVAL.defaultDays);
-    validateSecretRotationInterval(this, 'maxSecretRotationInterval', this.maxSecretRotation);
-    const grace = props.rotationGracePeriod ?? Duration.days(1);
+    const grace = props.rotationGracePeriod ?? Duration.days(ROTATION_GRACE.defaultDays);
     validateGraceHours(this, 'rotationGracePeriod', grace);
     this.graceHours = grace.toHours();
     this.testRotation = props.testRotation ?? false;
@@ -198,22 +198,25 @@ export class RotationVerification extends Construct {
     validateNetwork(this, props);
     this.provider = RotationVerificationProvider.of(this, { vpc: props.vpc, vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups });
 
+    // Named as the handler reads them (checks.ts); the lists fill until synthesis.
+    const properties: { readonly [K in keyof VerificationProperties]: unknown } = {
+      Keys: Lazy.any({ produce: () => this.keys }, { omitEmptyArray: false }),
+      Secrets: Lazy.any({ produce: () => this.secrets }, { omitEmptyArray: false }),
+      Strict: props.strict ?? false,
+      WaitSeconds: RotationVerificationProvider.WAIT.toSeconds(),
+      PendingWaitSeconds: pendingWait.toSeconds(),
+    };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: this.provider.serviceToken,
       resourceType: 'Custom::KmsPatternsRotationVerification',
-      properties: {
-        Keys: Lazy.any({ produce: () => this.keys }, { omitEmptyArray: false }),
-        Secrets: Lazy.any({ produce: () => this.secrets }, { omitEmptyArray: false }),
-        Strict: props.strict ?? false,
-        WaitSeconds: RotationVerificationProvider.WAIT.toSeconds(),
-        PendingWaitSeconds: pendingWait.toSeconds(),
-      },
+      properties,
     });
     // The scoped permissions must exist before the check runs.
     resource.node.addDependency(this.provider.policy);
     this.resource = resource;
-    this.status = resource.getAttString('Status');
-    this.findings = resource.getAttString('Findings');
+    const attribute = (name: keyof VerificationAttributes): string => resource.getAttString(name);
+    this.status = attribute('Status');
+    this.findings = attribute('Findings');
     this.node.addValidation({
       validate: () => this.keys.length + this.secrets.length === 0
         ? [`${this.node.path}: a RotationVerification needs at least one key or secret (props \`keys\`, \`secrets\`, or addKey/addSecret)`]
@@ -221,10 +224,10 @@ export class RotationVerification extends Construct {
     });
 
     for (const key of props.keys ?? []) {
-      this.addKey(key);
+      this._addKey(key, this.maxKeyRotationDays);
     }
     for (const secret of props.secrets ?? []) {
-      this.addSecret(secret);
+      this._addSecret(secret);
     }
   }
 
@@ -233,18 +236,35 @@ export class RotationVerification extends Construct {
    * @param maxRotationPeriod the longest acceptable period; default: the verification's `maxKeyRotationPeriod`
    */
   public addKey(key: kms.IKey, maxRotationPeriod?: Duration): void {
-    const days = validateKeyPeriod(this, 'maxRotationPeriod', maxRotationPeriod) ?? this.maxKeyRotationDays;
-    this.keys.push({ KeyId: key.keyArn, MaxRotationPeriodDays: days });
+    this._addKey(key, validateKeyRotationPeriod(this, 'maxRotationPeriod', maxRotationPeriod) ?? this.maxKeyRotationDays);
+  }
+
+  /**
+   * `addKey` with a period in days that the caller has validated: the library's constructs
+   * validate their props once, where the user gives them.
+   * @internal
+   */
+  public _addKey(key: kms.IKey, maxRotationDays: number): void {
+    this.keys.push({ KeyId: key.keyArn, MaxRotationPeriodDays: maxRotationDays });
     this.allow('kms:GetKeyRotationStatus', key.keyArn);
     if (this.checkDaily) {
-      DailyRotationCheck.of(this).addKey(key, Duration.days(days));
+      DailyRotationCheck.of(this)._addKey(key, maxRotationDays);
     }
   }
 
   /** Verify that `secret` rotates, on schedule, with a rotation function, and is not overdue. */
   public addSecret(secret: secretsmanager.ISecret, options: VerifiedSecretOptions = {}): void {
+    validateSecretRotationInterval(this, 'maxRotationInterval', options.maxRotationInterval);
+    this._addSecret(secret, options);
+  }
+
+  /**
+   * `addSecret` with options that the caller has validated: the library's constructs
+   * validate their props once, where the user gives them.
+   * @internal
+   */
+  public _addSecret(secret: secretsmanager.ISecret, options: VerifiedSecretOptions = {}): void {
     const interval = options.maxRotationInterval ?? this.maxSecretRotation;
-    validateSecretRotationInterval(this, 'maxRotationInterval', interval);
     const testRotation = options.testRotation ?? this.testRotation;
     // A secret imported by name has a partial ARN; its full ARN adds six random characters.
     const arn = secret.secretFullArn ?? `${secret.secretArn}-??????`;
@@ -256,7 +276,7 @@ export class RotationVerification extends Construct {
     });
     this.allow('secretsmanager:DescribeSecret', arn);
     if (this.checkDaily) {
-      DailyRotationCheck.of(this).addSecret(secret, { maxRotationInterval: interval, rotationGracePeriod: Duration.hours(this.graceHours) });
+      DailyRotationCheck.of(this)._addSecret(secret, interval.toHours(), this.graceHours);
     }
     if (testRotation) {
       this.allow('secretsmanager:RotateSecret', arn);

@@ -16,6 +16,7 @@ import {
   parseDailyRequest, parseRequest, pendingRotationVerdict, rotationInProgress, rotationTimeoutVerdict, summarizeDaily,
   testRotationProgress, truncateFindings, waitBudgetSeconds, whereToLook,
 } from './checks';
+import type { VerificationAttributes } from './checks';
 
 /** What onEvent hands to isComplete, through the Provider framework's event. */
 export interface VerificationState {
@@ -39,7 +40,7 @@ export interface OnEventResponse {
 
 export interface IsCompleteResponse {
   readonly IsComplete: boolean;
-  readonly Data?: { Status: 'PASSED' | 'FINDINGS'; Findings: string };
+  readonly Data?: VerificationAttributes;
 }
 
 /** The handler's dependencies; tests and the moto suite replace them through `configure`. */

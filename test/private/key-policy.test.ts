@@ -735,7 +735,7 @@ describe('KeyPolicyBuilder cross-account statements', () => {
   const consumerRoot = { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:root']] } };
 
   test('decrypt and describe for listed accounts, without conditions when none is asked', () => {
-    const statements = built(b => b.allowCrossAccountDecrypt({ accountIds: ['222222222222'] }, { allowReEncryptFrom: false }));
+    const statements = built(b => b.allowCrossAccountConsumers({ accountIds: ['222222222222'] }, {}));
     expect(bySid(statements, 'AllowConsumerAccountsDecrypt')).toEqual({
       Sid: 'AllowConsumerAccountsDecrypt', Effect: 'Allow', Principal: consumerRoot, Action: 'kms:Decrypt', Resource: '*',
     });
@@ -743,12 +743,13 @@ describe('KeyPolicyBuilder cross-account statements', () => {
       Sid: 'AllowConsumerAccountsDescribeKey', Effect: 'Allow', Principal: consumerRoot, Action: 'kms:DescribeKey', Resource: '*',
     });
     expect(statements.filter(s => /Organization/.test(s.Sid))).toEqual([]);
+    expect(statements.filter(s => /SnapshotSharing|GrantsForAwsResources/.test(s.Sid))).toEqual([]);
   });
 
   test('ReEncryptFrom when asked; a required context and viaServices bind decrypt, viaServices alone bind describe', () => {
-    const statements = built(b => b.allowCrossAccountDecrypt(
-      { accountIds: ['222222222222'], viaServices: ['s3.us-east-1.amazonaws.com'] },
-      { allowReEncryptFrom: true, requiredEncryptionContext: { app: 'billing' } }));
+    const statements = built(b => b.allowCrossAccountConsumers(
+      { accountIds: ['222222222222'] },
+      { viaServices: ['s3.us-east-1.amazonaws.com'], allowReEncryptFrom: true, requiredEncryptionContext: { app: 'billing' } }));
     expect(bySid(statements, 'AllowConsumerAccountsDecrypt')).toMatchObject({
       Action: ['kms:Decrypt', 'kms:ReEncryptFrom'],
       Condition: { StringEquals: { 'kms:EncryptionContext:app': 'billing', 'kms:ViaService': ['s3.us-east-1.amazonaws.com'] } },
@@ -759,7 +760,7 @@ describe('KeyPolicyBuilder cross-account statements', () => {
   });
 
   test('an organization is a * principal bound to its ID, minus the key\'s own account; no account statement without accounts', () => {
-    const statements = built(b => b.allowCrossAccountDecrypt({ accountIds: [], organizationId: 'o-abc123', viaServices: [] }, { allowReEncryptFrom: false }));
+    const statements = built(b => b.allowCrossAccountConsumers({ accountIds: [], organizationId: 'o-abc123' }, { viaServices: [] }));
     expect(bySid(statements, 'AllowConsumerOrganizationDecrypt')).toEqual({
       Sid: 'AllowConsumerOrganizationDecrypt',
       Effect: 'Allow',
@@ -775,7 +776,7 @@ describe('KeyPolicyBuilder cross-account statements', () => {
   });
 
   test('snapshot sharing: re-encrypt and data keys, and grants only for AWS resources', () => {
-    const statements = built(b => b.allowCrossAccountSnapshotSharing({ accountIds: ['222222222222'] }));
+    const statements = built(b => b.allowCrossAccountConsumers({ accountIds: ['222222222222'] }, { allowSnapshotAndAmiSharing: true }));
     expect(bySid(statements, 'AllowConsumerAccountsSnapshotSharing')).not.toHaveProperty('Condition');
     expect(bySid(statements, 'AllowConsumerAccountsGrantsForAwsResources')).toEqual({
       Sid: 'AllowConsumerAccountsGrantsForAwsResources',

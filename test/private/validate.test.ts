@@ -1,13 +1,16 @@
 import { App, CfnParameter, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
+import { CrossAccountDecryptKey, MultiRegionKeySet, SharedTenantKey, TenantKey } from '../../src';
+import * as validateModule from '../../src/private/validate';
 import {
-  MAX_ALIAS_LENGTH,
   PATTERNS,
   REGION_PATTERN,
-  SECRET_ROTATION_INTERVAL,
   invalidCombination,
   invalidProp,
+  rotationDaysOf,
   validateDays,
+  validateGraceHours,
   validateNoReservedPrefix,
   validateNotEmpty,
   validatePattern,
@@ -53,6 +56,12 @@ describe('validateDays', () => {
 
   test('accepts undefined (the default applies)', () => {
     expect(() => validateDays(scope(), 'period', undefined, 90, 2560)).not.toThrow();
+  });
+
+  test('returns the days, or undefined when not given or a token', () => {
+    expect(validateDays(scope(), 'period', Duration.hours(100 * 24), 90, 2560)).toBe(100);
+    expect(validateDays(scope(), 'period', undefined, 90, 2560)).toBeUndefined();
+    expect(validateDays(scope(), 'period', Duration.days(Token.asNumber({ Ref: 'Days' })), 90, 2560)).toBeUndefined();
   });
 
   test('skips a Duration whose amount is a token', () => {
@@ -210,10 +219,6 @@ describe('validateSecretRotationInterval', () => {
   const message = (shown: string) =>
     new Error(`S/Thing: \`interval\` must be a whole number of hours between 4 hours and 1000 days, got "${shown}"`);
 
-  test('the limits are 4 hours and 1000 days, with 30 days by default', () => {
-    expect(SECRET_ROTATION_INTERVAL).toEqual({ minHours: 4, maxDays: 1000, defaultDays: 30 });
-  });
-
   test.each([
     ['the lower bound, 4 hours', Duration.hours(4)],
     ['the upper bound, 1000 days', Duration.days(1000)],
@@ -239,6 +244,67 @@ describe('validateSecretRotationInterval', () => {
   });
 });
 
-test('MAX_ALIAS_LENGTH is the KMS limit of 256 characters', () => {
-  expect(MAX_ALIAS_LENGTH).toBe(256);
+describe('validateGraceHours', () => {
+  test('returns whole hours, or undefined when not given or a token', () => {
+    expect(validateGraceHours(scope(), 'grace', Duration.days(1))).toBe(24);
+    expect(validateGraceHours(scope(), 'grace', undefined)).toBeUndefined();
+    expect(validateGraceHours(scope(), 'grace', Duration.hours(Token.asNumber({ Ref: 'Hours' })))).toBeUndefined();
+  });
+
+  test('fails when the grace is not a whole number of hours', () => {
+    expect(() => validateGraceHours(scope(), 'grace', Duration.minutes(90))).toThrow(
+      new Error('S/Thing: `grace` must be a whole number of hours, got "1 hour 30 minutes"'),
+    );
+  });
+});
+
+describe('rotationDaysOf', () => {
+  test('the days of a validated period; the default when none is given or it is a token', () => {
+    expect(rotationDaysOf(Duration.days(180))).toBe(180);
+    expect(rotationDaysOf(undefined)).toBe(365);
+    expect(rotationDaysOf(Duration.days(Token.asNumber({ Ref: 'Days' })))).toBe(365);
+  });
+});
+
+// Each prop is validated where the user gives it, and only there: the verification and the
+// daily check that a key construct sets up take the validated period as it is.
+describe.each<[string, (s: Stack, rotationPeriod: Duration) => void]>([
+  ['TenantKey', (s, rotationPeriod) => new TenantKey(s, 'K', { tenantId: 'acme', rotationPeriod })],
+  ['SharedTenantKey', (s, rotationPeriod) => new SharedTenantKey(s, 'K', { alias: 'shared', rotationPeriod })],
+  ['CrossAccountDecryptKey', (s, rotationPeriod) => new CrossAccountDecryptKey(s, 'K', { consumerAccountIds: ['222222222222'], rotationPeriod })],
+  ['MultiRegionKeySet', (s, rotationPeriod) => new MultiRegionKeySet(s, 'K', { replicaRegions: ['eu-west-1'], rotationPeriod })],
+])('%s', (_, make) => {
+  test('rotationPeriod is validated once, and the verification and the daily check hold the key to it', () => {
+    const spy = jest.spyOn(validateModule, 'validateKeyRotationPeriod');
+    try {
+      const s = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+      make(s, Duration.days(180));
+      const checked = spy.mock.calls.filter(([, , value]) => value !== undefined).map(([where, prop]) => `${where.node.path} ${prop}`);
+      expect(checked).toEqual(['S/K rotationPeriod']);
+      const t = Template.fromStack(s);
+      t.hasResourceProperties('Custom::KmsPatternsRotationVerification', { Keys: [Match.objectLike({ MaxRotationPeriodDays: 180 })] });
+      const inputs = Object.values(t.findResources('AWS::Events::Rule')).flatMap(r => r.Properties.Targets ?? []).map(x => JSON.stringify(x.Input));
+      expect(inputs.some(i => i.includes('MaxDays') && i.includes(':180,'))).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+test('MultiRegionKeySet: pendingWindow is validated once, for the primary, and every replica takes it', () => {
+  const spy = jest.spyOn(validateModule, 'validatePendingWindow');
+  try {
+    const app = new App();
+    const s = new Stack(app, 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+    new MultiRegionKeySet(s, 'K', { replicaRegions: ['eu-west-1', 'ap-southeast-2'], pendingWindow: Duration.days(14), verifyRotation: false, monitoring: false });
+    const checked = spy.mock.calls.filter(([, , value]) => value !== undefined).map(([where, prop]) => `${where.node.path} ${prop}`);
+    expect(checked).toEqual(['S/K pendingWindow']);
+    const replicas = app.node.children.filter((c): c is Stack => c instanceof Stack && c !== s);
+    expect(replicas).toHaveLength(2);
+    for (const replica of replicas) {
+      Template.fromStack(replica).hasResourceProperties('AWS::KMS::ReplicaKey', { PendingWindowInDays: 14 });
+    }
+  } finally {
+    spy.mockRestore();
+  }
 });

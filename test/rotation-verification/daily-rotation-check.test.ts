@@ -4,8 +4,10 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { DAILY_CHECK_FIELD, DailyCheckInput } from '../../src/rotation-verification/checks';
 import {
-  DailyCheckSubject, ENVELOPE_LENGTH, INPUT_BUDGET, MAX_TARGETS_PER_RULE, MAX_TARGET_INPUT_LENGTH, keysPerRule, planShards,
+  DailyCheckSubject, ENVELOPE_LENGTH, INPUT_BUDGET, KEY_GROUP_LENGTH, MAX_TARGETS_PER_RULE, MAX_TARGET_INPUT_LENGTH, PER_ID_LENGTH,
+  SECRET_GROUP_LENGTH, keysPerRule, planShards,
 } from '../../src/rotation-verification/daily-check-input';
 import { DailyRotationCheck } from '../../src/rotation-verification/daily-rotation-check';
 import { RotationVerificationProvider } from '../../src/rotation-verification/provider';
@@ -299,6 +301,19 @@ describe('scale: the keys and secrets spread over the rule\'s targets', () => {
     const s = stack();
     DailyRotationCheck.of(s);
     expect(() => Template.fromStack(s)).toThrow(/Stack\/KmsPatternsDailyRotationCheck: the daily rotation check has no key or secret to check/);
+  });
+
+  test('the size estimates are the input\'s own names and punctuation, with room for the values', () => {
+    // Upper bounds: one digit stands for each number in the skeletons below; the estimates
+    // must leave 10 digits per number, 128 characters for the stack name, and the comma
+    // after each group and ID. A longer name in DailyCheckInput must raise them.
+    const envelope: Record<string, DailyCheckInput> = { [DAILY_CHECK_FIELD]: { Stack: '', Shard: 5, Keys: [], Secrets: [] } };
+    const keyGroup: DailyCheckInput['Keys'][number] = { MaxDays: 0, Ids: [] };
+    const secretGroup: DailyCheckInput['Secrets'][number] = { MaxHours: 0, GraceHours: 0, Ids: [] };
+    expect(ENVELOPE_LENGTH).toBeGreaterThanOrEqual(JSON.stringify(envelope).length + 128);
+    expect(KEY_GROUP_LENGTH).toBeGreaterThanOrEqual(JSON.stringify(keyGroup).length - 1 + 10 + 1);
+    expect(SECRET_GROUP_LENGTH).toBeGreaterThanOrEqual(JSON.stringify(secretGroup).length - 2 + 20 + 1);
+    expect(PER_ID_LENGTH).toBeGreaterThanOrEqual(JSON.stringify(['']).length - 2 + 1);
   });
 
   const subject = (i: number, estimate = MAX_KEY_ARN_LENGTH, group = '365'): DailyCheckSubject => ({ kind: 'key', id: `k${i}`, group, maxDays: 365, estimate });

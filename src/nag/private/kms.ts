@@ -9,9 +9,16 @@ export function isKmsKey(node: CfnResource): boolean {
   return node.cfnResourceType === KEY || node.cfnResourceType === REPLICA_KEY;
 }
 
-/** KMS's defaults when the template leaves these out. */
-export const DEFAULT_ROTATION_PERIOD_DAYS = 365;
-export const DEFAULT_PENDING_WINDOW_DAYS = 30;
+/**
+ * KMS's bounds, and its defaults when the template leaves these out: `RotationPeriodInDays`
+ * ("EnableKeyRotation") and `PendingWindowInDays` ("ScheduleKeyDeletion", AWS KMS API
+ * Reference). The library keeps the same numbers in src/private/bounds.ts; the pack imports
+ * nothing outside nag/, so it has its own copy, and test/private/bounds.test.ts ties the two.
+ */
+export const ROTATION_PERIOD_DAYS = { min: 90, max: 2560, default: 365 } as const;
+export const PENDING_WINDOW_DAYS = { min: 7, max: 30, default: 30 } as const;
+/** Secrets Manager's longest rotation interval, in days (`RotationRulesType`: `AutomaticallyAfterDays` 1 to 1000). */
+export const MAX_SECRET_ROTATION_DAYS = 1000;
 
 /**
  * The key whose rotation settings govern `node`: the key itself, or for a replica its

@@ -2,7 +2,7 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import {
   ACCOUNT_CONDITION_KEYS, ORG_CONDITION_KEYS, Statement, accountOfConditionValue, isOwnAccount, isRestricting, judgeKeyPolicy,
-} from '../private/key-policy';
+} from '../private/policy-reader';
 
 /**
  * EncStd-KMS11: a key whose policy lets other accounts use it also denies

@@ -1,6 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { ORG_CONDITION_KEYS, accountOfConditionValue, isOwnAccount, isRestricting, judgeKeyPolicy } from '../private/key-policy';
+import { ORG_CONDITION_KEYS, accountOfConditionValue, isOwnAccount, isRestricting, judgeKeyPolicy } from '../private/policy-reader';
 
 /** What the standard lets a key policy open to other accounts. */
 export interface CrossAccountAllowList {

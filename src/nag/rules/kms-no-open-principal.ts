@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { ACCOUNT_CONDITION_KEYS, ORG_CONDITION_KEYS, judgeKeyPolicy, restrictedToAccountOrOrg } from '../private/key-policy';
+import { ACCOUNT_CONDITION_KEYS, ORG_CONDITION_KEYS, judgeKeyPolicy, restrictedToAccountOrOrg } from '../private/policy-reader';
 
 /**
  * EncStd-KMS6: no Allow statement with a `*` principal (or a `NotPrincipal`) unless a

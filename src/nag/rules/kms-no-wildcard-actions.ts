@@ -1,6 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { allowsAllKmsActions, isOwnAccount, judgeKeyPolicy } from '../private/key-policy';
+import { allowsAllKmsActions, isOwnAccount, judgeKeyPolicy } from '../private/policy-reader';
 
 /**
  * EncStd-KMS7: only the key's own account root is allowed `kms:*` (or `*`, or a

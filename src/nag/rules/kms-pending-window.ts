@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { DEFAULT_PENDING_WINDOW_DAYS, isKmsKey } from '../private/kms';
+import { PENDING_WINDOW_DAYS, isKmsKey } from '../private/kms';
 import { literalNumber, render } from '../private/template';
 
 /**
@@ -13,7 +13,7 @@ export function kmsPendingWindowAtLeast(minDays: number): (node: CfnResource) =>
       return NagRuleCompliance.NOT_APPLICABLE;
     }
     const raw = render(node).properties.PendingWindowInDays;
-    const days = raw === undefined ? DEFAULT_PENDING_WINDOW_DAYS : literalNumber(raw);
+    const days = raw === undefined ? PENDING_WINDOW_DAYS.default : literalNumber(raw);
     if (days === undefined) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }

@@ -1,7 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { allowsAllKmsActions, isOwnAccount, keyPolicyOf } from '../private/key-policy';
 import { isKmsKey } from '../private/kms';
+import { allowsAllKmsActions, isOwnAccount, keyPolicyOf } from '../private/policy-reader';
 
 /**
  * EncStd-KMS5: the key policy keeps the account-root delegation: an unconditional

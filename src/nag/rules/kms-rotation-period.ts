@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { DEFAULT_ROTATION_PERIOD_DAYS, isKmsKey, rotationApplies, rotationSource } from '../private/kms';
+import { ROTATION_PERIOD_DAYS, isKmsKey, rotationApplies, rotationSource } from '../private/kms';
 import { literalBoolean, literalNumber } from '../private/template';
 
 /**
@@ -17,7 +17,7 @@ export function kmsRotationPeriodAtMost(maxDays: number): (node: CfnResource) =>
       return NagRuleCompliance.NOT_APPLICABLE;
     }
     const raw = key.properties.RotationPeriodInDays;
-    const days = raw === undefined ? DEFAULT_ROTATION_PERIOD_DAYS : literalNumber(raw);
+    const days = raw === undefined ? ROTATION_PERIOD_DAYS.default : literalNumber(raw);
     if (days === undefined) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }

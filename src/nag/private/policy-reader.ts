@@ -4,6 +4,9 @@ import { isKmsKey } from './kms';
 import { OWN_ACCOUNT, flatten } from './strings';
 import { isObject, render } from './template';
 
+// Reads key policies as the template renders them: normalized statements, principals and
+// conditions, for the KMS rules to judge. (The library's key-policy *builder* is src/private/key-policy.ts.)
+
 /** A key policy statement, normalized from its rendered JSON. */
 export interface Statement {
   readonly sid?: string;
