@@ -24,9 +24,10 @@ import { MonitorTrailResources } from './trail';
 import { synthesizerDeployingRoleArn } from '../private/deploying-role';
 import { recordFootprint } from '../private/footprint';
 import { createSecureKey } from '../private/secure-key';
+import { Singleton } from '../private/singleton';
 import { addStackDependency } from '../private/stack-dependency';
 import { invalidProp, validateDays, validatePattern, validateSecretRotationInterval } from '../private/validate';
-import { DailyRotationCheck } from '../rotation-verification/daily-rotation-check';
+import { DailyRotationCheck, findDailyRotationCheck } from '../rotation-verification/daily-rotation-check';
 
 /** Which keys and secrets the monitor's event patterns match. */
 export enum MonitorScope {
@@ -242,8 +243,10 @@ const SECRET_ARN_LENGTH = 140;
 const ROLE_ARN_LENGTH = 128;
 const MONITOR_ALIAS_PREFIX = 'alias/cdk-kms-patterns/encryption-monitor/';
 
-const ALARM_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitor');
-const TRAIL_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitorTrail');
+/** The stack's monitor: the first one created in it. */
+const MONITORS = Singleton.perStack<EncryptionMonitor>();
+/** The monitor that created the app's trail, per account (`<unresolved>` for an environment-agnostic stack). */
+const TRAIL_OWNERS = Singleton.perApp<Map<string, EncryptionMonitor>>();
 
 /**
  * Notifications for what goes wrong with encryption. Keys disabled, scheduled for
@@ -274,14 +277,11 @@ export class EncryptionMonitor extends Construct {
    * create the stack's monitor yourself before the constructs that use it.
    */
   public static of(scope: IConstruct): EncryptionMonitor {
-    const stack = Stack.of(scope);
-    const existing = (stack as unknown as Record<symbol, EncryptionMonitor | undefined>)[ALARM_SINGLETON];
-    if (existing) {
-      return existing;
-    }
-    const made = new EncryptionMonitor(stack, 'EncryptionMonitor', { trail: MonitorTrail.existing() });
-    made.madeBy = scope.node.path;
-    return made;
+    return MONITORS.obtain(scope, () => {
+      const made = new EncryptionMonitor(Stack.of(scope), 'EncryptionMonitor', { trail: MonitorTrail.existing() });
+      made.madeBy = scope.node.path;
+      return made;
+    });
   }
 
   /**
@@ -289,7 +289,7 @@ export class EncryptionMonitor extends Construct {
    * construct exists: a default monitor may hold the very id the user chose.
    */
   private static idAfterCheckingDefault(scope: Construct, id: string): string {
-    const first = (Stack.of(scope) as unknown as Record<symbol, EncryptionMonitor | undefined>)[ALARM_SINGLETON];
+    const first = MONITORS.find(scope);
     if (first?.madeBy) {
       // Its options would apply to nothing the constructs registered: they went to the default one.
       throw new Error(`${scope.node.path}/${id}: an EncryptionMonitor must be created before ${first.madeBy}, which made the `
@@ -363,11 +363,7 @@ export class EncryptionMonitor extends Construct {
     const synthesizerRole = synthesizerDeployingRoleArn(this);
     this.deployingRoles = [...(synthesizerRole ? [synthesizerRole] : []), ...(props.deployingRoleArns ?? [])];
 
-    const stack = Stack.of(this);
-    const registry = stack as unknown as Record<symbol, EncryptionMonitor | undefined>;
-    if (!registry[ALARM_SINGLETON]) {
-      registry[ALARM_SINGLETON] = this;
-    }
+    MONITORS.claim(this, this);
 
     this.deliveryKey = this.createDeliveryKey();
     this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
@@ -531,7 +527,7 @@ export class EncryptionMonitor extends Construct {
    * schedule, or overdue), per run: `DailyRotationCheck.metricFindings`.
    */
   public metricRotationOverdue(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    if (this.secretArns.length === 0 && !Stack.of(this).node.tryFindChild(DailyRotationCheck.ID)) {
+    if (this.secretArns.length === 0 && !findDailyRotationCheck(this)) {
       // DailyRotationCheck.of would make a check with nothing to check, which fails synth.
       throw new Error(`${this.node.path}: no RotationOverdue metric before the first monitorSecret() (or a RotationVerification) in the stack`);
     }
@@ -783,8 +779,7 @@ export class EncryptionMonitor extends Construct {
 
   /** The app's trail for this account, created here when this is the first monitor to ask. */
   private trailOncePerApp(): { trail: cloudtrail.Trail; logGroup: logs.ILogGroup } | undefined {
-    const root = this.node.root as unknown as Record<symbol, Map<string, EncryptionMonitor> | undefined>;
-    const byAccount = root[TRAIL_SINGLETON] ??= new Map();
+    const byAccount = TRAIL_OWNERS.obtain(this, () => new Map());
     const account = Stack.of(this).account;
     const accountKey = Token.isUnresolved(account) ? '<unresolved>' : account;
     const owner = byAccount.get(accountKey);

@@ -11,6 +11,7 @@ import { DailyCheckSubject, MAX_TARGETS_PER_RULE, MAX_TARGET_INPUT_LENGTH, keysP
 import { RotationVerificationProvider } from './provider';
 import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH, validateGraceHours, validateKeyPeriod } from './requirements';
 import { recordFootprint } from '../private/footprint';
+import { Singleton } from '../private/singleton';
 import { ROTATION_DAYS } from '../private/secure-key';
 import { SECRET_ROTATION_INTERVAL, validateSecretRotationInterval } from '../private/validate';
 
@@ -29,6 +30,10 @@ export interface DailyCheckSecretOptions {
    */
   readonly rotationGracePeriod?: Duration;
 }
+
+const CHECKS = Singleton.perStack<DailyRotationCheck>();
+/** Alarm actions given before the stack had a check (`addAlarmAction`), given to its alarms once it exists. */
+const PENDING_ACTIONS = Singleton.perStack<cloudwatch.IAlarmAction[]>();
 
 /**
  * The stack's daily rotation check: the checks `RotationVerification` runs at deploy time,
@@ -62,9 +67,7 @@ export class DailyRotationCheck extends Construct {
 
   /** The stack's daily rotation check, created on first use. */
   public static of(scope: IConstruct): DailyRotationCheck {
-    const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(DailyRotationCheck.ID);
-    return existing instanceof DailyRotationCheck ? existing : new DailyRotationCheck(stack, DailyRotationCheck.ID);
+    return CHECKS.obtain(scope, () => new DailyRotationCheck(Stack.of(scope), DailyRotationCheck.ID));
   }
 
   /**
@@ -74,19 +77,13 @@ export class DailyRotationCheck extends Construct {
    * the constructs whose verifications make the check.
    */
   public static addAlarmAction(scope: IConstruct, action: cloudwatch.IAlarmAction): void {
-    const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(DailyRotationCheck.ID);
-    if (existing instanceof DailyRotationCheck) {
+    const existing = CHECKS.find(scope);
+    if (existing) {
       existing.alarms.forEach(alarm => alarm.addAlarmAction(action));
       return;
     }
-    const pending = DailyRotationCheck.pendingActions.get(stack) ?? [];
-    pending.push(action);
-    DailyRotationCheck.pendingActions.set(stack, pending);
+    PENDING_ACTIONS.obtain(scope, () => []).push(action);
   }
-
-  /** Actions given before the stack had a check, by stack. */
-  private static readonly pendingActions = new WeakMap<Stack, cloudwatch.IAlarmAction[]>();
 
   /** The scheduled rule; one target per shard of the registered keys and secrets. */
   public readonly rule: events.CfnRule;
@@ -132,10 +129,9 @@ export class DailyRotationCheck extends Construct {
 
     this.node.addValidation({ validate: () => this.validateShards() });
     Aspects.of(this).add(new NoteWhenNobodyIsTold(this));
-    for (const action of DailyRotationCheck.pendingActions.get(stack) ?? []) {
+    for (const action of PENDING_ACTIONS.find(this) ?? []) {
       this.alarms.forEach(alarm => alarm.addAlarmAction(action));
     }
-    DailyRotationCheck.pendingActions.delete(stack);
   }
 
   /**
@@ -360,4 +356,9 @@ class NoteWhenNobodyIsTold implements IAspect {
         + 'or add an action to each of DailyRotationCheck.of(stack).alarms (for example an SNS topic you watch).');
     }
   }
+}
+
+/** The stack's daily rotation check, if it has one: unlike `of`, makes none. */
+export function findDailyRotationCheck(scope: IConstruct): DailyRotationCheck | undefined {
+  return CHECKS.find(scope);
 }

@@ -12,6 +12,7 @@ import { VerifyRotationFunction } from './verify-rotation-function';
 import { skipCheckov } from '../private/checkov';
 import { recordFootprint } from '../private/footprint';
 import { createSecureKey } from '../private/secure-key';
+import { Singleton } from '../private/singleton';
 import { invalidProp } from '../private/validate';
 
 /** Where the functions of a stack's rotation verification run: outside a VPC, or in one. */
@@ -33,6 +34,8 @@ export interface RotationVerificationNetwork {
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 }
+
+const PROVIDERS = Singleton.perStack<RotationVerificationProvider>();
 
 /**
  * The per-stack provider behind every `RotationVerification`: the verification
@@ -59,10 +62,9 @@ export class RotationVerificationProvider extends Construct {
    * the functions exist already.
    */
   public static of(scope: IConstruct, network: RotationVerificationNetwork = {}): RotationVerificationProvider {
-    const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(RotationVerificationProvider.ID);
-    if (!(existing instanceof RotationVerificationProvider)) {
-      return new RotationVerificationProvider(stack, RotationVerificationProvider.ID, network);
+    const existing = PROVIDERS.find(scope);
+    if (!existing) {
+      return PROVIDERS.obtain(scope, () => new RotationVerificationProvider(Stack.of(scope), RotationVerificationProvider.ID, network));
     }
     const given = network.vpc || network.vpcSubnets || network.securityGroups;
     const have = existing.network;
