@@ -1,14 +1,17 @@
-import { Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ALIAS_NAME_MAX_LENGTH } from './patterns';
+import { createSecureKey } from '../private/secure-key';
 
 /**
- * Where the monitor's rules deliver, and who may deliver there. One topic, one queue for
- * what must not page, one dead-letter queue: a fixed set, however many keys.
+ * Where the monitor's rules and alarms deliver, and who may deliver there. One key, one
+ * topic, one queue for what must not page, one dead-letter queue: a fixed set, however
+ * many keys.
  */
 
 /** The service principals that publish to the monitor's topic and queues. */
@@ -27,6 +30,38 @@ export const DEAD_LETTER_RETENTION = Duration.days(14);
  * maximum, so only a consumer stuck on one message moves it (CT.SQS.PR.1 wants a DLQ).
  */
 export const EVENTS_QUEUE_MAX_RECEIVE_COUNT = 1000;
+
+const MONITOR_ALIAS_PREFIX = 'alias/cdk-kms-patterns/encryption-monitor/';
+
+/**
+ * The key of the monitor's topic and queues, its policy letting CloudWatch and EventBridge
+ * use it. Its path stays `<monitor>/AlarmTopicKey`, as before the queues existed: a key that
+ * moved would be a new key, and the old one retained.
+ */
+export function createDeliveryKey(monitor: Construct, removalPolicy?: RemovalPolicy): kms.IKey {
+  const keyScope = new Construct(monitor, 'AlarmTopicKey');
+  const made = createSecureKey(keyScope, {
+    // uniqueResourceName equals uniqueId for paths that fit, and shortens longer ones to
+    // keep the alias within KMS's 256 characters.
+    aliasName: `${MONITOR_ALIAS_PREFIX}${Names.uniqueResourceName(monitor, { maxLength: ALIAS_NAME_MAX_LENGTH - MONITOR_ALIAS_PREFIX.length })}`,
+    aliasSource: { prop: 'id', value: monitor.node.id },
+    defaultDescription: `Encrypts the alarm topic and queues of EncryptionMonitor ${monitor.node.path}`,
+    removalPolicy,
+  });
+  made.policy.allowServicesToPublishEncryptedMessages([CLOUDWATCH_PRINCIPAL, EVENTS_PRINCIPAL]);
+  return made.key;
+}
+
+/** The monitor's own topic, encrypted with `key`, TLS only, that the account's alarms may publish to. */
+export function createAlarmTopic(monitor: Construct, key: kms.IKey): sns.Topic {
+  const topic = new sns.Topic(monitor, 'AlarmTopic', {
+    masterKey: key,
+    enforceSSL: true,
+    displayName: 'EncryptionMonitor alarms',
+  });
+  allowCloudWatchAlarms(topic);
+  return topic;
+}
 
 /** The queues the monitor's rules deliver to. */
 export interface MonitorQueues {

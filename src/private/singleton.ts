@@ -12,10 +12,6 @@ import { IConstruct } from 'constructs';
  * IDs do not depend on this helper.
  */
 export class Singleton<T> {
-  private readonly values = new WeakMap<IConstruct, T>();
-
-  private constructor(private readonly ownerOf: (scope: IConstruct) => IConstruct) {}
-
   /** One value per stack: `Stack.of(scope)` owns it (a nested stack has its own). */
   public static perStack<T>(): Singleton<T> {
     return new Singleton<T>(scope => Stack.of(scope));
@@ -25,6 +21,10 @@ export class Singleton<T> {
   public static perApp<T>(): Singleton<T> {
     return new Singleton<T>(scope => scope.node.root);
   }
+
+  private readonly values = new WeakMap<IConstruct, T>();
+
+  private constructor(private readonly ownerOf: (scope: IConstruct) => IConstruct) {}
 
   /** The value of `scope`'s stack (or app), if it has one. */
   public find(scope: IConstruct): T | undefined {

@@ -11,8 +11,8 @@ import { DailyCheckSubject, MAX_TARGETS_PER_RULE, MAX_TARGET_INPUT_LENGTH, keysP
 import { RotationVerificationProvider } from './provider';
 import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH, validateGraceHours, validateKeyPeriod } from './requirements';
 import { recordFootprint } from '../private/footprint';
-import { Singleton } from '../private/singleton';
 import { ROTATION_DAYS } from '../private/secure-key';
+import { Singleton } from '../private/singleton';
 import { SECRET_ROTATION_INTERVAL, validateSecretRotationInterval } from '../private/validate';
 
 /** Options for one secret added to the daily check. */
