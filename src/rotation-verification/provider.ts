@@ -18,8 +18,10 @@ import { invalidProp } from '../private/validate';
 /** Where the functions of a stack's rotation verification run: outside a VPC, or in one. */
 export interface RotationVerificationNetwork {
   /**
-   * The VPC to run the functions in. Its subnets need a route to the KMS, Secrets Manager,
-   * Lambda and Step Functions APIs: a NAT gateway or interface endpoints.
+   * The VPC to run the functions in: the stack's one provider (its two handlers and the
+   * Provider framework's three functions), where the organisation requires every Lambda
+   * function in a VPC. They call the KMS, Secrets Manager, Lambda and Step Functions APIs,
+   * so the subnets need a route to them: a NAT gateway or interface endpoints.
    * @default - the functions run outside a VPC
    */
   readonly vpc?: ec2.IVpc;
