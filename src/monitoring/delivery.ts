@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ALIAS_NAME_MAX_LENGTH } from './patterns';
+import { Component, aliasPath } from '../private/names';
 import { createSecureKey } from '../private/secure-key';
 
 /**
@@ -31,7 +32,7 @@ export const DEAD_LETTER_RETENTION = Duration.days(14);
  */
 export const EVENTS_QUEUE_MAX_RECEIVE_COUNT = 1000;
 
-const MONITOR_ALIAS_PREFIX = 'alias/cdk-kms-patterns/encryption-monitor/';
+const MONITOR_ALIAS_PREFIX = `${aliasPath(Component.ENCRYPTION_MONITOR)}/`;
 
 /**
  * The key of the monitor's topic and queues, its policy letting CloudWatch and EventBridge

@@ -23,6 +23,7 @@ import {
 import { MonitorTrailResources } from './trail';
 import { synthesizerDeployingRoleArn } from '../private/deploying-role';
 import { recordFootprint } from '../private/footprint';
+import { tagKey } from '../private/names';
 import { Singleton } from '../private/singleton';
 import { addStackDependency } from '../private/stack-dependency';
 import { invalidProp, validateDays, validatePattern, validateSecretRotationInterval } from '../private/validate';
@@ -223,7 +224,7 @@ export interface MonitorSecretOptions {
 }
 
 /** The tag that names, on a secret, the monitor watching it (for operators: nothing reads it to decide). */
-const ROTATION_MONITOR_TAG = 'cdk-kms-patterns:rotation-monitor';
+const ROTATION_MONITOR_TAG = tagKey('rotation-monitor');
 
 /** The longest a key's matcher and a secret's ARN get once deployed, for the size check. */
 /** A key ID matcher's string, `/` and the ID: a UUID, or `mrk-` and 32 hex digits, with a margin. */

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { skipCheckov } from '../private/checkov';
+import { Component, aliasPath, logGroupPath } from '../private/names';
 import { createSecureKey } from '../private/secure-key';
 
 /**
@@ -54,9 +55,9 @@ export class MonitorTrailResources extends Construct {
       versioned: true,
       removalPolicy: props.removalPolicy,
     };
-    const logGroupName = `/cdk-kms-patterns/cloudtrail/${Names.uniqueId(this)}`;
+    const logGroupName = `${logGroupPath(Component.CLOUDTRAIL)}/${Names.uniqueId(this)}`;
     const made = createSecureKey(this, {
-      aliasName: `alias/cdk-kms-patterns/cloudtrail/${Names.uniqueId(this)}`,
+      aliasName: `${aliasPath(Component.CLOUDTRAIL)}/${Names.uniqueId(this)}`,
       aliasSource: { prop: 'id', value: scope.node.id },
       defaultDescription: `Encrypts the CloudTrail logs of EncryptionMonitor ${scope.node.path}`,
       removalPolicy: props.removalPolicy,

@@ -11,6 +11,7 @@ import { DailyCheckSubject, MAX_TARGETS_PER_RULE, MAX_TARGET_INPUT_LENGTH, keysP
 import { RotationVerificationProvider } from './provider';
 import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH, validateGraceHours, validateKeyPeriod } from './requirements';
 import { recordFootprint } from '../private/footprint';
+import { LIBRARY_NAME_PASCAL } from '../private/names';
 import { ROTATION_DAYS } from '../private/secure-key';
 import { Singleton } from '../private/singleton';
 import { SECRET_ROTATION_INTERVAL, validateSecretRotationInterval } from '../private/validate';
@@ -59,7 +60,7 @@ const PENDING_ACTIONS = Singleton.perStack<cloudwatch.IAlarmAction[]>();
  */
 export class DailyRotationCheck extends Construct {
   /** Construct id of the singleton, a child of the stack. */
-  public static readonly ID = 'KmsPatternsDailyRotationCheck';
+  public static readonly ID = `${LIBRARY_NAME_PASCAL}DailyRotationCheck`;
   /** The CloudWatch namespace of the check's metrics; the checker may publish to this namespace only. */
   public static readonly NAMESPACE = DAILY_CHECK_NAMESPACE;
   /** How often the check runs. */

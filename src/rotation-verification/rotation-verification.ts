@@ -8,6 +8,7 @@ import { DailyRotationCheck } from './daily-rotation-check';
 import { RotationVerificationNetwork, RotationVerificationProvider, validateNetwork } from './provider';
 import { validateGraceHours, validateKeyPeriod } from './requirements';
 import { recordFootprint } from '../private/footprint';
+import { LIBRARY_NAME_PASCAL } from '../private/names';
 import { ROTATION_DAYS } from '../private/secure-key';
 import { SECRET_ROTATION_INTERVAL, invalidProp, validateSecretRotationInterval } from '../private/validate';
 
@@ -182,7 +183,7 @@ export class RotationVerification extends Construct {
 
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: this.provider.serviceToken,
-      resourceType: 'Custom::KmsPatternsRotationVerification',
+      resourceType: `Custom::${LIBRARY_NAME_PASCAL}RotationVerification`,
       properties: {
         Keys: Lazy.any({ produce: () => this.keys }, { omitEmptyArray: false }),
         Secrets: Lazy.any({ produce: () => this.secrets }, { omitEmptyArray: false }),
