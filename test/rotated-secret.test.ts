@@ -62,15 +62,6 @@ describe('defaults', () => {
     expect(JSON.stringify(t.toJSON())).not.toContain('aws/secretsmanager');
   });
 
-  test('the key has the library\'s safe defaults and an alias from the construct path', () => {
-    const { secret, t } = build();
-    ownKeyTemplate(t, secret).hasResource('AWS::KMS::Key', {
-      DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365, PendingWindowInDays: 30 }),
-    });
-    t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/rotated-secret/Stack/Db' });
-  });
-
   test('secret and key are retained', () => {
     const { t } = build();
     t.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
