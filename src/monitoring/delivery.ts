@@ -1,8 +1,10 @@
-import { Duration, Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ALIAS_NAME_MAX_LENGTH } from './patterns';
@@ -62,6 +64,43 @@ export function createAlarmTopic(monitor: Construct, key: kms.IKey): sns.Topic {
   });
   allowCloudWatchAlarms(topic);
   return topic;
+}
+
+/** Who the monitor's topic notifies (the monitor's props of the same names). */
+export interface TopicSubscribers {
+  readonly alarmEmails?: string[];
+  readonly slackChannels?: chatbot.SlackChannelConfiguration[];
+  readonly teamsChannels?: chatbot.CfnMicrosoftTeamsChannelConfiguration[];
+}
+
+/** Subscribes each email address (validated by the monitor) and adds the topic to each Chatbot channel. */
+export function subscribe(topic: sns.ITopic, subscribers: TopicSubscribers): void {
+  for (const email of subscribers.alarmEmails ?? []) {
+    topic.addSubscription(new subscriptions.EmailSubscription(email));
+  }
+  for (const channel of subscribers.slackChannels ?? []) {
+    channel.addNotificationTopic(topic);
+  }
+  for (const channel of subscribers.teamsChannels ?? []) {
+    channel.snsTopicArns = [...(channel.snsTopicArns ?? []), topic.topicArn];
+  }
+}
+
+/**
+ * An alarm nobody receives is a finding: say so at synth, as information (a warning fails
+ * `cdk synth --strict`), when the monitor made `topic` (`ownTopic`) and nothing subscribes.
+ * Returns no validation error.
+ */
+export function noteMissingSubscriber(monitor: Construct, topic: sns.ITopic, ownTopic: boolean, subscribers: TopicSubscribers): string[] {
+  // A subscription may live under its endpoint's scope (SqsSubscription), even in another stack.
+  const topicArn = topic.topicArn;
+  const subscribed = monitor.node.root.node.findAll().some(c => c instanceof sns.CfnSubscription && c.topicArn === topicArn)
+    || (subscribers.slackChannels ?? []).length > 0 || (subscribers.teamsChannels ?? []).length > 0;
+  if (ownTopic && topic instanceof sns.Topic && !subscribed) {
+    Annotations.of(monitor).addInfo(`${monitor.node.path}: the alarm topic has no subscriber, so its alarms and events notify no one: `
+      + 'pass `alarmEmails`, `slackChannels` or `teamsChannels`, subscribe to `alarmTopic`, or pass an `alarmTopic` of your own.');
+  }
+  return [];
 }
 
 /** The queues the monitor's rules deliver to. */

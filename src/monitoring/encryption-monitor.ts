@@ -1,4 +1,4 @@
-import { Annotations, Duration, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,10 +9,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { MonitorAlarms } from './alarms';
-import { createAlarmTopic, createDeliveryKey } from './delivery';
+import { createAlarmTopic, createDeliveryKey, noteMissingSubscriber, subscribe } from './delivery';
 import { RuleMetric, ruleMetric } from './metrics';
 import { NotifiedResource } from './notifications';
 import {
@@ -20,12 +19,11 @@ import {
   deniedKeyCallsInsightRuleBody, deniedKeyCallsPattern, estimatedPatternLength, insightRuleName, keyLifecyclePattern,
   rotationFailurePattern, rotationOverduePattern, routineDeployPattern,
 } from './patterns';
-import { MonitorTrailResources } from './trail';
+import { trailOncePerApp } from './trail';
 import { synthesizerDeployingRoleArn } from '../private/deploying-role';
 import { recordFootprint } from '../private/footprint';
 import { tagKey } from '../private/names';
 import { Singleton } from '../private/singleton';
-import { addStackDependency } from '../private/stack-dependency';
 import { invalidProp, validateDays, validatePattern, validateSecretRotationInterval } from '../private/validate';
 import { DailyRotationCheck, findDailyRotationCheck } from '../rotation-verification/daily-rotation-check';
 
@@ -235,8 +233,6 @@ const ROLE_ARN_LENGTH = 128;
 
 /** The stack's monitor: the first one created in it. */
 const MONITORS = Singleton.perStack<EncryptionMonitor>();
-/** The monitor that created the app's trail, per account (`<unresolved>` for an environment-agnostic stack). */
-const TRAIL_OWNERS = Singleton.perApp<Map<string, EncryptionMonitor>>();
 
 /**
  * Notifications for what goes wrong with encryption. Keys disabled, scheduled for
@@ -324,6 +320,9 @@ export class EncryptionMonitor extends Construct {
     validateWholeNumber(this, 'evaluationPeriods', props.evaluationPeriods, 1, 100);
     validateWholeNumber(this, 'maxEventPatternLength', props.maxEventPatternLength, DEFAULT_MAX_EVENT_PATTERN_LENGTH, Number.MAX_SAFE_INTEGER);
     validateDays(this, 'rotationGracePeriod', props.rotationGracePeriod, 0, 30);
+    for (const email of props.alarmEmails ?? []) {
+      validatePattern(this, 'alarmEmails', email, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'email addresses');
+    }
     for (const arn of props.deployingRoleArns ?? []) {
       validatePattern(this, 'deployingRoleArns', arn, /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'IAM role ARNs (arn:<partition>:iam::<account>:role/<name>)');
     }
@@ -353,10 +352,10 @@ export class EncryptionMonitor extends Construct {
     // The daily rotation check's alarms (findings, and a heartbeat that stops) page like every
     // other alarm of the stack; the check itself exists only where something is verified.
     DailyRotationCheck.addAlarmAction(this, new cw_actions.SnsAction(this.alarmTopic));
-    this.addSubscribers();
+    subscribe(this.alarmTopic, props);
 
     if ((props.trail ?? MonitorTrail.createOncePerApp())._create) {
-      const created = this.trailOncePerApp();
+      const created = trailOncePerApp(this, props.removalPolicy ?? RemovalPolicy.RETAIN);
       this.trail = created?.trail;
       this.cloudTrailLogGroup = created?.logGroup;
     } else {
@@ -381,7 +380,7 @@ export class EncryptionMonitor extends Construct {
       dashboard: this.dashboard,
     });
     this.node.addValidation({ validate: () => [...this.validatePatternSizes(), ...this.wiring.validateRotationFunctions()] });
-    this.node.addValidation({ validate: () => this.noteMissingSubscriber() });
+    this.node.addValidation({ validate: () => noteMissingSubscriber(this, this.alarmTopic, !props.alarmTopic, props) });
   }
 
   /** Every alarm of the monitor so far (rendered as keys and secrets are registered). */
@@ -575,50 +574,6 @@ export class EncryptionMonitor extends Construct {
       }
     }
     return errors;
-  }
-
-  /** An alarm nobody receives is a finding: say so at synth, as information (a warning fails `cdk synth --strict`). */
-  private noteMissingSubscriber(): string[] {
-    const created = this.alarmTopic instanceof sns.Topic && !this.props.alarmTopic;
-    // A subscription may live under its endpoint's scope (SqsSubscription), even in another stack.
-    const topicArn = this.alarmTopic.topicArn;
-    const subscribed = this.node.root.node.findAll().some(c => c instanceof sns.CfnSubscription && c.topicArn === topicArn)
-      || (this.props.slackChannels ?? []).length > 0 || (this.props.teamsChannels ?? []).length > 0;
-    if (created && !subscribed) {
-      Annotations.of(this).addInfo(`${this.node.path}: the alarm topic has no subscriber, so its alarms and events notify no one: `
-        + 'pass `alarmEmails`, `slackChannels` or `teamsChannels`, subscribe to `alarmTopic`, or pass an `alarmTopic` of your own.');
-    }
-    return [];
-  }
-
-  private addSubscribers(): void {
-    for (const email of this.props.alarmEmails ?? []) {
-      validatePattern(this, 'alarmEmails', email, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'email addresses');
-      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
-    }
-    for (const channel of this.props.slackChannels ?? []) {
-      channel.addNotificationTopic(this.alarmTopic);
-    }
-    for (const channel of this.props.teamsChannels ?? []) {
-      channel.snsTopicArns = [...(channel.snsTopicArns ?? []), this.alarmTopic.topicArn];
-    }
-  }
-
-  /** The app's trail for this account, created here when this is the first monitor to ask. */
-  private trailOncePerApp(): { trail: cloudtrail.Trail; logGroup: logs.ILogGroup } | undefined {
-    const byAccount = TRAIL_OWNERS.obtain(this, () => new Map());
-    const account = Stack.of(this).account;
-    const accountKey = Token.isUnresolved(account) ? '<unresolved>' : account;
-    const owner = byAccount.get(accountKey);
-    if (owner) {
-      if (Stack.of(owner) !== Stack.of(this)) {
-        // Deploy the trail first, so the rules of this stack see events from the start.
-        addStackDependency(Stack.of(this), Stack.of(owner), 'EncryptionMonitor: the app\'s trail lives in this stack');
-      }
-      return undefined;
-    }
-    byAccount.set(accountKey, this);
-    return new MonitorTrailResources(this, 'Trail', { removalPolicy: this.props.removalPolicy ?? RemovalPolicy.RETAIN }).output;
   }
 }
 
