@@ -11,6 +11,7 @@ import { EncryptionMonitor } from './monitoring/encryption-monitor';
 import { monitorMetric, resolveAssurance } from './private/assurance';
 import { recordFootprint } from './private/footprint';
 import { hostedRotationSecretString } from './private/hosted-rotation';
+import { qualifiedKey } from './private/names';
 import { createSecureKey } from './private/secure-key';
 import {
   MAX_ALIAS_LENGTH, SECRET_ROTATION_INTERVAL, invalidCombination, invalidProp, validatePattern, validateSecretRotationInterval,
@@ -253,7 +254,7 @@ function wireImportedRotationLambda(scope: Construct, fn: lambda.IFunction, secr
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] }));
     return;
   }
-  Annotations.of(scope).addWarningV2('cdk-kms-patterns:rotationLambdaWithoutRole',
+  Annotations.of(scope).addWarningV2(qualifiedKey('rotationLambdaWithoutRole'),
     'The rotation Lambda was imported without its role, so neither the key nor the secret could be granted to it: '
     + 'grant its role kms:Decrypt and kms:GenerateDataKey on the key through Secrets Manager, and read/write access to the secret, '
     + 'or rotation will fail. Import it with `lambda.Function.fromFunctionAttributes(..., { role })` instead.');

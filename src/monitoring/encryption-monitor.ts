@@ -22,7 +22,7 @@ import {
 import { trailOncePerApp } from './trail';
 import { synthesizerDeployingRoleArn } from '../private/deploying-role';
 import { recordFootprint } from '../private/footprint';
-import { tagKey } from '../private/names';
+import { qualifiedKey } from '../private/names';
 import { Singleton } from '../private/singleton';
 import { invalidProp, validateDays, validatePattern, validateSecretRotationInterval } from '../private/validate';
 import { DailyRotationCheck, findDailyRotationCheck } from '../rotation-verification/daily-rotation-check';
@@ -222,7 +222,7 @@ export interface MonitorSecretOptions {
 }
 
 /** The tag that names, on a secret, the monitor watching it (for operators: nothing reads it to decide). */
-const ROTATION_MONITOR_TAG = tagKey('rotation-monitor');
+const ROTATION_MONITOR_TAG = qualifiedKey('rotation-monitor');
 
 /** The longest a key's matcher and a secret's ARN get once deployed, for the size check. */
 /** A key ID matcher's string, `/` and the ID: a UUID, or `mrk-` and 32 hex digits, with a margin. */

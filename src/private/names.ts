@@ -48,8 +48,11 @@ export function logGroupPath(component: Component): string {
   return `/aws/vendedlogs/${LIBRARY_NAME}/${component}`;
 }
 
-/** `cdk-kms-patterns:<name>`: a tag key the library puts on a resource (a user's or its own). */
-export function tagKey(name: string): string {
+/**
+ * `cdk-kms-patterns:<name>`: a tag key the library puts on a resource (a user's or its
+ * own), and in the same form its context keys and warning ids.
+ */
+export function qualifiedKey(name: string): string {
   return `${LIBRARY_NAME}:${name}`;
 }
 

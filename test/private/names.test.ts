@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EncryptionMonitor, MonitorTrail, RandomTokenRotation, RotatedSecret, TenantKey } from '../../src';
-import { LIBRARY_NAME, LIBRARY_NAME_PASCAL, metricNamespace, tagKey } from '../../src/private/names';
+import { LIBRARY_NAME, LIBRARY_NAME_PASCAL, metricNamespace, qualifiedKey } from '../../src/private/names';
 import { DAILY_CHECK_NAMESPACE } from '../../src/rotation-verification/checks';
 import { DailyRotationCheck } from '../../src/rotation-verification/daily-rotation-check';
 import { RotationVerificationProvider } from '../../src/rotation-verification/provider';
@@ -59,8 +59,8 @@ describe('one naming scheme for what the library creates', () => {
   });
 
   test('the tag on a monitored secret, the custom resource type and the metric namespace carry the library\'s name', () => {
-    expect(EncryptionMonitor.ROTATION_MONITOR_TAG).toBe(tagKey('rotation-monitor'));
-    expect(tagKey('x')).toBe(`${LIBRARY_NAME}:x`);
+    expect(EncryptionMonitor.ROTATION_MONITOR_TAG).toBe(qualifiedKey('rotation-monitor'));
+    expect(qualifiedKey('x')).toBe(`${LIBRARY_NAME}:x`);
     template.resourceCountIs(`Custom::${LIBRARY_NAME_PASCAL}RotationVerification`, 2);
     // The daily check's handler spells its namespace out (its bundle imports nothing): tie it to the scheme.
     expect(DAILY_CHECK_NAMESPACE).toBe(metricNamespace('RotationCheck'));
