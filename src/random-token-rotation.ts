@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { skipCheckov } from './private/checkov';
+import { Component, aliasPath, logGroupPath } from './private/names';
 import { createSecureKey } from './private/secure-key';
 import { invalidProp } from './private/validate';
 import { RotateTokenFunction } from './token-rotation/rotate-token-function';
@@ -69,9 +70,9 @@ export class RandomTokenRotation extends Construct {
 
     // A name the log key's policy can predict: the log group refers to the key, so the key
     // cannot refer to the log group.
-    const logGroupName = `/cdk-kms-patterns/token-rotation/${Names.uniqueId(this)}`;
+    const logGroupName = `${logGroupPath(Component.TOKEN_ROTATION)}/${Names.uniqueId(this)}`;
     const logKey = createSecureKey(this, {
-      aliasName: `alias/cdk-kms-patterns/token-rotation/${Names.uniqueId(this)}`,
+      aliasName: `${aliasPath(Component.TOKEN_ROTATION)}/${Names.uniqueId(this)}`,
       aliasSource: { prop: 'id', value: this.node.id },
       defaultDescription: `Encrypts the log group of the token rotation function ${this.node.path}`,
       removalPolicy,

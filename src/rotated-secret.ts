@@ -1,7 +1,6 @@
 import { createHash } from 'crypto';
 import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +12,7 @@ import { requireMonitor, resolveAssurance } from './private/assurance';
 import { MAX_ALIAS_LENGTH, SECRET_ROTATION_INTERVAL } from './private/bounds';
 import { recordFootprint } from './private/footprint';
 import { hostedRotationSecretString } from './private/hosted-rotation';
+import { qualifiedKey } from './private/names';
 import { createSecureKey } from './private/secure-key';
 import { invalidCombination, invalidProp, validatePattern, validateSecretRotationInterval } from './private/validate';
 import { RotationVerification } from './rotation-verification/rotation-verification';
@@ -87,28 +87,6 @@ export interface RotatedSecretProps extends AssuranceOptions {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * The VPC the rotation verification's Lambda functions run in (the `vpc` of its
-   * `RotationVerification`): where the organisation requires every function in a VPC.
-   * The subnets need a route to the KMS, Secrets Manager, Lambda and Step Functions APIs.
-   * One provider serves every verification of a stack, so every RotatedSecret and
-   * RotationVerification of the stack must give the same VPC (or none).
-   * @default - the functions run outside a VPC
-   */
-  readonly verificationVpc?: ec2.IVpc;
-
-  /**
-   * The subnets of `verificationVpc` for the verification's functions. Only with `verificationVpc`.
-   * @default - the VPC's private subnets with egress
-   */
-  readonly verificationVpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * The security groups of the verification's functions. Only with `verificationVpc`.
-   * @default - a security group per function that allows all outbound traffic and no inbound
-   */
-  readonly verificationSecurityGroups?: ec2.ISecurityGroup[];
 }
 
 /**
@@ -165,10 +143,6 @@ export class RotatedSecret extends Construct {
       invalidProp(this, 'description', `${props.description.slice(0, 20)}…`, `must be at most 2048 characters (it has ${props.description.length})`);
     }
     const checks = resolveAssurance(this, props);
-    if (!checks.verifyRotation && (props.verificationVpc || props.verificationVpcSubnets || props.verificationSecurityGroups)) {
-      invalidCombination(this, '`verificationVpc`, `verificationVpcSubnets` and `verificationSecurityGroups` place the rotation verification, '
-        + 'and `verifyRotation` is false (on the construct or app-wide) so there is none: remove them, or turn the verification on');
-    }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     let createdKey: kms.IKey | undefined;
@@ -211,11 +185,8 @@ export class RotatedSecret extends Construct {
     }
 
     if (checks.verifyRotation) {
-      const verification = new RotationVerification(this, 'RotationVerification', {
-        vpc: props.verificationVpc,
-        vpcSubnets: props.verificationVpcSubnets,
-        securityGroups: props.verificationSecurityGroups,
-      });
+      // In the network of the stack's provider: `RotationVerification.useNetwork`, as for every construct.
+      const verification = new RotationVerification(this, 'RotationVerification');
       // `rotationInterval` was validated above, where the user gave it.
       verification._addSecret(secret, { maxRotationInterval: interval });
       if (createdKey) {
@@ -283,7 +254,7 @@ function wireImportedRotationLambda(scope: Construct, fn: lambda.IFunction, secr
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] }));
     return;
   }
-  Annotations.of(scope).addWarningV2('cdk-kms-patterns:rotationLambdaWithoutRole',
+  Annotations.of(scope).addWarningV2(qualifiedKey('rotationLambdaWithoutRole'),
     'The rotation Lambda was imported without its role, so neither the key nor the secret could be granted to it: '
     + 'grant its role kms:Decrypt and kms:GenerateDataKey on the key through Secrets Manager, and read/write access to the secret, '
     + 'or rotation will fail. Import it with `lambda.Function.fromFunctionAttributes(..., { role })` instead.');

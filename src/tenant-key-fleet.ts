@@ -8,6 +8,7 @@ import { EncryptionMonitor, MonitorScope, MonitorTrail } from './monitoring/encr
 import { resolveAssurance } from './private/assurance';
 import { Placement, parsePlacement, planPlacement, serializePlacement, shardId, tenantIdProblems } from './private/fleet-placement';
 import { FleetShard } from './private/fleet-shard';
+import { qualifiedKey } from './private/names';
 import { invalidProp } from './private/validate';
 import { DailyRotationCheck } from './rotation-verification/daily-rotation-check';
 import { TenantKey, TenantKeyOptions } from './tenant-key';
@@ -47,7 +48,7 @@ export interface TenantKeyFleetProps extends TenantKeyOptions {
 }
 
 /** The context key that lets synthesis place new tenants and write the placement file. */
-const RECORD_CONTEXT = 'cdk-kms-patterns:recordFleetPlacement';
+const RECORD_CONTEXT = qualifiedKey('recordFleetPlacement');
 const DEFAULT_BUDGET = 300;
 const MIN_BUDGET = 50;
 const MAX_BUDGET = 500;

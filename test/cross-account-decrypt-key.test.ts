@@ -1,9 +1,8 @@
-import { App, CfnParameter, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CrossAccountDecryptKey, CrossAccountDecryptKeyProps } from '../src';
-import { logicalIdsUnder, ownKeyLogicalId, ownKeyTemplate } from './helpers/own-key';
-import { RotationVerificationProvider } from '../src/rotation-verification/provider';
+import { ownKeyTemplate } from './helpers/own-key';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const CONSUMER = '222222222222';
@@ -63,54 +62,10 @@ function sidsOf(template: Template): string[] {
   return statementsOf(template).map(s => s.Sid);
 }
 
-/** Matches a key whose policy has a statement like `statement`. */
-function keyPolicyWith(statement: Record<string, unknown>): Record<string, unknown> {
-  return { KeyPolicy: { Statement: Match.arrayWith([Match.objectLike(statement)]) } };
-}
-
 describe('CrossAccountDecryptKey defaults', () => {
   const { stack, key: construct } = crossAccountKey();
-  const template = Template.fromStack(stack);
   // Only the shared key: the assertions below must not be met by another key of the stack.
   const keyOnly = keyTemplate({ stack, key: construct });
-
-  test('creates exactly one key and one alias; the stack\'s other keys and aliases are the verification\'s and the monitor\'s', () => {
-    expect(logicalIdsUnder(construct, 'AWS::KMS::Key')).toEqual([ownKeyLogicalId(construct)]);
-    expect(logicalIdsUnder(construct, 'AWS::KMS::Alias')).toHaveLength(1);
-    // Rotation verification and monitoring are on by default; each brings one key (and alias) of its own.
-    const provider = stack.node.findChild(RotationVerificationProvider.ID);
-    for (const type of ['AWS::KMS::Key', 'AWS::KMS::Alias']) {
-      expect(Object.keys(template.findResources(type)).sort())
-        .toEqual([...logicalIdsUnder(construct, type), ...logicalIdsUnder(provider, type), ...logicalIdsUnder(construct.monitor!, type)].sort());
-      expect(logicalIdsUnder(provider, type)).toHaveLength(1);
-      expect(logicalIdsUnder(construct.monitor!, type)).toHaveLength(1);
-    }
-  });
-
-  test('turns rotation on every 365 days', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365 }));
-  });
-
-  test('waits 30 days before deletion', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 30 }));
-  });
-
-  test('retains the key on delete and on replacement', () => {
-    keyOnly.hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
-  });
-
-  test('describes the key with its purpose and the construct path', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
-      Description: 'Customer-managed key shared for decryption with other accounts (S/K)',
-    }));
-  });
-
-  test('names the alias alias/cross-account/<unique name from the path> and points it at the key', () => {
-    template.hasResourceProperties('AWS::KMS::Alias', {
-      AliasName: Match.stringLikeRegexp('^alias/cross-account/S-K-[0-9A-F]{8}$'),
-      TargetKeyId: { 'Fn::GetAtt': [ownKeyLogicalId(construct), 'Arn'] },
-    });
-  });
 
   test('the default alias differs between constructs of the same id in different stacks', () => {
     const aliasOf = (stackName: string) => {
@@ -119,23 +74,6 @@ describe('CrossAccountDecryptKey defaults', () => {
     };
     expect(aliasOf('Producer')).toMatch(/^alias\/cross-account\/Producer-K-[0-9A-F]{8}$/);
     expect(aliasOf('OtherProducer')).toMatch(/^alias\/cross-account\/OtherProducer-K-[0-9A-F]{8}$/);
-  });
-
-  test('delegates to the account root', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'AllowAccountRootDelegation', Effect: 'Allow', Principal: { AWS: rootOf(ENV.account) }, Action: 'kms:*', Resource: '*',
-    }));
-  });
-
-  test('keeps the CreateGrant guard rail (CT.KMS.PR.3)', () => {
-    expect(statementOf(keyOnly, 'DenyCreateGrantExceptForAwsResources')).toEqual({
-      Sid: 'DenyCreateGrantExceptForAwsResources',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 'kms:CreateGrant',
-      Resource: '*',
-      Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-    });
   });
 
   test('lets the consumer account (by its root) decrypt, unconditionally', () => {
@@ -352,33 +290,6 @@ describe('CrossAccountDecryptKey options', () => {
   test('alias with the alias/ prefix is kept as given', () => {
     Template.fromStack(crossAccountKey({ alias: 'alias/shared/reports' }).stack)
       .hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/shared/reports' });
-  });
-
-  test('rotationPeriod, pendingWindow, removalPolicy and description override the defaults', () => {
-    const template = keyTemplate(crossAccountKey({
-      rotationPeriod: Duration.days(90),
-      pendingWindow: Duration.days(7),
-      removalPolicy: RemovalPolicy.DESTROY,
-      description: 'Reports shared with analytics',
-    }));
-    template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
-      RotationPeriodInDays: 90, PendingWindowInDays: 7, Description: 'Reports shared with analytics',
-    }));
-    template.hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Delete' }));
-  });
-
-  test('admins administer and do not use the key', () => {
-    const stack = newStack();
-    const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'key-admin' });
-    const template = keyTemplate(crossAccountKey({ admins: [admin] }, stack));
-    const statement = statementOf(template, 'AllowKeyAdministrationOnly');
-    expect(statement.Principal).toEqual({ AWS: { 'Fn::GetAtt': [expect.stringMatching(/^Admin/), 'Arn'] } });
-    expect(statement.Action).not.toContain('kms:Decrypt');
-  });
-
-  test('restrictGrantsToAwsServices: false drops the CreateGrant Deny', () => {
-    const template = keyTemplate(crossAccountKey({ restrictGrantsToAwsServices: false }));
-    expect(sidsOf(template)).not.toContain('DenyCreateGrantExceptForAwsResources');
   });
 
   test('consumerPolicyStatement() mirrors viaServices, and the context with IfExists', () => {

@@ -27,7 +27,7 @@ describe('defaults', () => {
     template.hasResource('AWS::Logs::LogGroup', {
       DeletionPolicy: 'Retain',
       Properties: {
-        LogGroupName: Match.stringLikeRegexp('^/cdk-kms-patterns/token-rotation/'),
+        LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/cdk-kms-patterns/token-rotation/'),
         KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RotationKey'), 'Arn'] },
         RetentionInDays: 365,
       },

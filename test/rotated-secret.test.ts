@@ -12,6 +12,7 @@ import { DB_CONNECTION } from './helpers/db-connection';
 import { logicalIdOf, logicalIdsUnder, ownKeyResource, ownKeyTemplate } from './helpers/own-key';
 import { DailyRotationCheck } from '../src/rotation-verification/daily-rotation-check';
 import { RotationVerificationProvider } from '../src/rotation-verification/provider';
+import { RotationVerification } from '../src/rotation-verification/rotation-verification';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -60,15 +61,6 @@ describe('defaults', () => {
     expect(otherKeys(s, secret)).toHaveLength(2);
     t.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: { 'Fn::GetAtt': [logicalId(s, secret.encryptionKey as kms.Key), 'Arn'] } });
     expect(JSON.stringify(t.toJSON())).not.toContain('aws/secretsmanager');
-  });
-
-  test('the key has the library\'s safe defaults and an alias from the construct path', () => {
-    const { secret, t } = build();
-    ownKeyTemplate(t, secret).hasResource('AWS::KMS::Key', {
-      DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365, PendingWindowInDays: 30 }),
-    });
-    t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/rotated-secret/Stack/Db' });
   });
 
   test('secret and key are retained', () => {
@@ -141,19 +133,14 @@ describe('overrides', () => {
     t.hasResourceProperties('Custom::KmsPatternsRotationVerification', { Secrets: [Match.objectLike({ MaxRotationIntervalHours: 6 })] });
   });
 
-  test('the verification\'s network passes through to every function of its provider', () => {
+  test('the stack\'s verification network (useNetwork) passes through to every function of its provider', () => {
     const s = stack();
     const vpc = ec2.Vpc.fromVpcAttributes(s, 'Vpc', {
       vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-a', 'subnet-b'],
     });
     const sg = ec2.SecurityGroup.fromSecurityGroupId(s, 'Sg', 'sg-0123456789abcdef0');
-    new RotatedSecret(s, 'Db', {
-      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(),
-      generateSecretString: DB_CONNECTION,
-      verificationVpc: vpc,
-      verificationVpcSubnets: { subnets: [vpc.privateSubnets[1]] },
-      verificationSecurityGroups: [sg],
-    });
+    RotationVerification.useNetwork(s, { vpc, vpcSubnets: { subnets: [vpc.privateSubnets[1]] }, securityGroups: [sg] });
+    new RotatedSecret(s, 'Db', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
     const functions = Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function'));
     expect(functions).toHaveLength(5);
     for (const fn of functions) {
@@ -313,9 +300,6 @@ describe('validation', () => {
       'Stack/Db: `generateSecretString` must give, with `hostedRotation`, a `secretStringTemplate` naming the database, with "host", "username"'],
     ['the hosted rotation\'s template lacks the username', () => ({ hostedRotation: hosted, generateSecretString: { secretStringTemplate: JSON.stringify({ host: 'db.example.internal' }) } }),
       'Stack/Db: `generateSecretString.secretStringTemplate` lacks "username"'],
-    ['verificationVpc is given without a verification', s => ({ hostedRotation: hosted, generateSecretString: DB_CONNECTION, verifyRotation: false, verificationVpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] }) }),
-      'Stack/Db: `verificationVpc`, `verificationVpcSubnets` and `verificationSecurityGroups` place the rotation verification, '
-      + 'and `verifyRotation` is false (on the construct or app-wide) so there is none: remove them, or turn the verification on'],
   ])('fails when %s', (_name, props, message) => {
     const s = stack();
     expect(() => new RotatedSecret(s, 'Db', props(s))).toThrow(message);

@@ -1,22 +1,14 @@
-import { App, CfnParameter, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ServiceExemption, SharedTenantKey, SharedTenantKeyProps } from '../src';
-import { logicalIdsUnder, ownKeyLogicalId, ownKeyResource, ownKeyTemplate } from './helpers/own-key';
+import { logicalIdsUnder, ownKeyResource, ownKeyTemplate } from './helpers/own-key';
 import { RotationVerificationProvider } from '../src/rotation-verification/provider';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const CONTEXT_BOUND = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
 // No kms:ReEncrypt*: the key policy denies it (see the ReEncrypt tests below).
 const ENCRYPT_DECRYPT = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:Decrypt'];
-const ADMIN = [
-  'kms:CancelKeyDeletion', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:DescribeKey', 'kms:DisableKey',
-  'kms:DisableKeyRotation', 'kms:EnableKey', 'kms:EnableKeyRotation', 'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus', 'kms:ListGrants', 'kms:ListKeyPolicies', 'kms:ListKeyRotations',
-  'kms:ListResourceTags', 'kms:PutKeyPolicy', 'kms:RevokeGrant', 'kms:RotateKeyOnDemand',
-  'kms:ScheduleKeyDeletion', 'kms:TagResource', 'kms:UntagResource', 'kms:UpdateAlias',
-  'kms:UpdateKeyDescription',
-];
 
 function newStack(): Stack {
   return new Stack(new App(), 'S', { env: ENV });
@@ -61,69 +53,8 @@ describe('SharedTenantKey defaults', () => {
   // Only the shared key: the assertions below must not be met by another key of the stack.
   const keyOnly = ownKeyTemplate(template, key);
 
-  test('creates exactly one key and one alias; the stack\'s other keys and aliases are the verification\'s and the monitor\'s', () => {
-    expect(logicalIdsUnder(key, 'AWS::KMS::Key')).toEqual([ownKeyLogicalId(key)]);
-    expect(logicalIdsUnder(key, 'AWS::KMS::Alias')).toHaveLength(1);
-    // Rotation verification and monitoring are on by default; each brings one key (and alias) of its own.
-    const provider = stack.node.findChild(RotationVerificationProvider.ID);
-    for (const type of ['AWS::KMS::Key', 'AWS::KMS::Alias']) {
-      expect(Object.keys(template.findResources(type)).sort())
-        .toEqual([...logicalIdsUnder(key, type), ...logicalIdsUnder(provider, type), ...logicalIdsUnder(key.monitor!, type)].sort());
-      expect(logicalIdsUnder(provider, type)).toHaveLength(1);
-      expect(logicalIdsUnder(key.monitor!, type)).toHaveLength(1);
-    }
-  });
-
-  test('turns rotation on every 365 days', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365 }));
-  });
-
-  test('waits 30 days before deletion', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 30 }));
-  });
-
-  test('retains the key on delete and on replacement', () => {
-    keyOnly.hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
-  });
-
-  test('describes the key with the tag key and the construct path', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
-      Description: 'Customer-managed key shared by tenants, isolated by the principal tag tenantId (S/K)',
-    }));
-  });
-
   test('has no tenant tag: the key belongs to no single tenant', () => {
     keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Tags: Match.absent() }));
-  });
-
-  test('adds "alias/" to the alias', () => {
-    template.hasResourceProperties('AWS::KMS::Alias', {
-      AliasName: 'alias/shared/tenants',
-      TargetKeyId: { 'Fn::GetAtt': [ownKeyLogicalId(key), 'Arn'] },
-    });
-  });
-
-  test('delegates to the account root', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'AllowAccountRootDelegation',
-      Effect: 'Allow',
-      Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] } },
-      Action: 'kms:*',
-      Resource: '*',
-    }));
-  });
-
-  test('denies CreateGrant unless for an AWS resource or by an AWS service', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyCreateGrantExceptForAwsResources',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 'kms:CreateGrant',
-      Resource: '*',
-      Condition: Match.exact({
-        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-      }),
-    }));
   });
 
   test('denies principals without the tenant tag', () => {
@@ -362,53 +293,6 @@ describe('SharedTenantKey overrides', () => {
     }));
   });
 
-  test('rotationPeriod sets RotationPeriodInDays and keeps rotation on', () => {
-    const { stack, key } = sharedKey({ rotationPeriod: Duration.days(730) });
-    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 730 }));
-  });
-
-  test('pendingWindow sets PendingWindowInDays', () => {
-    const { stack, key } = sharedKey({ pendingWindow: Duration.days(7) });
-    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 7 }));
-  });
-
-  test('admins get exactly the administration actions', () => {
-    const stack = newStack();
-    const admin = role(stack, 'Admin');
-    const key = new SharedTenantKey(stack, 'K', { alias: 'shared/tenants', admins: [admin] });
-    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'AllowKeyAdministrationOnly',
-      Effect: 'Allow',
-      Principal: { AWS: stack.resolve(admin.roleArn) },
-      Action: ADMIN,
-      Resource: '*',
-      Condition: Match.absent(),
-    }));
-  });
-
-  test('removalPolicy DESTROY deletes the key on delete and on replacement', () => {
-    const { stack, key } = sharedKey({ removalPolicy: RemovalPolicy.DESTROY });
-    keyTemplate(stack, key).hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }));
-  });
-
-  test('description replaces the default description', () => {
-    const { stack, key } = sharedKey({ description: 'Documents of every tenant' });
-    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Description: 'Documents of every tenant' }));
-  });
-
-  test('restrictGrantsToAwsServices false removes the CreateGrant Deny and nothing else', () => {
-    const { stack, key } = sharedKey({ restrictGrantsToAwsServices: false });
-    const template = Template.fromStack(stack);
-    ownKeyTemplate(template, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('DenyCreateGrantExceptForAwsResources'));
-    expect((keyResource(template, key).Properties.KeyPolicy.Statement as any[]).map(s => s.Sid)).toEqual([
-      'AllowAccountRootDelegation',
-      'DenyKeyManagementExceptToManagers',
-      'DenyPrincipalsWithoutTenantTag',
-      'DenyOutsideTenantEncryptionContext',
-      'DenyEncryptionContextKeysOutsideAllowList',
-      'DenyReEncrypt',
-    ]);
-  });
 });
 
 describe('SharedTenantKey.grantTenantAccess', () => {

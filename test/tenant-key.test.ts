@@ -1,4 +1,4 @@
-import { App, CfnElement, CfnParameter, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ServiceExemption, TenantKey, TenantKeyProps } from '../src';
@@ -13,14 +13,6 @@ const CONTEXT_BOUND = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:Gene
 const ENCRYPT = ['kms:Encrypt', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'];
 const DECRYPT = ['kms:Decrypt', 'kms:ReEncryptFrom'];
 const GENERATE_DATA_KEY = ['kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'];
-const ADMIN = [
-  'kms:CancelKeyDeletion', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:DescribeKey', 'kms:DisableKey',
-  'kms:DisableKeyRotation', 'kms:EnableKey', 'kms:EnableKeyRotation', 'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus', 'kms:ListGrants', 'kms:ListKeyPolicies', 'kms:ListKeyRotations',
-  'kms:ListResourceTags', 'kms:PutKeyPolicy', 'kms:RevokeGrant', 'kms:RotateKeyOnDemand',
-  'kms:ScheduleKeyDeletion', 'kms:TagResource', 'kms:UntagResource', 'kms:UpdateAlias',
-  'kms:UpdateKeyDescription',
-];
 
 function newStack(): Stack {
   return new Stack(new App(), 'S', { env: ENV });
@@ -74,68 +66,9 @@ describe('TenantKey defaults', () => {
   // Only the tenant's key: the assertions below must not be met by another key of the stack.
   const keyOnly = ownKeyTemplate(template, key);
 
-  test('creates exactly one key and one alias; the stack\'s other keys and aliases are the verification\'s and the monitor\'s', () => {
-    expect(logicalIdsUnder(key, 'AWS::KMS::Key')).toEqual([ownKeyLogicalId(key)]);
-    expect(logicalIdsUnder(key, 'AWS::KMS::Alias')).toHaveLength(1);
-    // Rotation verification and monitoring are on by default; each brings one key (and alias) of its own.
-    const provider = stack.node.findChild(RotationVerificationProvider.ID);
-    for (const type of ['AWS::KMS::Key', 'AWS::KMS::Alias']) {
-      expect(Object.keys(template.findResources(type)).sort())
-        .toEqual([...logicalIdsUnder(key, type), ...logicalIdsUnder(provider, type), ...logicalIdsUnder(key.monitor!, type)].sort());
-      expect(logicalIdsUnder(provider, type)).toHaveLength(1);
-      expect(logicalIdsUnder(key.monitor!, type)).toHaveLength(1);
-    }
-  });
-
-  test('turns rotation on every 365 days', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365 }));
-  });
-
-  test('waits 30 days before deletion', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: 30 }));
-  });
-
-  test('retains the key on delete and on replacement', () => {
-    keyOnly.hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
-  });
-
-  test('describes the key with the tenant and the construct path', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Description: 'Customer-managed key of tenant acme (S/K)' }));
-  });
-
   test('tags the key tenant=<tenantId>', () => {
     keyOnly.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
       Tags: Match.arrayWith([{ Key: 'tenant', Value: 'acme' }]),
-    }));
-  });
-
-  test('names the alias alias/tenant/<tenantId> and points it at the key', () => {
-    template.hasResourceProperties('AWS::KMS::Alias', {
-      AliasName: 'alias/tenant/acme',
-      TargetKeyId: { 'Fn::GetAtt': [ownKeyLogicalId(key), 'Arn'] },
-    });
-  });
-
-  test('delegates to the account root', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'AllowAccountRootDelegation',
-      Effect: 'Allow',
-      Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] } },
-      Action: 'kms:*',
-      Resource: '*',
-    }));
-  });
-
-  test('denies CreateGrant unless for an AWS resource or by an AWS service', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyCreateGrantExceptForAwsResources',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 'kms:CreateGrant',
-      Resource: '*',
-      Condition: Match.exact({
-        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-      }),
     }));
   });
 
@@ -171,9 +104,6 @@ describe('TenantKey defaults', () => {
     ]);
   });
 
-  test('has no administrator statement', () => {
-    keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('AllowKeyAdministrationOnly'));
-  });
 });
 
 describe('TenantKey attributes', () => {
@@ -290,40 +220,6 @@ describe('TenantKey overrides', () => {
     }));
   });
 
-  test.each([
-    ['Duration.days(180)', Duration.days(180), 180],
-    ['the lower bound, given in hours', Duration.hours(90 * 24), 90],
-    ['the upper bound', Duration.days(2560), 2560],
-  ])('rotationPeriod %s sets RotationPeriodInDays and keeps rotation on', (_, rotationPeriod, days) => {
-    const { stack, key } = tenantKey({ rotationPeriod });
-    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', Match.objectLike({
-      EnableKeyRotation: true,
-      RotationPeriodInDays: days,
-    }));
-  });
-
-  test.each([7, 14])('pendingWindow of %d days sets PendingWindowInDays', (days) => {
-    const { stack, key } = tenantKey({ pendingWindow: Duration.days(days) });
-    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ PendingWindowInDays: days }));
-  });
-
-  test('admins get exactly the administration actions, and no cryptographic action', () => {
-    const stack = newStack();
-    const admin = role(stack, 'Admin');
-    const key = new TenantKey(stack, 'K', { tenantId: 'acme', admins: [admin] });
-    const template = Template.fromStack(stack);
-    ownKeyTemplate(template, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'AllowKeyAdministrationOnly',
-      Effect: 'Allow',
-      Principal: { AWS: stack.resolve(admin.roleArn) },
-      Action: ADMIN,
-      Resource: '*',
-      Condition: Match.absent(),
-    }));
-    const actions: string[] = statementOf(template, key, 'AllowKeyAdministrationOnly').Action;
-    expect(actions.filter(a => [...ENCRYPT, ...DECRYPT, ...CONTEXT_BOUND, 'kms:*'].includes(a))).toEqual([]);
-  });
-
   test('admins are not tenant principals: the non-tenant Deny still applies to them', () => {
     const stack = newStack();
     const key = new TenantKey(stack, 'K', { tenantId: 'acme', admins: [role(stack, 'Admin')] });
@@ -333,32 +229,6 @@ describe('TenantKey overrides', () => {
     }));
   });
 
-  test('removalPolicy DESTROY deletes the key on delete and on replacement', () => {
-    const { stack, key } = tenantKey({ removalPolicy: RemovalPolicy.DESTROY });
-    keyTemplate(stack, key).hasResource('AWS::KMS::Key', Match.objectLike({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }));
-  });
-
-  test('description replaces the default description', () => {
-    const { stack, key } = tenantKey({ description: 'Invoices of Acme' });
-    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', Match.objectLike({ Description: 'Invoices of Acme' }));
-  });
-
-  test('restrictGrantsToAwsServices false removes the CreateGrant Deny and nothing else', () => {
-    const { stack, key } = tenantKey({ restrictGrantsToAwsServices: false });
-    const template = Template.fromStack(stack);
-    ownKeyTemplate(template, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('DenyCreateGrantExceptForAwsResources'));
-    expect(statementsOf(template, key).map(s => s.Sid)).toEqual([
-      'AllowAccountRootDelegation',
-      'DenyKeyManagementExceptToManagers',
-      'DenyNonTenantPrincipals',
-      'DenyOutsideTenantEncryptionContext',
-    ]);
-  });
-
-  test('restrictGrantsToAwsServices true keeps the CreateGrant Deny', () => {
-    const { stack, key } = tenantKey({ restrictGrantsToAwsServices: true });
-    keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({ Sid: 'DenyCreateGrantExceptForAwsResources' }));
-  });
 });
 
 describe('TenantKey grants', () => {

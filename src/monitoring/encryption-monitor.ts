@@ -1,33 +1,32 @@
-import { Annotations, Duration, Lazy, Names, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as config from 'aws-cdk-lib/aws-config';
-import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
-import { MonitorQueues, allowCloudWatchAlarms, allowEventBridgeRules, createMonitorQueues, ruleTarget } from './delivery';
-import { MAX_METRIC_MATH_ALARM_METRICS, insightRuleName, rotationFunctionErrorsExpression, rotationFunctionErrorsQueries } from './metric-queries';
-import { NotificationText, NotifiedResource, chatbotNotification } from './notifications';
+import { MonitorAlarms } from './alarms';
+import { createAlarmTopic, createDeliveryKey, noteMissingSubscriber, subscribe } from './delivery';
+import { RuleMetric, ruleMetric } from './metrics';
+import { NotifiedResource } from './notifications';
 import {
   ALL_MANAGEMENT_EVENTS_STATE, AliasSelection, DEFAULT_MAX_EVENT_PATTERN_LENGTH, ResourceSelection, aliasChangePattern,
-  deniedKeyCallsInsightRuleBody, deniedKeyCallsPattern, estimatedPatternLength, keyLifecyclePattern, renderEventPattern,
+  deniedKeyCallsInsightRuleBody, deniedKeyCallsPattern, estimatedPatternLength, insightRuleName, keyLifecyclePattern,
   rotationFailurePattern, rotationOverduePattern, routineDeployPattern,
 } from './patterns';
-import { MonitorTrailResources } from './trail';
-import { MAX_ALIAS_LENGTH, ROTATION_GRACE, SECRET_ROTATION_INTERVAL } from '../private/bounds';
+import { trailOncePerApp } from './trail';
+import { ROTATION_GRACE, SECRET_ROTATION_INTERVAL } from '../private/bounds';
 import { synthesizerDeployingRoleArn } from '../private/deploying-role';
 import { recordFootprint } from '../private/footprint';
-import { createSecureKey } from '../private/secure-key';
-import { addStackDependency } from '../private/stack-dependency';
+import { qualifiedKey } from '../private/names';
+import { Singleton } from '../private/singleton';
 import { invalidProp, validateGraceDays, validatePattern, validateSecretRotationInterval } from '../private/validate';
-import { DailyRotationCheck, dailySecretHours } from '../rotation-verification/daily-rotation-check';
+import { DailyRotationCheck, dailySecretHours, findDailyRotationCheck } from '../rotation-verification/daily-rotation-check';
 
 /** Which keys and secrets the monitor's event patterns match. */
 export enum MonitorScope {
@@ -224,27 +223,17 @@ export interface MonitorSecretOptions {
 }
 
 /** The tag that names, on a secret, the monitor watching it (for operators: nothing reads it to decide). */
-const ROTATION_MONITOR_TAG = 'cdk-kms-patterns:rotation-monitor';
+const ROTATION_MONITOR_TAG = qualifiedKey('rotation-monitor');
 
-/**
- * EventBridge's per-rule metrics, documented for rules with targets ("Monitoring Amazon
- * EventBridge"): `Invocations` (each rule here has one target, so one per matched event)
- * and `FailedInvocations`. Both are sent only when non-zero, so alarms on them treat
- * missing data as not breaching.
- */
-const EVENTS_NAMESPACE = 'AWS/Events';
-const INVOCATIONS = 'Invocations';
-const FAILED_INVOCATIONS = 'FailedInvocations';
 /** The longest a key's matcher and a secret's ARN get once deployed, for the size check. */
 /** A key ID matcher's string, `/` and the ID: a UUID, or `mrk-` and 32 hex digits, with a margin. */
 const KEY_ID_LENGTH = 40;
 const SECRET_ARN_LENGTH = 140;
 /** A deploying role's ARN once deployed: the bootstrap's execution role is about 90 characters. */
 const ROLE_ARN_LENGTH = 128;
-const MONITOR_ALIAS_PREFIX = 'alias/cdk-kms-patterns/encryption-monitor/';
 
-const ALARM_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitor');
-const TRAIL_SINGLETON = Symbol.for('cdk-kms-patterns.EncryptionMonitorTrail');
+/** The stack's monitor: the first one created in it. */
+const MONITORS = Singleton.perStack<EncryptionMonitor>();
 
 /**
  * Notifications for what goes wrong with encryption. Keys disabled, scheduled for
@@ -275,14 +264,11 @@ export class EncryptionMonitor extends Construct {
    * create the stack's monitor yourself before the constructs that use it.
    */
   public static of(scope: IConstruct): EncryptionMonitor {
-    const stack = Stack.of(scope);
-    const existing = (stack as unknown as Record<symbol, EncryptionMonitor | undefined>)[ALARM_SINGLETON];
-    if (existing) {
-      return existing;
-    }
-    const made = new EncryptionMonitor(stack, 'EncryptionMonitor', { trail: MonitorTrail.existing() });
-    made.madeBy = scope.node.path;
-    return made;
+    return MONITORS.obtain(scope, () => {
+      const made = new EncryptionMonitor(Stack.of(scope), 'EncryptionMonitor', { trail: MonitorTrail.existing() });
+      made.madeBy = scope.node.path;
+      return made;
+    });
   }
 
   /**
@@ -290,7 +276,7 @@ export class EncryptionMonitor extends Construct {
    * construct exists: a default monitor may hold the very id the user chose.
    */
   private static idAfterCheckingDefault(scope: Construct, id: string): string {
-    const first = (Stack.of(scope) as unknown as Record<symbol, EncryptionMonitor | undefined>)[ALARM_SINGLETON];
+    const first = MONITORS.find(scope);
     if (first?.madeBy) {
       // Its options would apply to nothing the constructs registered: they went to the default one.
       throw new Error(`${scope.node.path}/${id}: an EncryptionMonitor must be created before ${first.madeBy}, which made the `
@@ -321,16 +307,9 @@ export class EncryptionMonitor extends Construct {
   private readonly keyIds = new Set<string>();
   private readonly aliasNames = new Set<string>();
   private readonly secretArns: string[] = [];
-  private readonly rotationFunctions = new Map<string, lambda.IFunction>();
   private readonly rotationIntervalsDays: number[] = [];
-  private readonly rules = new Map<string, events.CfnRule>();
-  /** Rules that notify the topic directly, and rules that deliver to the non-paging queue. */
-  private readonly pagingRules: events.CfnRule[] = [];
-  private readonly queueRules: events.CfnRule[] = [];
-  private readonly alarmList: cloudwatch.Alarm[] = [];
-  private readonly patternSources = new Map<string, () => events.EventPattern>();
-  private queues?: MonitorQueues;
-  private rotationFunctionErrorsMetric?: cloudwatch.MathExpression;
+  /** The rules, queues and alarms, made as keys and secrets are registered. */
+  private readonly wiring: MonitorAlarms;
   /** The construct `of()` made this monitor for, when it was not created by the user. */
   private madeBy?: string;
 
@@ -342,6 +321,9 @@ export class EncryptionMonitor extends Construct {
     validateWholeNumber(this, 'evaluationPeriods', props.evaluationPeriods, 1, 100);
     validateWholeNumber(this, 'maxEventPatternLength', props.maxEventPatternLength, DEFAULT_MAX_EVENT_PATTERN_LENGTH, Number.MAX_SAFE_INTEGER);
     validateGraceDays(this, 'rotationGracePeriod', props.rotationGracePeriod);
+    for (const email of props.alarmEmails ?? []) {
+      validatePattern(this, 'alarmEmails', email, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'email addresses');
+    }
     for (const arn of props.deployingRoleArns ?? []) {
       validatePattern(this, 'deployingRoleArns', arn, /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'IAM role ARNs (arn:<partition>:iam::<account>:role/<name>)');
     }
@@ -364,21 +346,17 @@ export class EncryptionMonitor extends Construct {
     const synthesizerRole = synthesizerDeployingRoleArn(this);
     this.deployingRoles = [...(synthesizerRole ? [synthesizerRole] : []), ...(props.deployingRoleArns ?? [])];
 
-    const stack = Stack.of(this);
-    const registry = stack as unknown as Record<symbol, EncryptionMonitor | undefined>;
-    if (!registry[ALARM_SINGLETON]) {
-      registry[ALARM_SINGLETON] = this;
-    }
+    MONITORS.claim(this, this);
 
-    this.deliveryKey = this.createDeliveryKey();
-    this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
+    this.deliveryKey = createDeliveryKey(this, props.removalPolicy);
+    this.alarmTopic = props.alarmTopic ?? createAlarmTopic(this, this.deliveryKey);
     // The daily rotation check's alarms (findings, and a heartbeat that stops) page like every
     // other alarm of the stack; the check itself exists only where something is verified.
     DailyRotationCheck.addAlarmAction(this, new cw_actions.SnsAction(this.alarmTopic));
-    this.addSubscribers();
+    subscribe(this.alarmTopic, props);
 
     if ((props.trail ?? MonitorTrail.createOncePerApp())._create) {
-      const created = this.trailOncePerApp();
+      const created = trailOncePerApp(this, props.removalPolicy ?? RemovalPolicy.RETAIN);
       this.trail = created?.trail;
       this.cloudTrailLogGroup = created?.logGroup;
     } else {
@@ -394,13 +372,21 @@ export class EncryptionMonitor extends Construct {
     if (props.dashboard) {
       this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard');
     }
-    this.node.addValidation({ validate: () => [...this.validatePatternSizes(), ...this.validateRotationFunctions()] });
-    this.node.addValidation({ validate: () => this.noteMissingSubscriber() });
+    this.wiring = new MonitorAlarms(this, {
+      alarmTopic: this.alarmTopic,
+      ownTopic: !props.alarmTopic,
+      deliveryKey: this.deliveryKey,
+      period: this.period,
+      evaluationPeriods: this.evaluationPeriods,
+      dashboard: this.dashboard,
+    });
+    this.node.addValidation({ validate: () => [...this.validatePatternSizes(), ...this.wiring.validateRotationFunctions()] });
+    this.node.addValidation({ validate: () => noteMissingSubscriber(this, this.alarmTopic, !props.alarmTopic, props) });
   }
 
   /** Every alarm of the monitor so far (rendered as keys and secrets are registered). */
   public get alarms(): cloudwatch.IAlarm[] {
-    return [...this.alarmList];
+    return [...this.wiring.alarms];
   }
 
   /**
@@ -421,19 +407,19 @@ export class EncryptionMonitor extends Construct {
       validatePattern(this, 'aliasName', aliasName, /^alias\/[a-zA-Z0-9/_-]{1,250}$/, 'an alias name (alias/ then 1-250 of a-z A-Z 0-9 / _ -)');
       this.aliasNames.add(aliasName);
     }
-    if (this.rules.has('DeniedDecrypts')) {
+    if (this.wiring.rule('DeniedDecrypts')) {
       this.ensureAliasRule();
       return;
     }
     const keys = (): ResourceSelection => ({ service: 'kms', resourceType: 'key', keyIds: this.selected([...this.keyIds]) });
-    this.addRuleAndAlarm('DeniedDecrypts', () => deniedKeyCallsPattern(keys(), ['Decrypt']), ALL_MANAGEMENT_EVENTS_STATE,
+    this.wiring.addRuleAndAlarm('DeniedDecrypts', () => deniedKeyCallsPattern(keys(), ['Decrypt']), ALL_MANAGEMENT_EVENTS_STATE,
       this.props.deniedDecryptThreshold ?? 5,
       'Refused kms:Decrypt calls on monitored keys. Someone or something is trying to read data it may not: '
       + 'see the Contributor Insights rule or CloudTrail (errorCode AccessDenied) for which key and principal.');
-    this.addRuleAndAlarm('DeniedKeyCalls', () => deniedKeyCallsPattern(keys()), ALL_MANAGEMENT_EVENTS_STATE,
+    this.wiring.addRuleAndAlarm('DeniedKeyCalls', () => deniedKeyCallsPattern(keys()), ALL_MANAGEMENT_EVENTS_STATE,
       this.props.deniedCallThreshold ?? 10,
       'Refused KMS calls of any operation on monitored keys (probing, or a grant or policy gone missing).');
-    this.addPagingRule('KeyLifecycle', () => keyLifecyclePattern(keys(), this.deployingRoles), NotifiedResource.KEY, {
+    this.wiring.addPagingRule('KeyLifecycle', () => keyLifecyclePattern(keys(), this.deployingRoles), NotifiedResource.KEY, {
       title: 'KMS key lifecycle change',
       nextSteps: [
         'If nobody planned this: a disabled key can be enabled again (EnableKey); a scheduled deletion can be cancelled within the pending window (CancelKeyDeletion).',
@@ -441,7 +427,7 @@ export class EncryptionMonitor extends Construct {
       ],
     });
     if (this.deployingRoles.length > 0) {
-      this.addQueueRule('RoutineDeploys', () => routineDeployPattern(keys(), this.selectedAliases(), this.deployingRoles));
+      this.wiring.addQueueRule('RoutineDeploys', () => routineDeployPattern(keys(), this.selectedAliases(), this.deployingRoles));
     }
     this.ensureAliasRule();
   }
@@ -473,14 +459,14 @@ export class EncryptionMonitor extends Construct {
     }
     Tags.of(secret).add(ROTATION_MONITOR_TAG, this.node.addr);
     if (options.rotationFunction) {
-      this.addRotationFunction(options.rotationFunction);
+      this.wiring.addRotationFunction(options.rotationFunction);
     }
     this.watchRotationSchedule(secret, options);
-    if (this.rules.has('RotationFailures')) {
+    if (this.wiring.rule('RotationFailures')) {
       return;
     }
     const secrets = (): ResourceSelection => ({ service: 'secretsmanager', resourceType: 'secret', arns: this.selected(this.secretArns) });
-    this.addPagingRule('RotationFailures', () => rotationFailurePattern(secrets()), NotifiedResource.SECRET, {
+    this.wiring.addPagingRule('RotationFailures', () => rotationFailurePattern(secrets()), NotifiedResource.SECRET, {
       title: 'Secret rotation failed',
       nextSteps: [
         'The old credentials stay current until a rotation succeeds: read the rotation function\'s logs.',
@@ -501,7 +487,7 @@ export class EncryptionMonitor extends Construct {
       rotationGracePeriod: this.props.rotationGracePeriod,
     });
     DailyRotationCheck.of(this)._addSecret(secret, maxHours, graceHours);
-    if (!this.props.rotationOverdueConfigRule || this.rules.has('RotationOverdue')) {
+    if (!this.props.rotationOverdueConfigRule || this.wiring.rule('RotationOverdue')) {
       return;
     }
     const grace = this.props.rotationGracePeriod?.toDays() ?? ROTATION_GRACE.defaultDays;
@@ -513,28 +499,28 @@ export class EncryptionMonitor extends Construct {
       inputParameters: { maxDaysSinceRotation: Lazy.number({ produce: () => Math.max(...this.rotationIntervalsDays) + grace }) },
       description: 'Secrets not rotated within their interval plus the grace period (EncryptionMonitor)',
     });
-    this.addRuleAndAlarm('RotationOverdue', () => rotationOverduePattern(overdue.configRuleName, this.selected(this.secretArns)), 'ENABLED', 1,
+    this.wiring.addRuleAndAlarm('RotationOverdue', () => rotationOverduePattern(overdue.configRuleName, this.selected(this.secretArns)), 'ENABLED', 1,
       'AWS Config found a monitored secret not rotated within its interval plus the grace period.');
   }
 
   /** Refused `kms:Decrypt` calls on the monitored keys (sum per period). */
   public metricDeniedDecrypts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.ruleMetric('DeniedDecrypts', INVOCATIONS, options);
+    return this.ruleMetric('DeniedDecrypts', options);
   }
 
   /** Refused KMS calls of any operation on the monitored keys. */
   public metricDeniedKeyCalls(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.ruleMetric('DeniedKeyCalls', INVOCATIONS, options);
+    return this.ruleMetric('DeniedKeyCalls', options);
   }
 
   /** DisableKey, ScheduleKeyDeletion and PutKeyPolicy calls on the monitored keys that paged (routine deploys excluded). */
   public metricKeyLifecycleEvents(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.ruleMetric('KeyLifecycle', INVOCATIONS, options);
+    return this.ruleMetric('KeyLifecycle', options);
   }
 
   /** Failed or abandoned rotations of the monitored secrets. */
   public metricRotationFailures(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.ruleMetric('RotationFailures', INVOCATIONS, options);
+    return this.ruleMetric('RotationFailures', options);
   }
 
   /**
@@ -542,7 +528,7 @@ export class EncryptionMonitor extends Construct {
    * schedule, or overdue), per run: `DailyRotationCheck.metricFindings`.
    */
   public metricRotationOverdue(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    if (this.secretArns.length === 0 && !Stack.of(this).node.tryFindChild(DailyRotationCheck.ID)) {
+    if (this.secretArns.length === 0 && !findDailyRotationCheck(this)) {
       // DailyRotationCheck.of would make a check with nothing to check, which fails synth.
       throw new Error(`${this.node.path}: no RotationOverdue metric before the first monitorSecret() (or a RotationVerification) in the stack`);
     }
@@ -559,10 +545,10 @@ export class EncryptionMonitor extends Construct {
 
   /** The alias rule, once there is an alias to watch (with `ACCOUNT`, every alias of the account). */
   private ensureAliasRule(): void {
-    if (this.rules.has('AliasChanges') || (this.monitorScope !== MonitorScope.ACCOUNT && this.aliasNames.size === 0)) {
+    if (this.wiring.rule('AliasChanges') || (this.monitorScope !== MonitorScope.ACCOUNT && this.aliasNames.size === 0)) {
       return;
     }
-    this.addPagingRule('AliasChanges', () => aliasChangePattern(this.selectedAliases(), this.deployingRoles), NotifiedResource.ALIAS, {
+    this.wiring.addPagingRule('AliasChanges', () => aliasChangePattern(this.selectedAliases(), this.deployingRoles), NotifiedResource.ALIAS, {
       title: 'KMS alias changed',
       nextSteps: [
         'Whoever encrypts by this alias now uses the key it points to: check that key is the one you meant (ListAliases).',
@@ -571,156 +557,20 @@ export class EncryptionMonitor extends Construct {
     });
   }
 
-  private ruleMetric(name: string, metricName: string, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    const rule = this.rules.get(name);
+  /** The `Invocations` of the rule called `name`, which the first `monitorKey` (or `monitorSecret`) makes. */
+  private ruleMetric(name: string, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const rule = this.wiring.rule(name);
     if (!rule) {
       const what = name.startsWith('Rotation') ? 'monitorSecret()' : 'monitorKey()';
       throw new Error(`${this.node.path}: no ${name} metric before the first ${what}`);
     }
-    return new cloudwatch.Metric({
-      namespace: EVENTS_NAMESPACE,
-      metricName,
-      dimensionsMap: { RuleName: rule.ref },
-      statistic: cloudwatch.Stats.SUM,
-      period: this.period,
-      ...options,
-    });
-  }
-
-  /** A rule whose events are counted in the non-paging queue, and an alarm on its `Invocations`. */
-  private addRuleAndAlarm(name: string, pattern: () => events.EventPattern, state: string, threshold: number, description: string): void {
-    this.addQueueRule(name, pattern, state);
-    const alarm = this.ruleMetric(name, INVOCATIONS).createAlarm(this, `${name}Alarm`, {
-      alarmDescription: description,
-      threshold,
-      evaluationPeriods: this.evaluationPeriods,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      // EventBridge sends Invocations only when non-zero.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.addAlarm(alarm, name, this.ruleMetric(name, INVOCATIONS));
-  }
-
-  /** A rule delivering to the non-paging queue, with no alarm of its own. */
-  private addQueueRule(name: string, pattern: () => events.EventPattern, state = 'ENABLED'): void {
-    const queues = this.ensureQueues();
-    const rule = this.addRule(name, pattern, state, [ruleTarget('EventsQueue', queues.eventsQueue.queueArn, queues.deadLetterQueue)]);
-    this.queueRules.push(rule);
-  }
-
-  /**
-   * A rule whose every event goes to the topic at once, as a Chatbot custom notification,
-   * with the dead-letter queue behind it, and an alarm when a delivery fails.
-   */
-  private addPagingRule(name: string, pattern: () => events.EventPattern, resource: NotifiedResource, text: NotificationText): void {
-    const queues = this.ensureQueues();
-    // Only the topic the monitor made: a policy added to a topic of yours would replace SNS's
-    // default policy and cut off its other publishers.
-    if (this.pagingRules.length === 0 && !this.props.alarmTopic && this.alarmTopic instanceof sns.Topic) {
-      allowEventBridgeRules(this.alarmTopic, () => this.pagingRules.map(r => r.attrArn));
-    }
-    const rule = this.addRule(name, pattern, 'ENABLED',
-      [ruleTarget('AlarmTopic', this.alarmTopic.topicArn, queues.deadLetterQueue, chatbotNotification(resource, text))]);
-    this.pagingRules.push(rule);
-    const failed = this.ruleMetric(name, FAILED_INVOCATIONS);
-    const alarm = failed.createAlarm(this, `${name}DeliveryFailedAlarm`, {
-      alarmDescription: `EventBridge could not deliver a ${name} event to the alarm topic: see the dead-letter queue `
-        + `(${queues.deadLetterQueue.node.path}) and the topic's policy and key.`,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      // EventBridge sends FailedInvocations only when non-zero.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.addAlarm(alarm, `${name}DeliveryFailed`, failed);
-  }
-
-  private addRule(name: string, pattern: () => events.EventPattern, state: string, targets: events.CfnRule.TargetProperty[]): events.CfnRule {
-    const rule = new events.CfnRule(this, `${name}Rule`, {
-      description: `EncryptionMonitor ${this.node.path}: ${name}`,
-      state,
-      eventPattern: Lazy.any({ produce: () => renderEventPattern(pattern()) }),
-      targets,
-    });
-    this.rules.set(name, rule);
-    this.patternSources.set(name, pattern);
-    return rule;
-  }
-
-  /** The non-paging queue and the dead-letter queue, made with the first rule, and an alarm on the dead letters. */
-  private ensureQueues(): MonitorQueues {
-    if (this.queues) {
-      return this.queues;
-    }
-    const queues = createMonitorQueues(this, this.deliveryKey,
-      () => [...this.rules.values()].map(r => r.attrArn), () => this.queueRules.map(r => r.attrArn));
-    this.queues = queues;
-    const depth = queues.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: this.period, statistic: cloudwatch.Stats.MAXIMUM });
-    const alarm = depth.createAlarm(this, 'DeadLettersAlarm', {
-      alarmDescription: `Events the monitor's rules could not deliver wait in ${queues.deadLetterQueue.node.path}: `
-        + 'a notification was lost. Read them, fix the target (topic policy, key policy), then purge the queue.',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.addAlarm(alarm, 'DeadLetters', depth);
-    return queues;
-  }
-
-  private addAlarm(alarm: cloudwatch.Alarm, title: string, metric: cloudwatch.IMetric): void {
-    alarm.addAlarmAction(new cw_actions.SnsAction(this.alarmTopic));
-    this.alarmList.push(alarm);
-    this.dashboard?.addWidgets(new cloudwatch.GraphWidget({ title, left: [metric], leftAnnotations: [alarm.toAnnotation()] }));
-  }
-
-  private addRotationFunction(fn: lambda.IFunction): void {
-    const key = Names.nodeUniqueId(fn.node);
-    if (this.rotationFunctions.has(key)) {
-      return;
-    }
-    this.rotationFunctions.set(key, fn);
-    if (this.rotationFunctionErrorsMetric) {
-      return;
-    }
-    // Plain metric math over each function's Errors: Metrics Insights' WHERE documents
-    // only =, != and AND ("Metrics Insights query components and syntax"), so a list of
-    // functions cannot be one documented query. At most 10 functions (validated). The L2
-    // renders an alarm's metrics when it is created, so the L1's list is rendered lazily,
-    // with every function registered by then.
-    this.rotationFunctionErrorsMetric = new cloudwatch.MathExpression({
-      expression: rotationFunctionErrorsExpression(1),
-      usingMetrics: { errors0: fn.metricErrors({ period: this.period, statistic: cloudwatch.Stats.SUM }) },
-      period: this.period,
-      label: 'Rotation function errors',
-    });
-    const alarm = this.rotationFunctionErrorsMetric.createAlarm(this, 'RotationFunctionErrorsAlarm', {
-      alarmDescription: 'A rotation function of a monitored secret reported errors: its rotation may fail. See the function\'s logs.',
-      threshold: 1,
-      evaluationPeriods: this.evaluationPeriods,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    (alarm.node.defaultChild as cloudwatch.CfnAlarm).metrics = Lazy.any({
-      produce: () => rotationFunctionErrorsQueries([...this.rotationFunctions.values()].map(f => f.functionName), this.period),
-    });
-    alarm.addAlarmAction(new cw_actions.SnsAction(this.alarmTopic));
-    this.alarmList.push(alarm);
-    // The alarm's own widget shows every function; a graph of the L2 expression would show the first only.
-    this.dashboard?.addWidgets(new cloudwatch.AlarmWidget({ title: 'RotationFunctionErrors', alarm }));
-  }
-
-  private validateRotationFunctions(): string[] {
-    const count = this.rotationFunctions.size;
-    return count <= MAX_METRIC_MATH_ALARM_METRICS ? [] : [`\`rotationFunction\` was given for ${count} secrets, but an alarm on a metric `
-      + `math expression references at most ${MAX_METRIC_MATH_ALARM_METRICS} metrics (CloudWatch alarm limits): pass it for at most `
-      + `${MAX_METRIC_MATH_ALARM_METRICS} secrets per monitor. Failed rotations of every monitored secret still page through RotationFailures.`];
+    return ruleMetric(rule, RuleMetric.INVOCATIONS, this.period, options);
   }
 
   private validatePatternSizes(): string[] {
     const errors: string[] = [];
     const limit = this.maxEventPatternLength;
-    for (const [name, pattern] of this.patternSources) {
+    for (const [name, pattern] of this.wiring.patterns()) {
       const secretRule = name.startsWith('Rotation');
       const length = estimatedPatternLength(pattern(), secretRule ? SECRET_ARN_LENGTH : KEY_ID_LENGTH, { arn: ROLE_ARN_LENGTH },
         value => Stack.of(this).resolve(value));
@@ -735,79 +585,6 @@ export class EncryptionMonitor extends Construct {
       }
     }
     return errors;
-  }
-
-  /** An alarm nobody receives is a finding: say so at synth, as information (a warning fails `cdk synth --strict`). */
-  private noteMissingSubscriber(): string[] {
-    const created = this.alarmTopic instanceof sns.Topic && !this.props.alarmTopic;
-    // A subscription may live under its endpoint's scope (SqsSubscription), even in another stack.
-    const topicArn = this.alarmTopic.topicArn;
-    const subscribed = this.node.root.node.findAll().some(c => c instanceof sns.CfnSubscription && c.topicArn === topicArn)
-      || (this.props.slackChannels ?? []).length > 0 || (this.props.teamsChannels ?? []).length > 0;
-    if (created && !subscribed) {
-      Annotations.of(this).addInfo(`${this.node.path}: the alarm topic has no subscriber, so its alarms and events notify no one: `
-        + 'pass `alarmEmails`, `slackChannels` or `teamsChannels`, subscribe to `alarmTopic`, or pass an `alarmTopic` of your own.');
-    }
-    return [];
-  }
-
-  private addSubscribers(): void {
-    for (const email of this.props.alarmEmails ?? []) {
-      validatePattern(this, 'alarmEmails', email, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'email addresses');
-      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
-    }
-    for (const channel of this.props.slackChannels ?? []) {
-      channel.addNotificationTopic(this.alarmTopic);
-    }
-    for (const channel of this.props.teamsChannels ?? []) {
-      channel.snsTopicArns = [...(channel.snsTopicArns ?? []), this.alarmTopic.topicArn];
-    }
-  }
-
-  /**
-   * The key of the monitor's topic and queues. Its path stays `AlarmTopicKey`, as before the
-   * queues existed: a key that moved would be a new key, and the old one retained.
-   */
-  private createDeliveryKey(): kms.IKey {
-    const keyScope = new Construct(this, 'AlarmTopicKey');
-    const made = createSecureKey(keyScope, {
-      // uniqueResourceName equals uniqueId for paths that fit, and shortens longer ones to
-      // keep the alias within KMS's 256 characters.
-      aliasName: `${MONITOR_ALIAS_PREFIX}${Names.uniqueResourceName(this, { maxLength: MAX_ALIAS_LENGTH - MONITOR_ALIAS_PREFIX.length })}`,
-      aliasSource: { prop: 'id', value: this.node.id },
-      defaultDescription: `Encrypts the alarm topic and queues of EncryptionMonitor ${this.node.path}`,
-      removalPolicy: this.props.removalPolicy,
-    });
-    made.policy.allowServicesToPublishEncryptedMessages(['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
-    return made.key;
-  }
-
-  private createAlarmTopic(): sns.ITopic {
-    const topic = new sns.Topic(this, 'AlarmTopic', {
-      masterKey: this.deliveryKey,
-      enforceSSL: true,
-      displayName: 'EncryptionMonitor alarms',
-    });
-    allowCloudWatchAlarms(topic);
-    return topic;
-  }
-
-  /** The app's trail for this account, created here when this is the first monitor to ask. */
-  private trailOncePerApp(): { trail: cloudtrail.Trail; logGroup: logs.ILogGroup } | undefined {
-    const root = this.node.root as unknown as Record<symbol, Map<string, EncryptionMonitor> | undefined>;
-    const byAccount = root[TRAIL_SINGLETON] ??= new Map();
-    const account = Stack.of(this).account;
-    const accountKey = Token.isUnresolved(account) ? '<unresolved>' : account;
-    const owner = byAccount.get(accountKey);
-    if (owner) {
-      if (Stack.of(owner) !== Stack.of(this)) {
-        // Deploy the trail first, so the rules of this stack see events from the start.
-        addStackDependency(Stack.of(this), Stack.of(owner), 'EncryptionMonitor: the app\'s trail lives in this stack');
-      }
-      return undefined;
-    }
-    byAccount.set(accountKey, this);
-    return new MonitorTrailResources(this, 'Trail', { removalPolicy: this.props.removalPolicy ?? RemovalPolicy.RETAIN }).output;
   }
 }
 

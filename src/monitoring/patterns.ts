@@ -1,5 +1,6 @@
-import { Aws, Token } from 'aws-cdk-lib';
+import { Aws, Names, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import { IConstruct } from 'constructs';
 import { MAX_ALIAS_LENGTH } from '../private/bounds';
 
 /**
@@ -231,6 +232,18 @@ export function rotationOverduePattern(configRuleName: string, secretArns?: stri
       newEvaluationResult: { complianceType: ['NON_COMPLIANT'] },
     },
   };
+}
+
+/** A Contributor Insights rule name holds at most 128 characters (PutInsightRule `RuleName`). */
+const INSIGHT_RULE_NAME_MAX_LENGTH = 128;
+const INSIGHT_RULE_NAME_SUFFIX = '-denied-kms';
+/**
+ * The Contributor Insights rule's name: at most 128 characters (PutInsightRule `RuleName`),
+ * whatever the construct path. `uniqueResourceName` shortens the path and keeps a hash of it.
+ */
+export function insightRuleName(scope: IConstruct): string {
+  return Names.uniqueResourceName(scope, { maxLength: INSIGHT_RULE_NAME_MAX_LENGTH - INSIGHT_RULE_NAME_SUFFIX.length, separator: '-' })
+    + INSIGHT_RULE_NAME_SUFFIX;
 }
 
 /**

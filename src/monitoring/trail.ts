@@ -1,11 +1,14 @@
-import { ArnFormat, CfnResource, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { skipCheckov } from '../private/checkov';
+import { Component, aliasPath, logGroupPath } from '../private/names';
 import { createSecureKey } from '../private/secure-key';
+import { Singleton } from '../private/singleton';
+import { addStackDependency } from '../private/stack-dependency';
 
 /**
  * "Naming requirements for CloudTrail resources, S3 buckets, and KMS keys", CloudTrail
@@ -41,6 +44,29 @@ export function monitorTrailArn(scope: IConstruct, trailName: string): string {
   return Stack.of(scope).formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
 }
 
+/** The monitor that created the app's trail, per account (`<unresolved>` for an environment-agnostic stack). */
+const TRAIL_OWNERS = Singleton.perApp<Map<string, Construct>>();
+
+/**
+ * The app's trail for `monitor`'s account, created under it (`<monitor>/Trail`) when it is
+ * the first monitor of the app to ask; otherwise undefined, and `monitor`'s stack deploys
+ * after the trail's, so its rules see events from the start.
+ */
+export function trailOncePerApp(monitor: Construct, removalPolicy: RemovalPolicy): { trail: cloudtrail.Trail; logGroup: logs.ILogGroup } | undefined {
+  const byAccount = TRAIL_OWNERS.obtain(monitor, () => new Map());
+  const account = Stack.of(monitor).account;
+  const accountKey = Token.isUnresolved(account) ? '<unresolved>' : account;
+  const owner = byAccount.get(accountKey);
+  if (owner) {
+    if (Stack.of(owner) !== Stack.of(monitor)) {
+      addStackDependency(Stack.of(monitor), Stack.of(owner), 'EncryptionMonitor: the app\'s trail lives in this stack');
+    }
+    return undefined;
+  }
+  byAccount.set(accountKey, monitor);
+  return new MonitorTrailResources(monitor, 'Trail', { removalPolicy }).output;
+}
+
 /** The trail the app creates once: CMK-encrypted, versioned, access-logged, with a CMK-encrypted log group. */
 export class MonitorTrailResources extends Construct {
   public readonly output: { trail: cloudtrail.Trail; logGroup: logs.ILogGroup };
@@ -54,9 +80,9 @@ export class MonitorTrailResources extends Construct {
       versioned: true,
       removalPolicy: props.removalPolicy,
     };
-    const logGroupName = `/cdk-kms-patterns/cloudtrail/${Names.uniqueId(this)}`;
+    const logGroupName = `${logGroupPath(Component.CLOUDTRAIL)}/${Names.uniqueId(this)}`;
     const made = createSecureKey(this, {
-      aliasName: `alias/cdk-kms-patterns/cloudtrail/${Names.uniqueId(this)}`,
+      aliasName: `${aliasPath(Component.CLOUDTRAIL)}/${Names.uniqueId(this)}`,
       aliasSource: { prop: 'id', value: scope.node.id },
       defaultDescription: `Encrypts the CloudTrail logs of EncryptionMonitor ${scope.node.path}`,
       removalPolicy: props.removalPolicy,

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { synthesizerDeployingRoleArn } from './deploying-role';
 import { principalArnsOf } from './key-policy';
+import { Singleton } from './singleton';
 import { invalidProp, validatePattern } from './validate';
 import { KeyManagementOptions } from '../key-options';
 
@@ -25,23 +26,22 @@ export interface KeyManagers {
   readonly deployingRoleArns?: string[];
 }
 
-const STACK_DEFAULTS = Symbol.for('cdk-kms-patterns.KeyManagement.stackDefaults');
-
 interface StackDefaults {
-  readonly options?: KeyManagementOptions;
+  options?: KeyManagementOptions;
   /** Set once a key has read the defaults: setting them later would skip that key. */
   read: boolean;
 }
 
-function holderOf(stack: Stack): StackDefaults {
-  const holder = stack as unknown as Record<symbol, StackDefaults | undefined>;
-  return holder[STACK_DEFAULTS] ??= { read: false };
+const STACK_DEFAULTS = Singleton.perStack<StackDefaults>();
+
+function holderOf(scope: IConstruct): StackDefaults {
+  return STACK_DEFAULTS.obtain(scope, () => ({ read: false }));
 }
 
 /** The stack-wide key-management options (see `KeyManagement.setStackDefaults`). */
 export function setKeyManagementDefaults(scope: IConstruct, options: KeyManagementOptions): void {
   const stack = Stack.of(scope);
-  const current = holderOf(stack);
+  const current = holderOf(scope);
   if (current.read) {
     invalidProp(scope, 'KeyManagement.setStackDefaults', stack.node.path,
       'must be called before the first key of the stack is created (a key already created would keep the managers it was given)');
@@ -50,11 +50,11 @@ export function setKeyManagementDefaults(scope: IConstruct, options: KeyManageme
     invalidProp(scope, 'KeyManagement.setStackDefaults', stack.node.path, 'must be called at most once per stack');
   }
   validatePermissionSets(scope, options.adminPermissionSets ?? []);
-  (stack as unknown as Record<symbol, StackDefaults>)[STACK_DEFAULTS] = { options, read: false };
+  current.options = options;
 }
 
-function readStackDefaults(stack: Stack): KeyManagementOptions {
-  const holder = holderOf(stack);
+function readStackDefaults(scope: IConstruct): KeyManagementOptions {
+  const holder = holderOf(scope);
   holder.read = true;
   return holder.options ?? {};
 }

@@ -14,6 +14,8 @@ import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH } from './requirements';
 import { KEY_ROTATION_DAYS, ROTATION_GRACE, SECRET_ROTATION_INTERVAL } from '../private/bounds';
 import { recordFootprint } from '../private/footprint';
 import { validateGraceHours, validateKeyRotationPeriod, validateSecretRotationInterval } from '../private/validate';
+import { LIBRARY_NAME_PASCAL } from '../private/names';
+import { Singleton } from '../private/singleton';
 
 /** Options for one secret added to the daily check. */
 export interface DailyCheckSecretOptions {
@@ -30,6 +32,10 @@ export interface DailyCheckSecretOptions {
    */
   readonly rotationGracePeriod?: Duration;
 }
+
+const CHECKS = Singleton.perStack<DailyRotationCheck>();
+/** Alarm actions given before the stack had a check (`addAlarmAction`), given to its alarms once it exists. */
+const PENDING_ACTIONS = Singleton.perStack<cloudwatch.IAlarmAction[]>();
 
 /**
  * The stack's daily rotation check: the checks `RotationVerification` runs at deploy time,
@@ -55,7 +61,7 @@ export interface DailyCheckSecretOptions {
  */
 export class DailyRotationCheck extends Construct {
   /** Construct id of the singleton, a child of the stack. */
-  public static readonly ID = 'KmsPatternsDailyRotationCheck';
+  public static readonly ID = `${LIBRARY_NAME_PASCAL}DailyRotationCheck`;
   /** The CloudWatch namespace of the check's metrics; the checker may publish to this namespace only. */
   public static readonly NAMESPACE = DAILY_CHECK_NAMESPACE;
   /** How often the check runs. */
@@ -63,9 +69,7 @@ export class DailyRotationCheck extends Construct {
 
   /** The stack's daily rotation check, created on first use. */
   public static of(scope: IConstruct): DailyRotationCheck {
-    const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(DailyRotationCheck.ID);
-    return existing instanceof DailyRotationCheck ? existing : new DailyRotationCheck(stack, DailyRotationCheck.ID);
+    return CHECKS.obtain(scope, () => new DailyRotationCheck(Stack.of(scope), DailyRotationCheck.ID));
   }
 
   /**
@@ -75,19 +79,13 @@ export class DailyRotationCheck extends Construct {
    * the constructs whose verifications make the check.
    */
   public static addAlarmAction(scope: IConstruct, action: cloudwatch.IAlarmAction): void {
-    const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(DailyRotationCheck.ID);
-    if (existing instanceof DailyRotationCheck) {
+    const existing = CHECKS.find(scope);
+    if (existing) {
       existing.alarms.forEach(alarm => alarm.addAlarmAction(action));
       return;
     }
-    const pending = DailyRotationCheck.pendingActions.get(stack) ?? [];
-    pending.push(action);
-    DailyRotationCheck.pendingActions.set(stack, pending);
+    PENDING_ACTIONS.obtain(scope, () => []).push(action);
   }
-
-  /** Actions given before the stack had a check, by stack. */
-  private static readonly pendingActions = new WeakMap<Stack, cloudwatch.IAlarmAction[]>();
 
   /** The scheduled rule; one target per shard of the registered keys and secrets. */
   public readonly rule: events.CfnRule;
@@ -133,10 +131,9 @@ export class DailyRotationCheck extends Construct {
 
     this.node.addValidation({ validate: () => this.validateShards() });
     Aspects.of(this).add(new NoteWhenNobodyIsTold(this));
-    for (const action of DailyRotationCheck.pendingActions.get(stack) ?? []) {
+    for (const action of PENDING_ACTIONS.find(this) ?? []) {
       this.alarms.forEach(alarm => alarm.addAlarmAction(action));
     }
-    DailyRotationCheck.pendingActions.delete(stack);
   }
 
   /**
@@ -386,4 +383,9 @@ class NoteWhenNobodyIsTold implements IAspect {
         + 'or add an action to each of DailyRotationCheck.of(stack).alarms (for example an SNS topic you watch).');
     }
   }
+}
+
+/** The stack's daily rotation check, if it has one: unlike `of`, makes none. */
+export function findDailyRotationCheck(scope: IConstruct): DailyRotationCheck | undefined {
+  return CHECKS.find(scope);
 }

@@ -11,14 +11,18 @@ import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH } from './requirements';
 import { VerifyRotationFunction } from './verify-rotation-function';
 import { skipCheckov } from '../private/checkov';
 import { recordFootprint } from '../private/footprint';
+import { Component, LIBRARY_NAME_PASCAL, aliasPath, logGroupPath } from '../private/names';
 import { createSecureKey } from '../private/secure-key';
+import { Singleton } from '../private/singleton';
 import { invalidProp } from '../private/validate';
 
 /** Where the functions of a stack's rotation verification run: outside a VPC, or in one. */
 export interface RotationVerificationNetwork {
   /**
-   * The VPC to run the functions in. Its subnets need a route to the KMS, Secrets Manager,
-   * Lambda and Step Functions APIs: a NAT gateway or interface endpoints.
+   * The VPC to run the functions in: the stack's one provider (its two handlers and the
+   * Provider framework's three functions), where the organisation requires every Lambda
+   * function in a VPC. They call the KMS, Secrets Manager, Lambda and Step Functions APIs,
+   * so the subnets need a route to them: a NAT gateway or interface endpoints.
    * @default - the functions run outside a VPC
    */
   readonly vpc?: ec2.IVpc;
@@ -34,6 +38,8 @@ export interface RotationVerificationNetwork {
   readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
+const PROVIDERS = Singleton.perStack<RotationVerificationProvider>();
+
 /**
  * The per-stack provider behind every `RotationVerification`: the verification
  * function (as onEvent and as isComplete handler), its role, the policy that holds
@@ -48,10 +54,7 @@ export class RotationVerificationProvider extends Construct {
   /** How often the framework asks isComplete. */
   public static readonly QUERY_INTERVAL = Duration.seconds(15);
   /** Construct id of the singleton, a child of the stack. */
-  public static readonly ID = 'KmsPatternsRotationVerificationProvider';
-
-  /** Where every alias and log group name of a provider starts. */
-  public static readonly NAME_PREFIX = 'kms-patterns/rotation-verification';
+  public static readonly ID = `${LIBRARY_NAME_PASCAL}RotationVerificationProvider`;
 
   /**
    * The stack's provider, created on first use in `network`. A later caller may repeat
@@ -59,10 +62,9 @@ export class RotationVerificationProvider extends Construct {
    * the functions exist already.
    */
   public static of(scope: IConstruct, network: RotationVerificationNetwork = {}): RotationVerificationProvider {
-    const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(RotationVerificationProvider.ID);
-    if (!(existing instanceof RotationVerificationProvider)) {
-      return new RotationVerificationProvider(stack, RotationVerificationProvider.ID, network);
+    const existing = PROVIDERS.find(scope);
+    if (!existing) {
+      return PROVIDERS.obtain(scope, () => new RotationVerificationProvider(Stack.of(scope), RotationVerificationProvider.ID, network));
     }
     const given = network.vpc || network.vpcSubnets || network.securityGroups;
     const have = existing.network;
@@ -115,7 +117,7 @@ export class RotationVerificationProvider extends Construct {
     //
     // The key policy cannot name the log group's ARN (the log group names the key: a
     // cycle), so the log group gets a name the policy can predict without a reference:
-    //   /aws/vendedlogs/kms-patterns/rotation-verification/<stack name>/<stack UUID>/<key ID>
+    //   /aws/vendedlogs/cdk-kms-patterns/rotation-verification/<stack name>/<stack UUID>/<key ID>
     // and the policy allows `.../<stack name>/<stack UUID>/*`: this stack, in this
     // incarnation (the UUID of AWS::StackId), and nothing else. The key ID, which the
     // log group refers to anyway, makes the name new with every key: a create or update
@@ -123,10 +125,10 @@ export class RotationVerificationProvider extends Construct {
     // retry makes a new key and so a new log group name, never a collision (a fixed name
     // would collide with the retained log group). `/aws/vendedlogs/` is where Step Functions
     // asks log groups to be, so its log delivery adds no resource policy per log group.
-    const namePrefix = Fn.join('/', [`/aws/vendedlogs/${RotationVerificationProvider.NAME_PREFIX}`, Aws.STACK_NAME,
+    const namePrefix = Fn.join('/', [logGroupPath(Component.ROTATION_VERIFICATION), Aws.STACK_NAME,
       Fn.select(2, Fn.split('/', Aws.STACK_ID))]);
     const logKey = createSecureKey(this, {
-      aliasName: `alias/${RotationVerificationProvider.NAME_PREFIX}/${Aws.STACK_NAME}`,
+      aliasName: `${aliasPath(Component.ROTATION_VERIFICATION)}/${Aws.STACK_NAME}`,
       aliasSource: { prop: 'stackName', value: stack.stackName },
       defaultDescription: 'Encrypts the log group of the cdk-kms-patterns rotation verification of this stack',
     });

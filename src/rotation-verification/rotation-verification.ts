@@ -1,5 +1,4 @@
 import { CustomResource, Duration, Lazy } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -11,9 +10,16 @@ import { RotationVerificationNetwork, RotationVerificationProvider, validateNetw
 import { KEY_ROTATION_DAYS, ROTATION_GRACE, SECRET_ROTATION_INTERVAL } from '../private/bounds';
 import { recordFootprint } from '../private/footprint';
 import { invalidProp, validateGraceHours, validateKeyRotationPeriod, validateSecretRotationInterval } from '../private/validate';
+import { LIBRARY_NAME_PASCAL } from '../private/names';
 
-/** Properties for a `RotationVerification`. */
-export interface RotationVerificationProps {
+/**
+ * Properties for a `RotationVerification`. Its network (`vpc`, `vpcSubnets`,
+ * `securityGroups`) is the network of the stack's one provider: the first verification
+ * made decides it, and a later one may only repeat it (or give none). To place the
+ * verifications that constructs make (`TenantKey`, `RotatedSecret`, ...), call
+ * `RotationVerification.useNetwork` before them.
+ */
+export interface RotationVerificationProps extends RotationVerificationNetwork {
   /**
    * KMS keys whose automatic rotation must be on, at most every `maxKeyRotationPeriod`.
    * More can be added with `addKey`.
@@ -83,29 +89,6 @@ export interface RotationVerificationProps {
    * @default true
    */
   readonly checkDaily?: boolean;
-
-  /**
-   * The VPC to run the verification's Lambda functions in (the stack's one provider:
-   * its two handlers and the Provider framework's three functions). They call the KMS,
-   * Secrets Manager, Lambda and Step Functions APIs, so the subnets need a route to them:
-   * a NAT gateway or interface endpoints. Every verification of a stack shares one
-   * provider: the first one made decides its network, and a later one may only repeat
-   * it (or give none).
-   * @default - the functions run outside a VPC
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * The subnets of `vpc` to run the functions in. Only with `vpc`.
-   * @default - the VPC's private subnets with egress, as Lambda chooses them
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * The security groups of the functions. Only with `vpc`.
-   * @default - a security group per function that allows all outbound traffic and no inbound
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
 /** Options for one secret added with `addSecret`. */
@@ -208,7 +191,7 @@ export class RotationVerification extends Construct {
     };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: this.provider.serviceToken,
-      resourceType: 'Custom::KmsPatternsRotationVerification',
+      resourceType: `Custom::${LIBRARY_NAME_PASCAL}RotationVerification`,
       properties,
     });
     // The scoped permissions must exist before the check runs.

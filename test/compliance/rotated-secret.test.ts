@@ -16,6 +16,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { RotatedSecret } from '../../src/rotated-secret';
+import { RotationVerification } from '../../src/rotation-verification/rotation-verification';
 import { controlTowerFailures, controlTowerRuleFiles } from '../helpers/cfn-guard';
 import { cfnLint } from '../helpers/cfn-lint';
 import { DB_CONNECTION } from '../helpers/db-connection';
@@ -61,16 +62,17 @@ const CONFIGURATIONS: Record<string, Configuration> = {
     new RotatedSecret(s, 'Third', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
     return first;
   },
-  'in a VPC': s => new RotatedSecret(s, 'Secret', {
-    hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(),
-    generateSecretString: DB_CONNECTION,
+  'in a VPC': s => {
     // An imported VPC: its own resources are not this library's to judge.
-    verificationVpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', {
-      vpcId: 'vpc-0123456789abcdef0',
-      availabilityZones: ['us-east-1a', 'us-east-1b'],
-      privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
-    }),
-  }),
+    RotationVerification.useNetwork(s, {
+      vpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', {
+        vpcId: 'vpc-0123456789abcdef0',
+        availabilityZones: ['us-east-1a', 'us-east-1b'],
+        privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+      }),
+    });
+    return new RotatedSecret(s, 'Secret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(), generateSecretString: DB_CONNECTION });
+  },
 };
 const IN_VPC = new Set(['in a VPC']);
 

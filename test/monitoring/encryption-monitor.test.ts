@@ -11,7 +11,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CrossAccountDecryptKey, KeyManagement, MultiRegionKeySet, RotatedSecret, SharedTenantKey, TenantKey } from '../../src';
 import { EncryptionMonitor, EncryptionMonitorProps, MonitorScope, MonitorTrail } from '../../src/monitoring/encryption-monitor';
-import { insightRuleName, rotationFunctionErrorsExpression, rotationFunctionErrorsQueries } from '../../src/monitoring/metric-queries';
+import { rotationFunctionErrorsExpression, rotationFunctionErrorsQueries } from '../../src/monitoring/metrics';
+import { insightRuleName } from '../../src/monitoring/patterns';
 import { DailyRotationCheck } from '../../src/rotation-verification/daily-rotation-check';
 import { DB_CONNECTION } from '../helpers/db-connection';
 

@@ -153,7 +153,7 @@ test('every resource name but the log group\'s is left to CloudFormation, and th
   const provider = RotationVerificationProvider.of(s);
   expect(s.resolve((provider.logGroup.node.defaultChild as any).logGroupName)).toEqual({
     'Fn::Join': ['/', [
-      '/aws/vendedlogs/kms-patterns/rotation-verification', { Ref: 'AWS::StackName' },
+      '/aws/vendedlogs/cdk-kms-patterns/rotation-verification', { Ref: 'AWS::StackName' },
       { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
       { Ref: id(s, provider.logKey) },
     ]],
@@ -175,7 +175,7 @@ test('the log group is encrypted with the provider\'s own customer-managed key, 
     Properties: Match.objectLike({ EnableKeyRotation: true, RotationPeriodInDays: 365, PendingWindowInDays: 30 }),
   });
   t.hasResourceProperties('AWS::KMS::Alias', {
-    AliasName: { 'Fn::Join': ['', ['alias/kms-patterns/rotation-verification/', { Ref: 'AWS::StackName' }]] },
+    AliasName: { 'Fn::Join': ['', ['alias/cdk-kms-patterns/rotation-verification/', { Ref: 'AWS::StackName' }]] },
     TargetKeyId: { 'Fn::GetAtt': [id(s, provider.logKey), 'Arn'] },
   });
   const keyPolicy = t.toJSON().Resources[id(s, provider.logKey)].Properties.KeyPolicy;
@@ -187,7 +187,7 @@ test('the log group is encrypted with the provider\'s own customer-managed key, 
         'Fn::Join': ['', [
           'arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:111111111111:log-group:',
           {
-            'Fn::Join': ['/', ['/aws/vendedlogs/kms-patterns/rotation-verification', { Ref: 'AWS::StackName' },
+            'Fn::Join': ['/', ['/aws/vendedlogs/cdk-kms-patterns/rotation-verification', { Ref: 'AWS::StackName' },
               { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]],
           },
           '/*',

@@ -53,7 +53,7 @@ function secretArnFor(logicalId: string): string {
  * The template as deployed, for the two attributes resolve-template.ts does not know
  * (and, rightly, refuses to guess): the provider's log group ARN and a secret's `Ref`.
  * Both get the full-length value AWS would return, so policy sizes are realistic. The
- * log group is named `/aws/vendedlogs/kms-patterns/rotation-verification/<stack name>/
+ * log group is named `/aws/vendedlogs/cdk-kms-patterns/rotation-verification/<stack name>/
  * <stack UUID>/<key ID>` (see RotationVerificationProvider). Every other intrinsic is
  * left to resolve-template.ts, which throws on what it cannot resolve.
  */
@@ -62,7 +62,7 @@ function deployed(template: CfnTemplate, stackName: string): CfnTemplate {
   const resources = template.Resources ?? {};
   for (const [id, r] of Object.entries(resources)) {
     if (r.Type === 'AWS::Logs::LogGroup') {
-      const name = `/aws/vendedlogs/${RotationVerificationProvider.NAME_PREFIX}/${stackName}/${uuidFor(stackName)}/${uuidFor(id)}`;
+      const name = `/aws/vendedlogs/cdk-kms-patterns/rotation-verification/${stackName}/${uuidFor(stackName)}/${uuidFor(id)}`;
       values.set(JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }), `arn:${FAKE_ENV.partition}:logs:${FAKE_ENV.region}:${FAKE_ENV.account}:log-group:${name}:*`);
     }
     if (r.Type === 'AWS::SecretsManager::Secret') {
