@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
+import { DISABLE_CREATION_STACK_TRACES, DISABLE_METADATA_STACK_TRACE } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { AssuranceOptions, SafeKeyOptions } from './key-options';
 import { EncryptionMonitor, MonitorScope, MonitorTrail } from './monitoring/encryption-monitor';
@@ -108,12 +108,14 @@ export class TenantKeyFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantKeyFleetProps) {
     super(scope, id);
-    // Every key of the fleet is made by the same lines, so a creation stack trace per
-    // resource says nothing per tenant, yet capturing them is a large part of synthesis
-    // (and of the manifest). Off for the fleet's subtree unless the app chose (CDK_DEBUG
-    // still captures them).
-    if (this.node.tryGetContext(DISABLE_CREATION_STACK_TRACES) === undefined) {
-      this.node.setContext(DISABLE_CREATION_STACK_TRACES, true);
+    // Every key of the fleet is made by the same lines, so a stack trace per resource or
+    // per annotation (each key's "no admins" info) says nothing per tenant, yet capturing
+    // them is a large part of synthesis (and of the manifest). Off for the fleet's subtree
+    // unless the app chose (CDK_DEBUG still captures creation traces).
+    for (const traces of [DISABLE_CREATION_STACK_TRACES, DISABLE_METADATA_STACK_TRACE]) {
+      if (this.node.tryGetContext(traces) === undefined) {
+        this.node.setContext(traces, true);
+      }
     }
     const tenantIds = props.tenantIds;
     validateTenantIds(this, tenantIds);

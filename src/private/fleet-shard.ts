@@ -26,6 +26,7 @@ export class FleetShard extends NestedStack {
   /** Holds the tenants' keys, one child per tenant ID, so no tenant ID meets a stack-level ID. */
   public readonly tenants: Construct;
   private preparedTemplate?: any;
+  /** The template being written, until its parameters and outputs are counted (not kept: 70 shards of 500 KB). */
   private writtenTemplate?: any;
 
   constructor(scope: Construct, id: string, private readonly budget: number, private readonly budgetProp: string) {
@@ -57,18 +58,20 @@ export class FleetShard extends NestedStack {
   /** @internal */
   public _synthesizeTemplate(session: ISynthesisSession, ...rest: any[]): void {
     super._synthesizeTemplate(session, ...rest);
+    const written = this.writtenTemplate;
+    this.writtenTemplate = undefined;
     const bytes = fs.statSync(path.join(session.assembly.outdir, this.templateFile)).size;
     if (bytes > MAX_TEMPLATE_BYTES) {
       throw new Error(`${this.node.path}: the template is ${bytes} bytes, more than the ${MAX_TEMPLATE_BYTES} bytes CloudFormation `
         + `reads from S3: lower \`${this.budgetProp}\` so that new tenants go to further stacks (tenants already placed never move)`);
     }
-    const parameters = Object.keys(this.writtenTemplate?.Parameters ?? {}).length;
+    const parameters = Object.keys(written?.Parameters ?? {}).length;
     if (parameters > MAX_PARAMETERS) {
       throw new Error(`${this.node.path}: the template takes ${parameters} parameters, more than the ${MAX_PARAMETERS} CloudFormation allows: `
         + 'each is a value of the parent stack its keys reference, such as a grantee\'s ARN. Grant fewer distinct principals '
         + 'of the parent stack per stack, or import them by ARN (`iam.Role.fromRoleArn`)');
     }
-    const outputs = Object.keys(this.writtenTemplate?.Outputs ?? {}).length;
+    const outputs = Object.keys(written?.Outputs ?? {}).length;
     if (outputs > MAX_OUTPUTS) {
       throw new Error(`${this.node.path}: the template declares ${outputs} outputs, more than the ${MAX_OUTPUTS} CloudFormation allows: `
         + 'each is a value of its keys referenced outside it, such as a key\'s ARN in a grantee\'s policy');

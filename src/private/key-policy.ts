@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { IPostProcessor, IResolveContext, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import {
@@ -68,7 +68,7 @@ export interface CrossAccountDecryptOptions {
  * except to the account root, and no Allow to a `*` principal without a condition.
  */
 export class KeyPolicyBuilder {
-  public readonly document = new iam.PolicyDocument();
+  public readonly document: iam.PolicyDocument;
   private readonly stack: Stack;
   private readonly rootPrincipal = new iam.AccountRootPrincipal();
   private readonly deferred: DeferredStatement[] = [];
@@ -76,6 +76,7 @@ export class KeyPolicyBuilder {
 
   constructor(scope: IConstruct, props: KeyPolicyBuilderProps) {
     this.stack = Stack.of(scope);
+    this.document = new CheckedPolicyDocument(this.stack, rendered => this.check(rendered));
     this.document.addStatements(new iam.PolicyStatement({
       sid: 'AllowAccountRootDelegation',
       principals: [this.rootPrincipal],
@@ -443,8 +444,18 @@ export class KeyPolicyBuilder {
     // Synthesis has begun, so every grant is in: complete the deferred statements now,
     // so that the size check below sees the policy as it will deploy.
     this.deferred.forEach(s => s.freeze());
-    const rendered = this.stack.resolve(this.document.toJSON()) as { Statement?: any[] } | undefined;
-    const root = JSON.stringify(this.stack.resolve(this.rootPrincipal.arn));
+    // A nested stack's template is rendered before validation (to hash it): the checks of
+    // that render stand, unless a statement was added since. Otherwise, render to check.
+    const checked = (this.document as CheckedPolicyDocument).lastCheck;
+    if (checked && checked.statementCount === this.document.statementCount) {
+      return [...checked.errors];
+    }
+    return this.check(this.stack.resolve(this.document.toJSON()));
+  }
+
+  /** The invariants over `rendered`, the document's statements resolved in its stack. */
+  private check(rendered: { Statement?: any[] } | undefined): string[] {
+    const root = rootArnJson(this.stack, this.rootPrincipal);
     const errors: string[] = [];
     // Intrinsics stand in for ARNs of about the same length; KMS counts the deployed text.
     const size = JSON.stringify(rendered ?? {}).length;
@@ -468,6 +479,49 @@ export class KeyPolicyBuilder {
       }
     }
     return errors;
+  }
+}
+
+/** The account root's ARN as `stack` renders it, as JSON: the same for every key of the stack. */
+const rootArns = new WeakMap<Stack, string>();
+function rootArnJson(stack: Stack, root: iam.AccountRootPrincipal): string {
+  let json = rootArns.get(stack);
+  if (json === undefined) {
+    json = JSON.stringify(stack.resolve(root.arn));
+    rootArns.set(stack, json);
+  }
+  return json;
+}
+
+/**
+ * A key policy document that checks its statements as each template render resolves them,
+ * before aws-cdk-lib's post-processing, which is what `stack.resolve(document.toJSON())`
+ * gives. A fleet's nested stack is rendered before validation (to hash its template), so
+ * validation reuses those checks instead of resolving every key policy once more.
+ * Reference-finding passes (`preparing`) resolve tokens differently and are not checked.
+ */
+class CheckedPolicyDocument extends iam.PolicyDocument {
+  /** The checks of the last render, and how many statements the document had then. */
+  public lastCheck?: { readonly statementCount: number; readonly errors: string[] };
+
+  constructor(private readonly stack: Stack, private readonly checkRendered: (rendered: any) => string[]) {
+    super();
+  }
+
+  public resolve(context: IResolveContext): any {
+    if (context.preparing || Stack.of(context.scope) !== this.stack) {
+      return super.resolve(context);
+    }
+    let postProcessor: IPostProcessor | undefined;
+    const rendered = super.resolve({ ...context, registerPostProcessor: p => { postProcessor = p; } });
+    const statementCount = this.statementCount;
+    context.registerPostProcessor({
+      postProcess: (resolved, ctx) => {
+        this.lastCheck = { statementCount, errors: this.checkRendered(resolved) };
+        return postProcessor ? postProcessor.postProcess(resolved, ctx) : resolved;
+      },
+    });
+    return rendered;
   }
 }
 
