@@ -1,4 +1,4 @@
-import { IPostProcessor, IResolveContext, Stack } from 'aws-cdk-lib';
+import { IPostProcessor, IResolveContext, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import {
@@ -10,6 +10,13 @@ import { ServiceExemption } from '../service-exemption';
 
 /** KMS's limit on the size of a key policy. */
 export const MAX_KEY_POLICY_BYTES = 32_768;
+
+/**
+ * The account root, for every key policy: its ARN is a token each stack resolves for
+ * itself, so one principal serves all (a fleet's 10,000 keys would otherwise register
+ * 10,000 tokens that all render alike).
+ */
+export const ACCOUNT_ROOT = new iam.AccountRootPrincipal();
 
 /** What every key policy in the library starts from. */
 export interface KeyPolicyBuilderProps {
@@ -70,7 +77,7 @@ export interface CrossAccountDecryptOptions {
 export class KeyPolicyBuilder {
   public readonly document: iam.PolicyDocument;
   private readonly stack: Stack;
-  private readonly rootPrincipal = new iam.AccountRootPrincipal();
+  private readonly rootPrincipal = ACCOUNT_ROOT;
   private readonly deferred: DeferredStatement[] = [];
   private readonly managers?: string[];
 
@@ -494,22 +501,32 @@ function rootArnJson(stack: Stack, root: iam.AccountRootPrincipal): string {
 }
 
 /**
- * A key policy document that checks its statements as each template render resolves them,
- * before aws-cdk-lib's post-processing, which is what `stack.resolve(document.toJSON())`
- * gives. A fleet's nested stack is rendered before validation (to hash its template), so
- * validation reuses those checks instead of resolving every key policy once more.
- * Reference-finding passes (`preparing`) resolve tokens differently and are not checked.
+ * A key policy document that renders only what a synthesis pass uses.
+ *
+ * - Rendering for the template (not `preparing`), it checks its statements as resolved,
+ *   before aws-cdk-lib's post-processing, which is what `stack.resolve(document.toJSON())`
+ *   gives. A fleet's nested stack is rendered before validation (to hash its template), so
+ *   validation reuses those checks instead of resolving every key policy once more.
+ * - Preparing (aws-cdk-lib's reference-finding passes, twice per synthesis with nested
+ *   stacks, whose output is discarded: only the tokens met count), it gives only the values
+ *   that hold tokens, found once the statements are frozen, instead of the whole policy.
+ *   `CDK_DEBUG` records where each token sits in a template, so it gets the whole policy.
  */
 class CheckedPolicyDocument extends iam.PolicyDocument {
   /** The checks of the last render, and how many statements the document had then. */
   public lastCheck?: { readonly statementCount: number; readonly errors: string[] };
+  /** The values holding tokens, and how many statements the document had when they were found. */
+  private tokenValues?: { readonly statementCount: number; readonly values: Record<string, unknown[]> };
 
   constructor(private readonly stack: Stack, private readonly checkRendered: (rendered: any) => string[]) {
     super();
   }
 
   public resolve(context: IResolveContext): any {
-    if (context.preparing || Stack.of(context.scope) !== this.stack) {
+    if (context.preparing) {
+      return debugMode() ? super.resolve(context) : this.tokensOnly(context);
+    }
+    if (Stack.of(context.scope) !== this.stack) {
       return super.resolve(context);
     }
     let postProcessor: IPostProcessor | undefined;
@@ -523,6 +540,50 @@ class CheckedPolicyDocument extends iam.PolicyDocument {
     });
     return rendered;
   }
+
+  private tokensOnly(context: IResolveContext): Record<string, unknown[]> {
+    const statementCount = this.statementCount;
+    if (this.tokenValues?.statementCount !== statementCount) {
+      // Freezes the statements (completing the deferred ones) as a render would.
+      const rendered = super.resolve({ ...context, registerPostProcessor: () => undefined });
+      const found: unknown[][] = [];
+      collectTokens(rendered, found);
+      this.tokenValues = { statementCount, values: Object.fromEntries(found.map((value, i) => [`${i}`, value])) };
+    }
+    return this.tokenValues.values;
+  }
+}
+
+/**
+ * Adds to `into` every value of `json` that holds a token (and every key that is one), each
+ * in a list of its own: resolving them meets the same tokens as resolving `json`. A list
+ * token must stay in a one-element list, and a scalar may sit in one. Values go in an
+ * object, not a list: a list holding a list token must hold nothing else.
+ */
+function collectTokens(json: unknown, into: unknown[][]): void {
+  if (typeof json === 'string' || typeof json === 'number') {
+    if (Token.isUnresolved(json)) {
+      into.push([json]);
+    }
+  } else if (typeof json === 'object' && json !== null) {
+    if (Tokenization.isResolvable(json)) {
+      into.push([json]);
+    } else if (Array.isArray(json)) {
+      json.forEach(x => collectTokens(x, into));
+    } else {
+      for (const key of Object.keys(json)) {
+        if (Token.isUnresolved(key)) {
+          into.push([key]);
+        }
+        collectTokens((json as Record<string, unknown>)[key], into);
+      }
+    }
+  }
+}
+
+/** aws-cdk-lib's debug mode (`CDK_DEBUG`), as it reads the variable. */
+function debugMode(): boolean {
+  return ['1', 'on', 'true'].includes((process.env.CDK_DEBUG ?? '').toLowerCase());
 }
 
 /**
