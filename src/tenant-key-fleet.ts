@@ -8,7 +8,10 @@ import { Construct } from 'constructs';
 import { AssuranceOptions, SafeKeyOptions } from './key-options';
 import { EncryptionMonitor, MonitorScope, MonitorTrail } from './monitoring/encryption-monitor';
 import { monitorMetric } from './private/assurance';
-import { Placement, parsePlacement, planPlacement, serializePlacement, shardId, tenantIdProblems } from './private/fleet-placement';
+import {
+  MAX_RESOURCES_PER_OPERATION, Placement, PlacementCosts, parsePlacement, planPlacement, resourcesToDeploy, serializePlacement, shardId,
+  tenantIdProblems, tenantsPerDeployment,
+} from './private/fleet-placement';
 import { FleetShard } from './private/fleet-shard';
 import { invalidProp } from './private/validate';
 import { DailyRotationCheck } from './rotation-verification/daily-rotation-check';
@@ -132,7 +135,10 @@ export class TenantKeyFleet extends Construct {
 
     this.tenantIds = [...tenantIds];
     this.placementFile = path.resolve(props.placementFile ?? `tenant-key-fleet.${this.node.path.replace(/[^A-Za-z0-9_.-]/g, '.')}.json`);
-    const placement = this.place(tenantIds, capacity);
+    const placement = this.place(tenantIds, capacity, {
+      perTenant: verify ? 3 : 2,
+      perNewShard: 1 + RESERVED_PER_STACK + (verify ? RESERVED_FOR_PROVIDER : 0),
+    });
 
     if (props.monitoring ?? true) {
       this.monitor = props.monitor ?? new EncryptionMonitor(this, 'Monitor', { scope: MonitorScope.ACCOUNT, trail: MonitorTrail.existing() });
@@ -189,7 +195,7 @@ export class TenantKeyFleet extends Construct {
    * outside record mode: a new placement written by a CI run and never committed could
    * differ from the next one, and that difference would move keys.
    */
-  private place(tenantIds: string[], capacity: number): Placement {
+  private place(tenantIds: string[], capacity: number, costs: PlacementCosts): Placement {
     const file = this.placementFile;
     let recorded: Placement | undefined;
     if (fs.existsSync(file)) {
@@ -202,6 +208,13 @@ export class TenantKeyFleet extends Construct {
     const plan = planPlacement(recorded, this.node.path, tenantIds, capacity);
     const record = `${this.node.tryGetContext(RECORD_CONTEXT)}` === 'true';
     if (record) {
+      const change = resourcesToDeploy(recorded, plan, costs);
+      if (change > MAX_RESOURCES_PER_OPERATION) {
+        invalidProp(this, 'tenantIds', `${plan.added.length} tenants to add and ${plan.removed.length} to remove`,
+          `must change at most ${MAX_RESOURCES_PER_OPERATION} resources per deployment, CloudFormation's limit for one nested stack `
+          + `operation (this recording makes the next deployment create or delete up to ${change}): record part of the change, `
+          + `about ${tenantsPerDeployment(capacity, costs)} tenants into new stacks, deploy it, then record the rest (nothing recorded moves)`);
+      }
       const text = serializePlacement(plan.next);
       if (!recorded || fs.readFileSync(file, 'utf-8') !== text) {
         fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -25,9 +25,11 @@ export const MAX_OUTPUTS = 200;
 export class FleetShard extends NestedStack {
   /** Holds the tenants' keys, one child per tenant ID, so no tenant ID meets a stack-level ID. */
   public readonly tenants: Construct;
-  private preparedTemplate?: any;
-  /** The template being written, until its parameters and outputs are counted (not kept: 70 shards of 500 KB). */
+  /** The render made for the asset hash, as JSON text, until the write. */
+  private preparedTemplate?: string;
+  /** The template being written, until its parameters and outputs are counted. */
   private writtenTemplate?: any;
+  private writing = false;
 
   constructor(scope: Construct, id: string, private readonly budget: number, private readonly budgetProp: string) {
     super(scope, id, { description: `cdk-kms-patterns TenantKeyFleet ${scope.node.path}: ${id}` });
@@ -40,24 +42,31 @@ export class FleetShard extends NestedStack {
    * for its asset, and again to write it. It cannot change in between (the hash names the
    * uploaded file, and references are resolved before), so the write reuses the render made
    * for the hash: a fifth of a fleet's synthesis. A test compares the file with a fresh render.
+   * Kept as JSON text until the write: every shard is rendered before the first is written,
+   * and 117 rendered templates held as objects would grow the heap, and each garbage
+   * collection, by hundreds of megabytes.
    * @internal
    */
   protected _toCloudFormation(): any {
     const prepared = this.preparedTemplate;
-    if (prepared) {
-      this.preparedTemplate = undefined;
-      this.writtenTemplate = prepared;
-      return prepared;
+    this.preparedTemplate = undefined;
+    const template = prepared !== undefined ? JSON.parse(prepared) : super._toCloudFormation();
+    if (this.writing) {
+      this.writtenTemplate = template;
+    } else {
+      this.preparedTemplate = JSON.stringify(template);
     }
-    const template = super._toCloudFormation();
-    this.preparedTemplate = template;
-    this.writtenTemplate = template;
     return template;
   }
 
   /** @internal */
   public _synthesizeTemplate(session: ISynthesisSession, ...rest: any[]): void {
-    super._synthesizeTemplate(session, ...rest);
+    this.writing = true;
+    try {
+      super._synthesizeTemplate(session, ...rest);
+    } finally {
+      this.writing = false;
+    }
     const written = this.writtenTemplate;
     this.writtenTemplate = undefined;
     const bytes = fs.statSync(path.join(session.assembly.outdir, this.templateFile)).size;
