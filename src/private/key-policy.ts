@@ -566,7 +566,8 @@ function collectTokens(json: unknown, into: unknown[][]): void {
       into.push([json]);
     }
   } else if (typeof json === 'object' && json !== null) {
-    if (Tokenization.isResolvable(json)) {
+    // A list token is a one-element list of a `#{Token[...]}` string, which no string test finds.
+    if (Tokenization.isResolvable(json) || (Array.isArray(json) && Token.isUnresolved(json))) {
       into.push([json]);
     } else if (Array.isArray(json)) {
       json.forEach(x => collectTokens(x, into));
