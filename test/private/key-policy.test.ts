@@ -819,7 +819,11 @@ describe('key policy checks in a nested stack (rendered before validation, to ha
       const { app, parent, key } = nestedKey();
       const endpoints = new CfnParameter(parent, 'Endpoints', { type: 'CommaDelimitedList' });
       key.key.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'DenyOutsideEndpoints', effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['kms:Decrypt'], resources: ['*'],
+        sid: 'DenyOutsideEndpoints',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
         conditions: { StringNotEquals: { 'aws:SourceVpce': endpoints.valueAsList } },
       }));
       const assembly = app.synth();
