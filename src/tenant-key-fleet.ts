@@ -2,11 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
+import { DISABLE_CREATION_STACK_TRACES, DISABLE_METADATA_STACK_TRACE } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { EncryptionMonitor, MonitorScope, MonitorTrail } from './monitoring/encryption-monitor';
 import { resolveAssurance } from './private/assurance';
-import { Placement, parsePlacement, planPlacement, serializePlacement, shardId, tenantIdProblems } from './private/fleet-placement';
+import {
+  MAX_RESOURCES_PER_OPERATION, Placement, PlacementCosts, parsePlacement, planPlacement, resourcesToDeploy, serializePlacement, shardId,
+  tenantIdProblems, tenantsPerDeployment,
+} from './private/fleet-placement';
 import { FleetShard } from './private/fleet-shard';
 import { qualifiedKey } from './private/names';
 import { invalidProp } from './private/validate';
@@ -96,12 +99,14 @@ export class TenantKeyFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantKeyFleetProps) {
     super(scope, id);
-    // Every key of the fleet is made by the same lines, so a creation stack trace per
-    // resource says nothing per tenant, yet capturing them is a large part of synthesis
-    // (and of the manifest). Off for the fleet's subtree unless the app chose (CDK_DEBUG
-    // still captures them).
-    if (this.node.tryGetContext(DISABLE_CREATION_STACK_TRACES) === undefined) {
-      this.node.setContext(DISABLE_CREATION_STACK_TRACES, true);
+    // Every key of the fleet is made by the same lines, so a stack trace per resource or
+    // per annotation (each key's "no admins" info) says nothing per tenant, yet capturing
+    // them is a large part of synthesis (and of the manifest). Off for the fleet's subtree
+    // unless the app chose (CDK_DEBUG still captures creation traces).
+    for (const traces of [DISABLE_CREATION_STACK_TRACES, DISABLE_METADATA_STACK_TRACE]) {
+      if (this.node.tryGetContext(traces) === undefined) {
+        this.node.setContext(traces, true);
+      }
     }
     const tenantIds = props.tenantIds;
     validateTenantIds(this, tenantIds);
@@ -119,7 +124,10 @@ export class TenantKeyFleet extends Construct {
 
     this.tenantIds = [...tenantIds];
     this.placementFile = path.resolve(props.placementFile ?? `tenant-key-fleet.${this.node.path.replace(/[^A-Za-z0-9_.-]/g, '.')}.json`);
-    const placement = this.place(tenantIds, capacity);
+    const placement = this.place(tenantIds, capacity, {
+      perTenant: verify ? 3 : 2,
+      perNewShard: 1 + RESERVED_PER_STACK + (verify ? RESERVED_FOR_PROVIDER : 0),
+    });
 
     if (checks.monitoring) {
       this.monitor = props.monitor ?? new EncryptionMonitor(this, 'Monitor', { scope: MonitorScope.ACCOUNT, trail: MonitorTrail.existing() });
@@ -158,7 +166,7 @@ export class TenantKeyFleet extends Construct {
    * outside record mode: a new placement written by a CI run and never committed could
    * differ from the next one, and that difference would move keys.
    */
-  private place(tenantIds: string[], capacity: number): Placement {
+  private place(tenantIds: string[], capacity: number, costs: PlacementCosts): Placement {
     const file = this.placementFile;
     let recorded: Placement | undefined;
     if (fs.existsSync(file)) {
@@ -171,6 +179,13 @@ export class TenantKeyFleet extends Construct {
     const plan = planPlacement(recorded, this.node.path, tenantIds, capacity);
     const record = `${this.node.tryGetContext(RECORD_CONTEXT)}` === 'true';
     if (record) {
+      const change = resourcesToDeploy(recorded, plan, costs);
+      if (change > MAX_RESOURCES_PER_OPERATION) {
+        invalidProp(this, 'tenantIds', `${plan.added.length} tenants to add and ${plan.removed.length} to remove`,
+          `must change at most ${MAX_RESOURCES_PER_OPERATION} resources per deployment, CloudFormation's limit for one nested stack `
+          + `operation (this recording makes the next deployment create or delete up to ${change}): record part of the change, `
+          + `about ${tenantsPerDeployment(capacity, costs)} tenants into new stacks, deploy it, then record the rest (nothing recorded moves)`);
+      }
       const text = serializePlacement(plan.next);
       if (!recorded || fs.readFileSync(file, 'utf-8') !== text) {
         fs.mkdirSync(path.dirname(file), { recursive: true });

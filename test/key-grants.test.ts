@@ -29,6 +29,25 @@ describe('TenantKey.key', () => {
       + 's3.us-east-1.amazonaws.com: every request through it would be denied (the service sets its own encryption context); add ServiceExemption.s3()');
   });
 
+  test('judges each key of a stack by its own exemptions, over one list of the stack\'s buckets and queues', () => {
+    const s = stack();
+    const acme = new TenantKey(s, 'A', { tenantId: 'acme', serviceExemptions: [ServiceExemption.s3()], ...quiet });
+    const globex = new TenantKey(s, 'G', { tenantId: 'globex', ...quiet });
+    new s3.Bucket(s, 'AcmeBucket', { encryptionKey: acme.key });
+    new s3.Bucket(s, 'GlobexBucket', { encryptionKey: globex.key });
+    new sqs.Queue(s, 'AcmeQueue', { encryptionMasterKey: acme.key });
+    let message = '';
+    try {
+      Template.fromStack(s);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split('\n').filter(l => l.includes('is encrypted with this key')).map(l => l.trim().split(' ').slice(0, 2).join(' '))).toEqual([
+      '[S/A] S/AcmeQueue/Resource',
+      '[S/G] S/GlobexBucket/Resource',
+    ]);
+  });
+
   test('fails when a queue encrypted with it has no SQS exemption', () => {
     const s = stack();
     const acme = new TenantKey(s, 'K', { tenantId: 'acme', ...quiet });

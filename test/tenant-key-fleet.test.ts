@@ -159,19 +159,28 @@ describe('TenantKeyFleet', () => {
     expect(Stack.of(fleet.keyFor('t0020').key).node.id).toBe('Shard1');
   });
 
-  test('turns creation stack traces off for its own resources only, unless the app chose', () => {
+  test('turns creation and annotation stack traces off for its own constructs only, unless the app chose', () => {
     const { stack, fleet } = build(path.join(tmpDir(), 'p.json'), { tenantIds: ['acme'], ...CHECKS_OFF });
     const outside = new iam.Role(stack, 'Outside', { assumedBy: new iam.AccountRootPrincipal() });
     const traces = (c: { node: { defaultChild?: unknown } }): number => (c.node.defaultChild as CfnElement).node.metadata
       .filter(m => m.type === 'aws:cdk:creationStack').length;
     expect(traces(fleet.keyFor('acme').key)).toBe(0);
     expect(traces(outside)).toBe(1);
+    // Each key's annotations (its "no admins" info) carry no stack trace either.
+    const annotations = fleet.keyFor('acme').node.metadata.filter(m => m.type === 'aws:cdk:info');
+    expect(annotations.length).toBeGreaterThan(0);
+    expect(annotations.every(m => m.trace === undefined)).toBe(true);
 
     const app = new App({ context: { ...RECORD, 'aws:cdk:disable-creation-stack-traces': false } });
     const chosen = new TenantKeyFleet(new Stack(app, 'S', { env: ENV }), 'Fleet', {
       tenantIds: ['acme'], placementFile: path.join(tmpDir(), 'p.json'), ...CHECKS_OFF,
     });
     expect(traces(chosen.keyFor('acme').key)).toBe(1);
+    const tracedApp = new App({ context: { ...RECORD, 'aws:cdk:disable-stack-trace': false } });
+    const traced = new TenantKeyFleet(new Stack(tracedApp, 'S', { env: ENV }), 'Fleet', {
+      tenantIds: ['acme'], placementFile: path.join(tmpDir(), 'p.json'), ...CHECKS_OFF,
+    });
+    expect(traced.keyFor('acme').node.metadata.filter(m => m.type === 'aws:cdk:info').every(m => m.trace !== undefined)).toBe(true);
   });
 
   test('fails when asked for the key of a tenant it does not have', () => {
@@ -359,6 +368,28 @@ describe('TenantKeyFleet', () => {
         roles: [more], statements: [new iam.PolicyStatement({ actions: ['kms:DescribeKey'], resources: [fleet.keyFor(t).keyId] })],
       }));
       expect(() => app.synth()).toThrow(/S\/Fleet\/Shard0: the template declares 20\d outputs, more than the 200 CloudFormation allows/);
+    });
+
+    // "Understand CloudFormation quotas" (AWS CloudFormation User Guide), Nested stacks: at most
+    // 2,500 resources created, updated or deleted per nested stack operation, over the whole tree.
+    test('refuses to record a change the next deployment could not make: more than 2,500 resources', () => {
+      // 710 new tenants with verification: 710 * 3 + 9 new stacks * 41 = 2,499 resources.
+      expect(() => build(path.join(tmpDir(), 'p.json'), { tenantIds: ids('t', 710), monitoring: false })).not.toThrow();
+      const file = path.join(tmpDir(), 'p.json');
+      expect(() => build(file, { tenantIds: ids('t', 711), monitoring: false })).toThrow(
+        'S/Fleet: `tenantIds` must change at most 2500 resources per deployment, CloudFormation\'s limit for one nested stack operation '
+        + '(this recording makes the next deployment create or delete up to 2502): record part of the change, about 710 tenants into '
+        + 'new stacks, deploy it, then record the rest (nothing recorded moves), got "711 tenants to add and 0 to remove"');
+      expect(fs.existsSync(file)).toBe(false);
+    });
+
+    test('counts removed tenants too, and a change recorded in parts passes', () => {
+      const file = path.join(tmpDir(), 'p.json');
+      build(file, { tenantIds: ids('t', 1200), ...CHECKS_OFF });
+      build(file, { tenantIds: ids('t', 2400), ...CHECKS_OFF });
+      expect(() => build(file, { tenantIds: ids('t', 2400).slice(1251), ...CHECKS_OFF })).toThrow(/got "0 tenants to add and 1251 to remove"/);
+      // Without record mode nothing is placed, so nothing is counted: a recorded fleet of any size synthesizes.
+      expect(() => build(file, { tenantIds: ids('t', 2400), ...CHECKS_OFF }, false)).not.toThrow();
     });
 
     test.each([49, 501, 120.5])('fails when maxResourcesPerStack is %s', (budget) => {

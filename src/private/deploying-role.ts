@@ -19,6 +19,10 @@ export function synthesizerDeployingRoleArn(scope: IConstruct): string | undefin
   while (stack.nestedStackParent) {
     stack = stack.nestedStackParent;
   }
+  const known = deployingRoles.get(stack);
+  if (known !== undefined) {
+    return known;
+  }
   const synthesizer = stack.synthesizer;
   if (!(synthesizer instanceof DefaultStackSynthesizer)) {
     return undefined;
@@ -30,5 +34,10 @@ export function synthesizerDeployingRoleArn(scope: IConstruct): string | undefin
     return undefined; // not bound to a stack yet
   }
   // The synthesizer writes `${AWS::AccountId}`-style placeholders for CloudFormation.
-  return arn.includes('${') ? Fn.sub(arn) : arn;
+  const value = arn.includes('${') ? Fn.sub(arn) : arn;
+  deployingRoles.set(stack, value);
+  return value;
 }
+
+/** Per root stack, its deploying role's ARN: one `Fn::Sub` token for all its keys (a fleet has thousands). */
+const deployingRoles = new WeakMap<Stack, string>();

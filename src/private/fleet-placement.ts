@@ -31,6 +31,40 @@ export interface PlacementPlan {
 /** The tenant ID pattern of `TenantKey`: it becomes a construct ID, an alias suffix and a tag. */
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * "Understand CloudFormation quotas" (AWS CloudFormation User Guide), Nested stacks: a nested
+ * stack operation creates, updates or deletes at most 2,500 resources. It counts a root
+ * stack's whole tree: a new environment of nested stacks that each fit their own limit fails
+ * with "Limit on the number of resources in a single stack operation exceeded".
+ */
+export const MAX_RESOURCES_PER_OPERATION = 2500;
+
+/** What one tenant and one new shard add to a deployment, in resources. */
+export interface PlacementCosts {
+  /** Resources per tenant: key and alias, and the rotation check with verification. */
+  readonly perTenant: number;
+  /** Resources per new shard at most: the nested-stack resource and what its stack reserves. */
+  readonly perNewShard: number;
+}
+
+/**
+ * At most how many resources the deployment after recording `plan` creates or deletes: the
+ * tenants added and removed, and the new shards. Synthesis cannot see what is deployed, so
+ * the recording stands for the next deployment (one recording, one deployment).
+ */
+export function resourcesToDeploy(recorded: Placement | undefined, plan: PlacementPlan, costs: PlacementCosts): number {
+  const newShards = plan.next.shards.length - (recorded?.shards.length ?? 0);
+  return (plan.added.length + plan.removed.length) * costs.perTenant + newShards * costs.perNewShard;
+}
+
+/** How many new tenants, filling new shards of `capacity`, one deployment can create. */
+export function tenantsPerDeployment(capacity: number, costs: PlacementCosts): number {
+  const perFullShard = capacity * costs.perTenant + costs.perNewShard;
+  const fullShards = Math.floor(MAX_RESOURCES_PER_OPERATION / perFullShard);
+  const rest = MAX_RESOURCES_PER_OPERATION - fullShards * perFullShard - costs.perNewShard;
+  return fullShards * capacity + Math.max(0, Math.min(capacity, Math.floor(rest / costs.perTenant)));
+}
+
 /** A shard's construct ID. */
 export function shardId(index: number): string {
   return `Shard${index}`;

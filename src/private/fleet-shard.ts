@@ -25,8 +25,11 @@ export const MAX_OUTPUTS = 200;
 export class FleetShard extends NestedStack {
   /** Holds the tenants' keys, one child per tenant ID, so no tenant ID meets a stack-level ID. */
   public readonly tenants: Construct;
-  private preparedTemplate?: any;
+  /** The render made for the asset hash, as JSON text, until the write. */
+  private preparedTemplate?: string;
+  /** The template being written, until its parameters and outputs are counted. */
   private writtenTemplate?: any;
+  private writing = false;
 
   constructor(scope: Construct, id: string, private readonly budget: number, private readonly budgetProp: string) {
     super(scope, id, { description: `cdk-kms-patterns TenantKeyFleet ${scope.node.path}: ${id}` });
@@ -39,36 +42,45 @@ export class FleetShard extends NestedStack {
    * for its asset, and again to write it. It cannot change in between (the hash names the
    * uploaded file, and references are resolved before), so the write reuses the render made
    * for the hash: a fifth of a fleet's synthesis. A test compares the file with a fresh render.
+   * Kept as JSON text until the write: every shard is rendered before the first is written,
+   * and 117 rendered templates held as objects would grow the heap, and each garbage
+   * collection, by hundreds of megabytes.
    * @internal
    */
   protected _toCloudFormation(): any {
     const prepared = this.preparedTemplate;
-    if (prepared) {
-      this.preparedTemplate = undefined;
-      this.writtenTemplate = prepared;
-      return prepared;
+    this.preparedTemplate = undefined;
+    const template = prepared !== undefined ? JSON.parse(prepared) : super._toCloudFormation();
+    if (this.writing) {
+      this.writtenTemplate = template;
+    } else {
+      this.preparedTemplate = JSON.stringify(template);
     }
-    const template = super._toCloudFormation();
-    this.preparedTemplate = template;
-    this.writtenTemplate = template;
     return template;
   }
 
   /** @internal */
   public _synthesizeTemplate(session: ISynthesisSession, ...rest: any[]): void {
-    super._synthesizeTemplate(session, ...rest);
+    this.writing = true;
+    try {
+      super._synthesizeTemplate(session, ...rest);
+    } finally {
+      this.writing = false;
+    }
+    const written = this.writtenTemplate;
+    this.writtenTemplate = undefined;
     const bytes = fs.statSync(path.join(session.assembly.outdir, this.templateFile)).size;
     if (bytes > MAX_TEMPLATE_BYTES) {
       throw new Error(`${this.node.path}: the template is ${bytes} bytes, more than the ${MAX_TEMPLATE_BYTES} bytes CloudFormation `
         + `reads from S3: lower \`${this.budgetProp}\` so that new tenants go to further stacks (tenants already placed never move)`);
     }
-    const parameters = Object.keys(this.writtenTemplate?.Parameters ?? {}).length;
+    const parameters = Object.keys(written?.Parameters ?? {}).length;
     if (parameters > MAX_PARAMETERS) {
       throw new Error(`${this.node.path}: the template takes ${parameters} parameters, more than the ${MAX_PARAMETERS} CloudFormation allows: `
         + 'each is a value of the parent stack its keys reference, such as a grantee\'s ARN. Grant fewer distinct principals '
         + 'of the parent stack per stack, or import them by ARN (`iam.Role.fromRoleArn`)');
     }
-    const outputs = Object.keys(this.writtenTemplate?.Outputs ?? {}).length;
+    const outputs = Object.keys(written?.Outputs ?? {}).length;
     if (outputs > MAX_OUTPUTS) {
       throw new Error(`${this.node.path}: the template declares ${outputs} outputs, more than the ${MAX_OUTPUTS} CloudFormation allows: `
         + 'each is a value of its keys referenced outside it, such as a key\'s ARN in a grantee\'s policy');

@@ -2,7 +2,7 @@ import { Annotations, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { synthesizerDeployingRoleArn } from './deploying-role';
-import { principalArnsOf } from './key-policy';
+import { ACCOUNT_ROOT, principalArnsOf } from './key-policy';
 import { Singleton } from './singleton';
 import { invalidProp, validatePattern } from './validate';
 import { KeyManagementOptions } from '../key-options';
@@ -96,7 +96,7 @@ export function resolveKeyManagers(scope: IConstruct, props: KeyManagementOption
       ...admins.flatMap(a => managerArnsOf(scope, 'admins', a)),
       ...permissionSets.flatMap(name => permissionSetRolePatterns(scope, name)),
       ...deploying,
-      new iam.AccountRootPrincipal().arn,
+      ACCOUNT_ROOT.arn,
     ],
   };
 }

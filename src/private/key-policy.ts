@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { IPostProcessor, IResolveContext, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import {
@@ -12,6 +12,13 @@ import { ServiceExemption } from '../service-exemption';
 
 /** KMS's limit on the size of a key policy. */
 export const MAX_KEY_POLICY_BYTES = 32_768;
+
+/**
+ * The account root, for every key policy: its ARN is a token each stack resolves for
+ * itself, so one principal serves all (a fleet's 10,000 keys would otherwise register
+ * 10,000 tokens that all render alike).
+ */
+export const ACCOUNT_ROOT = new iam.AccountRootPrincipal();
 
 /** What every key policy in the library starts from. */
 export interface KeyPolicyBuilderProps {
@@ -60,14 +67,15 @@ export interface CrossAccountConsumers {
  * except to the account root, and no Allow to a `*` principal without a condition.
  */
 export class KeyPolicyBuilder {
-  public readonly document = new iam.PolicyDocument();
+  public readonly document: iam.PolicyDocument;
   private readonly stack: Stack;
-  private readonly rootPrincipal = new iam.AccountRootPrincipal();
+  private readonly rootPrincipal = ACCOUNT_ROOT;
   private readonly deferred: DeferredStatement[] = [];
   private readonly managers?: string[];
 
   constructor(scope: IConstruct, props: KeyPolicyBuilderProps) {
     this.stack = Stack.of(scope);
+    this.document = new CheckedPolicyDocument(this.stack, rendered => this.check(rendered));
     this.document.addStatements(new iam.PolicyStatement({
       sid: 'AllowAccountRootDelegation',
       principals: [this.rootPrincipal],
@@ -438,8 +446,18 @@ export class KeyPolicyBuilder {
     // Synthesis has begun, so every grant is in: complete the deferred statements now,
     // so that the size check below sees the policy as it will deploy.
     this.deferred.forEach(s => s.freeze());
-    const rendered = this.stack.resolve(this.document.toJSON()) as { Statement?: any[] } | undefined;
-    const root = JSON.stringify(this.stack.resolve(this.rootPrincipal.arn));
+    // A nested stack's template is rendered before validation (to hash it): the checks of
+    // that render stand, unless a statement was added since. Otherwise, render to check.
+    const checked = (this.document as CheckedPolicyDocument).lastCheck;
+    if (checked && checked.statementCount === this.document.statementCount) {
+      return [...checked.errors];
+    }
+    return this.check(this.stack.resolve(this.document.toJSON()));
+  }
+
+  /** The invariants over `rendered`, the document's statements resolved in its stack. */
+  private check(rendered: { Statement?: any[] } | undefined): string[] {
+    const root = rootArnJson(this.stack, this.rootPrincipal);
     const errors: string[] = [];
     // Intrinsics stand in for ARNs of about the same length; KMS counts the deployed text.
     const size = JSON.stringify(rendered ?? {}).length;
@@ -464,6 +482,104 @@ export class KeyPolicyBuilder {
     }
     return errors;
   }
+}
+
+/** The account root's ARN as `stack` renders it, as JSON: the same for every key of the stack. */
+const rootArns = new WeakMap<Stack, string>();
+function rootArnJson(stack: Stack, root: iam.AccountRootPrincipal): string {
+  let json = rootArns.get(stack);
+  if (json === undefined) {
+    json = JSON.stringify(stack.resolve(root.arn));
+    rootArns.set(stack, json);
+  }
+  return json;
+}
+
+/**
+ * A key policy document that renders only what a synthesis pass uses.
+ *
+ * - Rendering for the template (not `preparing`), it checks its statements as resolved,
+ *   before aws-cdk-lib's post-processing, which is what `stack.resolve(document.toJSON())`
+ *   gives. A fleet's nested stack is rendered before validation (to hash its template), so
+ *   validation reuses those checks instead of resolving every key policy once more.
+ * - Preparing (aws-cdk-lib's reference-finding passes, twice per synthesis with nested
+ *   stacks, whose output is discarded: only the tokens met count), it gives only the values
+ *   that hold tokens, found once the statements are frozen, instead of the whole policy.
+ *   `CDK_DEBUG` records where each token sits in a template, so it gets the whole policy.
+ */
+class CheckedPolicyDocument extends iam.PolicyDocument {
+  /** The checks of the last render, and how many statements the document had then. */
+  public lastCheck?: { readonly statementCount: number; readonly errors: string[] };
+  /** The values holding tokens, and how many statements the document had when they were found. */
+  private tokenValues?: { readonly statementCount: number; readonly values: Record<string, unknown[]> };
+
+  constructor(private readonly stack: Stack, private readonly checkRendered: (rendered: any) => string[]) {
+    super();
+  }
+
+  public resolve(context: IResolveContext): any {
+    if (context.preparing) {
+      return debugMode() ? super.resolve(context) : this.tokensOnly(context);
+    }
+    if (Stack.of(context.scope) !== this.stack) {
+      return super.resolve(context);
+    }
+    let postProcessor: IPostProcessor | undefined;
+    const rendered = super.resolve({ ...context, registerPostProcessor: p => { postProcessor = p; } });
+    const statementCount = this.statementCount;
+    context.registerPostProcessor({
+      postProcess: (resolved, ctx) => {
+        this.lastCheck = { statementCount, errors: this.checkRendered(resolved) };
+        return postProcessor ? postProcessor.postProcess(resolved, ctx) : resolved;
+      },
+    });
+    return rendered;
+  }
+
+  private tokensOnly(context: IResolveContext): Record<string, unknown[]> {
+    const statementCount = this.statementCount;
+    if (this.tokenValues?.statementCount !== statementCount) {
+      // Freezes the statements (completing the deferred ones) as a render would.
+      const rendered = super.resolve({ ...context, registerPostProcessor: () => undefined });
+      const found: unknown[][] = [];
+      collectTokens(rendered, found);
+      this.tokenValues = { statementCount, values: Object.fromEntries(found.map((value, i) => [`${i}`, value])) };
+    }
+    return this.tokenValues.values;
+  }
+}
+
+/**
+ * Adds to `into` every value of `json` that holds a token (and every key that is one), each
+ * in a list of its own: resolving them meets the same tokens as resolving `json`. A list
+ * token must stay in a one-element list, and a scalar may sit in one. Values go in an
+ * object, not a list: a list holding a list token must hold nothing else.
+ */
+function collectTokens(json: unknown, into: unknown[][]): void {
+  if (typeof json === 'string' || typeof json === 'number') {
+    if (Token.isUnresolved(json)) {
+      into.push([json]);
+    }
+  } else if (typeof json === 'object' && json !== null) {
+    // A list token is a one-element list of a `#{Token[...]}` string, which no string test finds.
+    if (Tokenization.isResolvable(json) || (Array.isArray(json) && Token.isUnresolved(json))) {
+      into.push([json]);
+    } else if (Array.isArray(json)) {
+      json.forEach(x => collectTokens(x, into));
+    } else {
+      for (const key of Object.keys(json)) {
+        if (Token.isUnresolved(key)) {
+          into.push([key]);
+        }
+        collectTokens((json as Record<string, unknown>)[key], into);
+      }
+    }
+  }
+}
+
+/** aws-cdk-lib's debug mode (`CDK_DEBUG`), as it reads the variable. */
+function debugMode(): boolean {
+  return ['1', 'on', 'true'].includes((process.env.CDK_DEBUG ?? '').toLowerCase());
 }
 
 /**

@@ -200,24 +200,61 @@ function exemptionHint(viaService: string, keyRegion: string): string {
  */
 export function unexemptedEncryptedResources(scope: IConstruct, key: kms.IKey, exemptions: ServiceExemption[]): string[] {
   const stack = Stack.of(scope);
+  const encryptedHere = encryptedResourcesOf(stack);
+  if (encryptedHere.length === 0) {
+    return [];
+  }
   const refs = [key.keyArn, key.keyId].map(r => JSON.stringify(stack.resolve(r)));
   const exempt = new Set(exemptions.map(e => e.viaServiceIn(stack.region)));
   const errors: string[] = [];
-  for (const c of stack.node.findAll()) {
-    const encrypted = c instanceof s3.CfnBucket ? { prefix: 's3', with: c.bucketEncryption }
-      : c instanceof sqs.CfnQueue ? { prefix: 'sqs', with: c.kmsMasterKeyId }
-        : undefined;
-    if (!encrypted || Stack.of(c) !== stack) {
-      continue;
-    }
-    const via = `${encrypted.prefix}.${stack.region}.amazonaws.com`;
-    const encryption = JSON.stringify(stack.resolve(encrypted.with) ?? null);
+  for (const { path, via, encryption } of encryptedHere) {
     if (refs.some(r => encryption.includes(r)) && !exempt.has(via)) {
-      errors.push(`${c.node.path} is encrypted with this key, but \`serviceExemptions\` does not exempt ${via}: `
+      errors.push(`${path} is encrypted with this key, but \`serviceExemptions\` does not exempt ${via}: `
         + `every request through it would be denied (the service sets its own encryption context); add ${exemptionHint(via, stack.region)}`);
     }
   }
   return errors;
+}
+
+/** A bucket or queue of a stack, with its encryption setting as the template holds it. */
+interface EncryptedResource {
+  readonly path: string;
+  /** The `kms:ViaService` of its service in the stack's Region. */
+  readonly via: string;
+  /** Its resolved encryption property, as JSON. */
+  readonly encryption: string;
+}
+
+/** Per stack, its buckets and queues: listed once per validation pass, not once per key (a fleet stack holds 145 keys). */
+const encryptedResources = new WeakMap<IConstruct, EncryptedResource[]>();
+const listedStacks = new WeakSet<IConstruct>();
+
+function encryptedResourcesOf(stack: Stack): EncryptedResource[] {
+  if (!listedStacks.has(stack)) {
+    listedStacks.add(stack);
+    // Validation visits a stack before the constructs under it: the list is made afresh
+    // in each pass, so a later synthesis sees the buckets and queues added since.
+    stack.node.addValidation({ validate: () => { encryptedResources.delete(stack); return []; } });
+  }
+  let found = encryptedResources.get(stack);
+  if (!found) {
+    found = [];
+    for (const c of stack.node.findAll()) {
+      const encrypted = c instanceof s3.CfnBucket ? { prefix: 's3', with: c.bucketEncryption }
+        : c instanceof sqs.CfnQueue ? { prefix: 'sqs', with: c.kmsMasterKeyId }
+          : undefined;
+      if (!encrypted || Stack.of(c) !== stack) {
+        continue;
+      }
+      found.push({
+        path: c.node.path,
+        via: `${encrypted.prefix}.${stack.region}.amazonaws.com`,
+        encryption: JSON.stringify(stack.resolve(encrypted.with) ?? null),
+      });
+    }
+    encryptedResources.set(stack, found);
+  }
+  return found;
 }
 
 /**

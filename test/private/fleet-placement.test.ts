@@ -1,5 +1,6 @@
 import {
-  Placement, parsePlacement, placementDigest, planPlacement, serializePlacement, shardIndex, tenantIdProblems,
+  MAX_RESOURCES_PER_OPERATION, Placement, parsePlacement, placementDigest, planPlacement, resourcesToDeploy, serializePlacement, shardIndex,
+  tenantIdProblems, tenantsPerDeployment,
 } from '../../src/private/fleet-placement';
 
 const FLEET = 'App/Stack/Fleet';
@@ -139,5 +140,28 @@ describe('placement file', () => {
     const placement = { fleet: FLEET, shards: [['a'], ['a']] };
     const text = JSON.stringify({ ...placement, digest: placementDigest(placement) });
     expect(() => parsePlacement(text, FLEET)).toThrow('records the tenant "a" in more than one place');
+  });
+});
+
+// "Understand CloudFormation quotas" (AWS CloudFormation User Guide), Nested stacks: at most
+// 2,500 resources created, updated or deleted per nested stack operation.
+describe('resources one deployment makes', () => {
+  const WITH_CHECKS = { perTenant: 3, perNewShard: 41 };
+
+  test('counts added and removed tenants and the new shards', () => {
+    const recorded = planPlacement(undefined, 'F', ['a', 'b', 'c'], 2).next;
+    const plan = planPlacement(recorded, 'F', ['b', 'c', 'd', 'e', 'f'], 2);
+    // a removed; d, e, f added: d into shard 0 (a's place), e and f into a new shard 2.
+    expect(resourcesToDeploy(recorded, plan, WITH_CHECKS)).toBe(4 * 3 + 41);
+    expect(resourcesToDeploy(undefined, planPlacement(undefined, 'F', ['a'], 2), WITH_CHECKS)).toBe(3 + 41);
+  });
+
+  test('the most new tenants one deployment creates fits the quota, one more does not', () => {
+    for (const [capacity, costs] of [[86, WITH_CHECKS], [145, { perTenant: 2, perNewShard: 11 }], [1, WITH_CHECKS]] as const) {
+      const most = tenantsPerDeployment(capacity, costs);
+      const cost = (n: number) => resourcesToDeploy(undefined, planPlacement(undefined, 'F', Array.from({ length: n }, (_, i) => `t${i}`), capacity), costs);
+      expect(cost(most)).toBeLessThanOrEqual(MAX_RESOURCES_PER_OPERATION);
+      expect(cost(most + 1)).toBeGreaterThan(MAX_RESOURCES_PER_OPERATION);
+    }
   });
 });

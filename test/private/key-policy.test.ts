@@ -1,4 +1,6 @@
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnElement, CfnParameter, NestedStack, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { TenantKey } from '../../src';
@@ -787,4 +789,83 @@ describe('KeyPolicyBuilder cross-account statements', () => {
       Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     });
   });
+});
+
+describe('key policy checks in a nested stack (rendered before validation, to hash its template)', () => {
+  const OPEN = () => new iam.PolicyStatement({ sid: 'TooOpen', principals: [new iam.ArnPrincipal(USER_ROLE_ARN)], actions: ['kms:*'], resources: ['*'] });
+
+  function nestedKey(): { app: App; parent: Stack; key: TenantKey } {
+    const app = new App();
+    const parent = new Stack(app, 'S', { env: ENV });
+    const key = new TenantKey(new NestedStack(parent, 'N'), 'K', { tenantId: 'acme', verifyRotation: false, monitoring: false });
+    return { app, parent, key };
+  }
+
+  test('fail as in a stack of its own: the checks of that render count', () => {
+    const { app, key } = nestedKey();
+    key.key.addToResourcePolicy(OPEN());
+    expect(() => app.synth()).toThrow(`[S/N/K/Key] key policy statement TooOpen allows kms:* (or NotAction) to {"AWS":"${USER_ROLE_ARN}"}`);
+  });
+
+  test('a statement added after a render is checked too', () => {
+    const { app, key } = nestedKey();
+    const nested = Stack.of(key.key);
+    nested.resolve((nested as unknown as { _toCloudFormation(): unknown })._toCloudFormation());
+    key.key.addToResourcePolicy(OPEN());
+    expect(() => app.synth()).toThrow('key policy statement TooOpen allows kms:*');
+  });
+
+  test('a list of the parent stack in a statement becomes a parameter, as with the whole policy (CDK_DEBUG)', () => {
+    const synthesized = (): any => {
+      const { app, parent, key } = nestedKey();
+      const endpoints = new CfnParameter(parent, 'Endpoints', { type: 'CommaDelimitedList' });
+      key.key.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DenyOutsideEndpoints',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringNotEquals: { 'aws:SourceVpce': endpoints.valueAsList } },
+      }));
+      const assembly = app.synth();
+      return JSON.parse(fs.readFileSync(path.join(assembly.directory, (Stack.of(key.key) as NestedStack).templateFile), 'utf-8'));
+    };
+    const template = synthesized();
+    const policy = Object.values(template.Resources as Record<string, any>).find(r => r.Type === 'AWS::KMS::Key').Properties.KeyPolicy;
+    const condition = bySid(policy.Statement, 'DenyOutsideEndpoints').Condition.StringNotEquals['aws:SourceVpce'];
+    expect(Object.keys(template.Parameters)).toHaveLength(1);
+    expect(JSON.stringify(condition)).toContain(`{"Ref":"${Object.keys(template.Parameters)[0]}"}`);
+    withDebug(() => expect(synthesized()).toEqual(template));
+  });
+
+  test('a grant to a role of the parent stack becomes a parameter, with or without CDK_DEBUG (which records where tokens sit)', () => {
+    const synthesized = (): unknown => {
+      const { app, parent, key } = nestedKey();
+      key.grantDecrypt(new iam.Role(parent, 'R', { assumedBy: new iam.AccountRootPrincipal() }));
+      const assembly = app.synth();
+      const nested = Stack.of(key.key) as NestedStack;
+      return JSON.parse(fs.readFileSync(path.join(assembly.directory, nested.templateFile), 'utf-8'));
+    };
+    const template = synthesized() as { Parameters: Record<string, unknown>; Resources: Record<string, any> };
+    expect(Object.keys(template.Parameters)).toHaveLength(1);
+    const [parameter] = Object.keys(template.Parameters);
+    const policy = Object.values(template.Resources).find(r => r.Type === 'AWS::KMS::Key').Properties.KeyPolicy;
+    expect(bySid(policy.Statement, 'DenyNonTenantPrincipals').Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([{ Ref: parameter }]);
+    withDebug(() => expect(synthesized()).toEqual(template));
+  });
+
+  /** Runs `f` with aws-cdk-lib's debug mode on, in which the policy gives the reference passes its whole text. */
+  function withDebug(f: () => void): void {
+    const debug = process.env.CDK_DEBUG;
+    process.env.CDK_DEBUG = 'true';
+    try {
+      f();
+    } finally {
+      if (debug === undefined) {
+        delete process.env.CDK_DEBUG;
+      } else {
+        process.env.CDK_DEBUG = debug;
+      }
+    }
+  }
 });
