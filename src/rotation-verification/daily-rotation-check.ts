@@ -13,9 +13,9 @@ import { RotationVerificationProvider } from './provider';
 import { MAX_ARN_LENGTH, MAX_KEY_ARN_LENGTH } from './requirements';
 import { KEY_ROTATION_DAYS, ROTATION_GRACE, SECRET_ROTATION_INTERVAL } from '../private/bounds';
 import { recordFootprint } from '../private/footprint';
-import { validateGraceHours, validateKeyRotationPeriod, validateSecretRotationInterval } from '../private/validate';
 import { LIBRARY_NAME_PASCAL } from '../private/names';
 import { Singleton } from '../private/singleton';
+import { validateGraceHours, validateKeyRotationPeriod, validateSecretRotationInterval } from '../private/validate';
 
 /** Options for one secret added to the daily check. */
 export interface DailyCheckSecretOptions {

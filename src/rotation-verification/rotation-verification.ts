@@ -9,8 +9,8 @@ import { DailyRotationCheck } from './daily-rotation-check';
 import { RotationVerificationNetwork, RotationVerificationProvider, validateNetwork } from './provider';
 import { KEY_ROTATION_DAYS, ROTATION_GRACE, SECRET_ROTATION_INTERVAL } from '../private/bounds';
 import { recordFootprint } from '../private/footprint';
-import { invalidProp, validateGraceHours, validateKeyRotationPeriod, validateSecretRotationInterval } from '../private/validate';
 import { LIBRARY_NAME_PASCAL } from '../private/names';
+import { invalidProp, validateGraceHours, validateKeyRotationPeriod, validateSecretRotationInterval } from '../private/validate';
 
 /**
  * Properties for a `RotationVerification`. Its network (`vpc`, `vpcSubnets`,
