@@ -127,14 +127,14 @@ for (const dir of ['integ', 'examples', 'scripts', 'bench']) {
 
 // Layers point one way (CONTRIBUTING.md "Layout", test/lint/layers.test.ts): the constructs
 // import monitoring/, rotation-verification/ and private/; nothing imports back up.
-// private/ may use the public option interfaces and ServiceExemption, which hold no construct.
+// private/ may use the public option interfaces, ServiceExemption and its service-context table, which hold no construct.
 project.eslint?.addRules({
   'import/no-restricted-paths': ['error', {
     zones: [
       {
         target: './src/private',
         from: './src',
-        except: ['./private', './key-options.ts', './service-exemption.ts'],
+        except: ['./private', './key-options.ts', './service-exemption.ts', './service-context.ts'],
         message: 'src/private/ is the bottom layer: it imports no construct, monitoring/ or rotation-verification/ module.',
       },
       {

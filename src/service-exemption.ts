@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { SERVICE_CONTEXT } from './private/service-context';
+import { SERVICE_CONTEXT } from './service-context';
 
 /** Options of `ServiceExemption.secretsManagerForTenant`. */
 export interface TenantSecretsOptions {

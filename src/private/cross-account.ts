@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AWS_RESOURCE_GRANT_ACTIONS, CONSUMER_DECRYPT_ACTIONS, DESCRIBE_ACTIONS, SNAPSHOT_SHARING_ACTIONS, unionOf } from './actions';
-import { serviceContext } from './service-context';
+import { serviceContext } from '../service-context';
 import { PATTERNS, invalidProp, validatePattern, validateUnique } from './validate';
 import { CrossAccountConsumerOptions } from '../key-options';
 

@@ -7,7 +7,7 @@ import { IConstruct } from 'constructs';
 import { expandCryptoActions } from './actions';
 import { describePrincipal, grantTargetOf } from './guarded-key';
 import { principalArnsOf } from './key-policy';
-import { serviceContext } from './service-context';
+import { serviceContext } from '../service-context';
 import { PATTERNS, REGION_PATTERN, invalidProp, validateNoReservedPrefix, validatePattern, validateUnique } from './validate';
 import { ServiceExemption } from '../service-exemption';
 

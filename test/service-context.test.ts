@@ -1,5 +1,5 @@
-import { SERVICE_CONTEXT, serviceContext } from '../../src/private/service-context';
-import { ServiceExemption } from '../../src/service-exemption';
+import { SERVICE_CONTEXT, serviceContext } from '../src/service-context';
+import { ServiceExemption } from '../src/service-exemption';
 
 // The one table of which encryption-context keys each AWS service sets itself.
 describe('SERVICE_CONTEXT', () => {
