@@ -7,6 +7,7 @@ import {
   ACCOUNT_ID_PATTERN, ORGANIZATION_ID_PATTERN, consumerActions, consumerConditions, validateConsumerAccess, validateKeyArn,
 } from './private/cross-account';
 import { GuardedKey, grantTargetOf } from './private/guarded-key';
+import { statementId } from './private/names';
 import { createSecureKey } from './private/secure-key';
 import { invalidProp, validatePattern, validateUnique } from './private/validate';
 
@@ -120,7 +121,7 @@ export class CrossAccountDecryptKey extends KeyConstructBase {
    */
   public consumerPolicyStatement(): iam.PolicyStatement {
     return new iam.PolicyStatement({
-      sid: 'DecryptWithSharedKey',
+      sid: statementId('DecryptWithSharedKey'),
       actions: consumerActions(this.access),
       resources: [this.keyArn],
       conditions: consumerConditions(this.access),

@@ -156,7 +156,7 @@ export class SharedTenantKey extends KeyConstructBase {
 
   /**
    * `actions` for the grantee's own tenant: the encryption context must equal its tenant
-   * tag. Never `kms:ReEncrypt*`, which the key policy denies (DenyReEncrypt).
+   * tag. Never `kms:ReEncrypt*`, which the key policy denies (KmsPatternsDenyReEncrypt).
    */
   private grantTenant(grantee: iam.IGrantable, requested: string[]): iam.Grant {
     const actions = requested.filter(a => !a.startsWith('kms:ReEncrypt'));
@@ -182,7 +182,7 @@ export class SharedTenantKey extends KeyConstructBase {
       const path = resource.node.scope!.node.path;
       const tags = resource.tags.tagValues();
       return tags[this.tenantTagKey] !== undefined ? [] : [
-        `${path} is granted the key through \`key\` but has no \`${this.tenantTagKey}\` tag, so DenyPrincipalsWithoutTenantTag refuses all its calls: `
+        `${path} is granted the key through \`key\` but has no \`${this.tenantTagKey}\` tag, so KmsPatternsDenyPrincipalsWithoutTenantTag refuses all its calls: `
         + `tag it with its tenant (Tags.of(principal).add('${this.tenantTagKey}', '<tenant>'))`,
       ];
     });

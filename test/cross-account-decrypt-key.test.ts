@@ -77,8 +77,8 @@ describe('CrossAccountDecryptKey defaults', () => {
   });
 
   test('lets the consumer account (by its root) decrypt, unconditionally', () => {
-    expect(statementOf(keyOnly, 'AllowConsumerAccountsDecrypt')).toEqual({
-      Sid: 'AllowConsumerAccountsDecrypt',
+    expect(statementOf(keyOnly, 'KmsPatternsAllowConsumerAccountsDecrypt')).toEqual({
+      Sid: 'KmsPatternsAllowConsumerAccountsDecrypt',
       Effect: 'Allow',
       Principal: { AWS: rootOf(CONSUMER) },
       Action: 'kms:Decrypt',
@@ -87,8 +87,8 @@ describe('CrossAccountDecryptKey defaults', () => {
   });
 
   test('lets the consumer account describe the key', () => {
-    expect(statementOf(keyOnly, 'AllowConsumerAccountsDescribeKey')).toEqual({
-      Sid: 'AllowConsumerAccountsDescribeKey',
+    expect(statementOf(keyOnly, 'KmsPatternsAllowConsumerAccountsDescribeKey')).toEqual({
+      Sid: 'KmsPatternsAllowConsumerAccountsDescribeKey',
       Effect: 'Allow',
       Principal: { AWS: rootOf(CONSUMER) },
       Action: 'kms:DescribeKey',
@@ -98,18 +98,18 @@ describe('CrossAccountDecryptKey defaults', () => {
 
   test('has exactly these five statements, in this order', () => {
     expect(sidsOf(keyOnly)).toEqual([
-      'AllowAccountRootDelegation',
-      'DenyCreateGrantExceptForAwsResources',
-      'DenyKeyManagementExceptToManagers',
-      'AllowConsumerAccountsDecrypt',
-      'AllowConsumerAccountsDescribeKey',
+      'KmsPatternsAllowAccountRootDelegation',
+      'KmsPatternsDenyCreateGrantExceptForAwsResources',
+      'KmsPatternsDenyKeyManagementExceptToManagers',
+      'KmsPatternsAllowConsumerAccountsDecrypt',
+      'KmsPatternsAllowConsumerAccountsDescribeKey',
     ]);
   });
 
   test('consumerPolicyStatement(): Decrypt and DescribeKey on this key\'s ARN only, no conditions', () => {
     const { stack: s, key } = crossAccountKey();
     expect(s.resolve(key.consumerPolicyStatement().toStatementJson())).toEqual({
-      Sid: 'DecryptWithSharedKey',
+      Sid: 'KmsPatternsDecryptWithSharedKey',
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:DescribeKey'],
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^KKey/), 'Arn'] },
@@ -129,14 +129,14 @@ describe('CrossAccountDecryptKey defaults', () => {
 describe('CrossAccountDecryptKey consumers', () => {
   test('names every listed account\'s root in one statement per purpose', () => {
     const template = keyTemplate(crossAccountKey({ consumerAccountIds: [CONSUMER, OTHER_CONSUMER] }));
-    expect(statementOf(template, 'AllowConsumerAccountsDecrypt').Principal).toEqual({ AWS: [rootOf(CONSUMER), rootOf(OTHER_CONSUMER)] });
-    expect(statementOf(template, 'AllowConsumerAccountsDescribeKey').Principal).toEqual({ AWS: [rootOf(CONSUMER), rootOf(OTHER_CONSUMER)] });
+    expect(statementOf(template, 'KmsPatternsAllowConsumerAccountsDecrypt').Principal).toEqual({ AWS: [rootOf(CONSUMER), rootOf(OTHER_CONSUMER)] });
+    expect(statementOf(template, 'KmsPatternsAllowConsumerAccountsDescribeKey').Principal).toEqual({ AWS: [rootOf(CONSUMER), rootOf(OTHER_CONSUMER)] });
   });
 
   test('organization mode: a * principal only under aws:PrincipalOrgID, minus the key\'s own account', () => {
     const template = keyTemplate(crossAccountKey({ consumerAccountIds: undefined, consumerOrganizationId: ORG }));
-    expect(statementOf(template, 'AllowConsumerOrganizationDecrypt')).toEqual({
-      Sid: 'AllowConsumerOrganizationDecrypt',
+    expect(statementOf(template, 'KmsPatternsAllowConsumerOrganizationDecrypt')).toEqual({
+      Sid: 'KmsPatternsAllowConsumerOrganizationDecrypt',
       Effect: 'Allow',
       Principal: '*',
       Action: 'kms:Decrypt',
@@ -146,22 +146,22 @@ describe('CrossAccountDecryptKey consumers', () => {
         StringNotEquals: { 'aws:PrincipalAccount': ENV.account },
       },
     });
-    expect(statementOf(template, 'AllowConsumerOrganizationDescribeKey').Condition).toEqual({
+    expect(statementOf(template, 'KmsPatternsAllowConsumerOrganizationDescribeKey').Condition).toEqual({
       StringEquals: { 'aws:PrincipalOrgID': ORG },
       StringNotEquals: { 'aws:PrincipalAccount': ENV.account },
     });
     expect(sidsOf(template)).toEqual([
-      'AllowAccountRootDelegation',
-      'DenyCreateGrantExceptForAwsResources',
-      'DenyKeyManagementExceptToManagers',
-      'AllowConsumerOrganizationDecrypt',
-      'AllowConsumerOrganizationDescribeKey',
+      'KmsPatternsAllowAccountRootDelegation',
+      'KmsPatternsDenyCreateGrantExceptForAwsResources',
+      'KmsPatternsDenyKeyManagementExceptToManagers',
+      'KmsPatternsAllowConsumerOrganizationDecrypt',
+      'KmsPatternsAllowConsumerOrganizationDescribeKey',
     ]);
   });
 
   test('organization mode in an environment-agnostic stack excludes AWS::AccountId', () => {
     const template = keyTemplate(crossAccountKey({ consumerAccountIds: undefined, consumerOrganizationId: ORG }, agnosticStack()));
-    expect(statementOf(template, 'AllowConsumerOrganizationDecrypt').Condition.StringNotEquals).toEqual({
+    expect(statementOf(template, 'KmsPatternsAllowConsumerOrganizationDecrypt').Condition.StringNotEquals).toEqual({
       'aws:PrincipalAccount': { Ref: 'AWS::AccountId' },
     });
   });
@@ -169,24 +169,24 @@ describe('CrossAccountDecryptKey consumers', () => {
   test('accounts and an organization together: a statement pair for each', () => {
     const template = keyTemplate(crossAccountKey({ consumerOrganizationId: ORG }));
     expect(sidsOf(template)).toEqual([
-      'AllowAccountRootDelegation',
-      'DenyCreateGrantExceptForAwsResources',
-      'DenyKeyManagementExceptToManagers',
-      'AllowConsumerAccountsDecrypt',
-      'AllowConsumerOrganizationDecrypt',
-      'AllowConsumerAccountsDescribeKey',
-      'AllowConsumerOrganizationDescribeKey',
+      'KmsPatternsAllowAccountRootDelegation',
+      'KmsPatternsDenyCreateGrantExceptForAwsResources',
+      'KmsPatternsDenyKeyManagementExceptToManagers',
+      'KmsPatternsAllowConsumerAccountsDecrypt',
+      'KmsPatternsAllowConsumerOrganizationDecrypt',
+      'KmsPatternsAllowConsumerAccountsDescribeKey',
+      'KmsPatternsAllowConsumerOrganizationDescribeKey',
     ]);
   });
 
   test('consumerAccountIds: [] is fine with an organization', () => {
     const template = keyTemplate(crossAccountKey({ consumerAccountIds: [], consumerOrganizationId: ORG }));
-    expect(sidsOf(template)).not.toContain('AllowConsumerAccountsDecrypt');
+    expect(sidsOf(template)).not.toContain('KmsPatternsAllowConsumerAccountsDecrypt');
   });
 
   test('no statement gives anyone but the account root an action outside Decrypt, DescribeKey and ReEncryptFrom', () => {
     const template = keyTemplate(crossAccountKey({ consumerOrganizationId: ORG, allowReEncryptFrom: true, admins: [] }));
-    const consumerAllows = statementsOf(template).filter(s => s.Effect === 'Allow' && s.Sid !== 'AllowAccountRootDelegation');
+    const consumerAllows = statementsOf(template).filter(s => s.Effect === 'Allow' && s.Sid !== 'KmsPatternsAllowAccountRootDelegation');
     const actions = new Set<string>(consumerAllows.flatMap(s => [s.Action].flat()));
     expect([...actions].sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:ReEncryptFrom']);
     for (const never of NEVER_FOR_CONSUMERS) {
@@ -199,9 +199,9 @@ describe('CrossAccountDecryptKey options', () => {
   test('viaServices restricts every consumer statement with kms:ViaService', () => {
     const template = keyTemplate(crossAccountKey({ consumerOrganizationId: ORG, viaServices: [S3, 'sqs.us-east-1.amazonaws.com'] }));
     const via = { 'kms:ViaService': [S3, 'sqs.us-east-1.amazonaws.com'] };
-    expect(statementOf(template, 'AllowConsumerAccountsDecrypt').Condition).toEqual({ StringEquals: via });
-    expect(statementOf(template, 'AllowConsumerAccountsDescribeKey').Condition).toEqual({ StringEquals: via });
-    expect(statementOf(template, 'AllowConsumerOrganizationDecrypt').Condition).toEqual({
+    expect(statementOf(template, 'KmsPatternsAllowConsumerAccountsDecrypt').Condition).toEqual({ StringEquals: via });
+    expect(statementOf(template, 'KmsPatternsAllowConsumerAccountsDescribeKey').Condition).toEqual({ StringEquals: via });
+    expect(statementOf(template, 'KmsPatternsAllowConsumerOrganizationDecrypt').Condition).toEqual({
       StringEquals: { 'aws:PrincipalOrgID': ORG, ...via },
       StringNotEquals: { 'aws:PrincipalAccount': ENV.account },
     });
@@ -209,10 +209,10 @@ describe('CrossAccountDecryptKey options', () => {
 
   test('requiredEncryptionContext conditions Decrypt, and not DescribeKey (which carries no context)', () => {
     const template = keyTemplate(crossAccountKey({ requiredEncryptionContext: { purpose: 'sharing', dataset: 'reports' } }));
-    expect(statementOf(template, 'AllowConsumerAccountsDecrypt').Condition).toEqual({
+    expect(statementOf(template, 'KmsPatternsAllowConsumerAccountsDecrypt').Condition).toEqual({
       StringEquals: { 'kms:EncryptionContext:purpose': 'sharing', 'kms:EncryptionContext:dataset': 'reports' },
     });
-    expect(statementOf(template, 'AllowConsumerAccountsDescribeKey').Condition).toBeUndefined();
+    expect(statementOf(template, 'KmsPatternsAllowConsumerAccountsDescribeKey').Condition).toBeUndefined();
   });
 
   test('requiredEncryptionContext with the service\'s own key is accepted alongside viaServices', () => {
@@ -220,23 +220,23 @@ describe('CrossAccountDecryptKey options', () => {
       viaServices: [S3],
       requiredEncryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::shared-reports' },
     }));
-    expect(statementOf(template, 'AllowConsumerAccountsDecrypt').Condition).toEqual({
+    expect(statementOf(template, 'KmsPatternsAllowConsumerAccountsDecrypt').Condition).toEqual({
       StringEquals: { 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::shared-reports', 'kms:ViaService': [S3] },
     });
   });
 
   test('allowReEncryptFrom adds kms:ReEncryptFrom to the decrypt statement only', () => {
     const template = keyTemplate(crossAccountKey({ allowReEncryptFrom: true }));
-    expect(statementOf(template, 'AllowConsumerAccountsDecrypt').Action).toEqual(['kms:Decrypt', 'kms:ReEncryptFrom']);
-    expect(statementOf(template, 'AllowConsumerAccountsDescribeKey').Action).toBe('kms:DescribeKey');
+    expect(statementOf(template, 'KmsPatternsAllowConsumerAccountsDecrypt').Action).toEqual(['kms:Decrypt', 'kms:ReEncryptFrom']);
+    expect(statementOf(template, 'KmsPatternsAllowConsumerAccountsDescribeKey').Action).toBe('kms:DescribeKey');
   });
 
   describe('allowSnapshotAndAmiSharing', () => {
     const template = keyTemplate(crossAccountKey({ consumerOrganizationId: ORG, allowSnapshotAndAmiSharing: true }));
 
     test('adds re-encryption and data keys without plaintext', () => {
-      expect(statementOf(template, 'AllowConsumerAccountsSnapshotSharing')).toEqual({
-        Sid: 'AllowConsumerAccountsSnapshotSharing',
+      expect(statementOf(template, 'KmsPatternsAllowConsumerAccountsSnapshotSharing')).toEqual({
+        Sid: 'KmsPatternsAllowConsumerAccountsSnapshotSharing',
         Effect: 'Allow',
         Principal: { AWS: rootOf(CONSUMER) },
         Action: ['kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKeyWithoutPlaintext'],
@@ -245,15 +245,15 @@ describe('CrossAccountDecryptKey options', () => {
     });
 
     test('adds CreateGrant only for AWS resources', () => {
-      expect(statementOf(template, 'AllowConsumerAccountsGrantsForAwsResources')).toEqual({
-        Sid: 'AllowConsumerAccountsGrantsForAwsResources',
+      expect(statementOf(template, 'KmsPatternsAllowConsumerAccountsGrantsForAwsResources')).toEqual({
+        Sid: 'KmsPatternsAllowConsumerAccountsGrantsForAwsResources',
         Effect: 'Allow',
         Principal: { AWS: rootOf(CONSUMER) },
         Action: 'kms:CreateGrant',
         Resource: '*',
         Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       });
-      expect(statementOf(template, 'AllowConsumerOrganizationGrantsForAwsResources').Condition).toEqual({
+      expect(statementOf(template, 'KmsPatternsAllowConsumerOrganizationGrantsForAwsResources').Condition).toEqual({
         Bool: { 'kms:GrantIsForAWSResource': 'true' },
         StringEquals: { 'aws:PrincipalOrgID': ORG },
         StringNotEquals: { 'aws:PrincipalAccount': ENV.account },
@@ -261,13 +261,13 @@ describe('CrossAccountDecryptKey options', () => {
     });
 
     test('leaves the CreateGrant guard rail as it is', () => {
-      expect(statementOf(template, 'DenyCreateGrantExceptForAwsResources').Condition).toEqual({
+      expect(statementOf(template, 'KmsPatternsDenyCreateGrantExceptForAwsResources').Condition).toEqual({
         BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
       });
     });
 
     test('never allows encryption or plaintext data keys', () => {
-      const actions = statementsOf(template).filter(s => s.Effect === 'Allow' && s.Sid !== 'AllowAccountRootDelegation')
+      const actions = statementsOf(template).filter(s => s.Effect === 'Allow' && s.Sid !== 'KmsPatternsAllowAccountRootDelegation')
         .flatMap(s => [s.Action].flat());
       expect(actions).not.toContain('kms:Encrypt');
       expect(actions).not.toContain('kms:GenerateDataKey');
@@ -295,7 +295,7 @@ describe('CrossAccountDecryptKey options', () => {
   test('consumerPolicyStatement() mirrors viaServices, and the context with IfExists', () => {
     const { stack, key } = crossAccountKey({ viaServices: [S3], requiredEncryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::b' } });
     expect(stack.resolve(key.consumerPolicyStatement().toStatementJson())).toEqual({
-      Sid: 'DecryptWithSharedKey',
+      Sid: 'KmsPatternsDecryptWithSharedKey',
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:DescribeKey'],
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^KKey/), 'Arn'] },
@@ -365,10 +365,10 @@ describe('CrossAccountDecryptKey tokens pass through unvalidated', () => {
     const org = new CfnParameter(stack, 'Org').valueAsString;
     const via = new CfnParameter(stack, 'Via').valueAsString;
     const template = keyTemplate(crossAccountKey({ consumerAccountIds: [account], consumerOrganizationId: org, viaServices: [via] }, stack));
-    expect(statementOf(template, 'AllowConsumerAccountsDecrypt').Principal).toEqual({
+    expect(statementOf(template, 'KmsPatternsAllowConsumerAccountsDecrypt').Principal).toEqual({
       AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'Consumer' }, ':root']] },
     });
-    expect(statementOf(template, 'AllowConsumerOrganizationDecrypt').Condition.StringEquals).toEqual({
+    expect(statementOf(template, 'KmsPatternsAllowConsumerOrganizationDecrypt').Condition.StringEquals).toEqual({
       'aws:PrincipalOrgID': { Ref: 'Org' }, 'kms:ViaService': [{ Ref: 'Via' }],
     });
   });

@@ -157,7 +157,7 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
       expect(key.Properties.PendingWindowInDays).toBe(30);
       expect(key.Properties.RotationPeriodInDays).toBe(365);
       const sids = key.Properties.KeyPolicy.Statement.map((s: { Sid?: string }) => s.Sid);
-      expect(sids).toEqual(expect.arrayContaining(['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyOutsideTenantEncryptionContext']));
+      expect(sids).toEqual(expect.arrayContaining(['KmsPatternsAllowAccountRootDelegation', 'KmsPatternsAllowKeyAdministrationOnly', 'KmsPatternsDenyOutsideTenantEncryptionContext']));
     }
 
     // Each tenant key is bound to its own tenant's context and workload role.
@@ -165,9 +165,9 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
       const keys = template.findResources('AWS::KMS::Key', { Properties: { Tags: [{ Key: 'tenant', Value: tenant }] } });
       expect(Object.keys(keys)).toHaveLength(1);
       const statements: any[] = Object.values(keys)[0].Properties.KeyPolicy.Statement;
-      const byContext = statements.find(s => s.Sid === 'DenyOutsideTenantEncryptionContext');
+      const byContext = statements.find(s => s.Sid === 'KmsPatternsDenyOutsideTenantEncryptionContext');
       expect(byContext.Condition.StringNotEquals['kms:EncryptionContext:tenantId']).toBe(tenant);
-      const byPrincipal = statements.find(s => s.Sid === 'DenyNonTenantPrincipals');
+      const byPrincipal = statements.find(s => s.Sid === 'KmsPatternsDenyNonTenantPrincipals');
       const roleLogicalIds = byPrincipal.Condition.ArnNotEquals['aws:PrincipalArn'].map((a: any) => a['Fn::GetAtt'][0]);
       expect(roleLogicalIds).toHaveLength(1);
       expect(roleLogicalIds[0]).toMatch(new RegExp(`^${tenant[0].toUpperCase()}${tenant.slice(1)}WorkloadRole`));
@@ -193,15 +193,15 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
       expect(key.Properties.PendingWindowInDays).toBe(30);
       expect(key.Properties.RotationPeriodInDays).toBe(365);
       expect(statementsOf(key).map(s => s.Sid)).toEqual([
-        'AllowAccountRootDelegation',
-        'AllowKeyAdministrationOnly',
-        'DenyCreateGrantExceptForAwsResources',
-        'DenyKeyManagementExceptToManagers',
-        'AllowConsumerAccountsDecrypt',
-        'AllowConsumerAccountsDescribeKey',
+        'KmsPatternsAllowAccountRootDelegation',
+        'KmsPatternsAllowKeyAdministrationOnly',
+        'KmsPatternsDenyCreateGrantExceptForAwsResources',
+        'KmsPatternsDenyKeyManagementExceptToManagers',
+        'KmsPatternsAllowConsumerAccountsDecrypt',
+        'KmsPatternsAllowConsumerAccountsDescribeKey',
       ]);
       // The consumer account, by its root, may decrypt only through S3 in us-east-1.
-      const decrypt = statementsOf(key).find(s => s.Sid === 'AllowConsumerAccountsDecrypt');
+      const decrypt = statementsOf(key).find(s => s.Sid === 'KmsPatternsAllowConsumerAccountsDecrypt');
       expect(decrypt.Principal).toEqual({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:root']] } });
       expect(decrypt.Action).toBe('kms:Decrypt');
       expect(decrypt.Condition).toEqual({ StringEquals: { 'kms:ViaService': ['s3.us-east-1.amazonaws.com'] } });
@@ -229,7 +229,7 @@ const EXPECTATIONS: Record<string, (template: Template, synthesized: Synthesized
   },
   'multi-region': (template, synthesized) => {
     const policySids = (key: any): string[] => key.Properties.KeyPolicy.Statement.map((s: { Sid?: string }) => s.Sid);
-    const sids = ['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyCreateGrantExceptForAwsResources', 'DenyKeyManagementExceptToManagers'];
+    const sids = ['KmsPatternsAllowAccountRootDelegation', 'KmsPatternsAllowKeyAdministrationOnly', 'KmsPatternsDenyCreateGrantExceptForAwsResources', 'KmsPatternsDenyKeyManagementExceptToManagers'];
     // Every Region: the same alias, 30-day window, retained, watched by its own stack's monitor
     // (EventBridge rules are regional). No custom resource crosses Regions: the one rotation
     // check is the primary's, in its stack (KMS rotates the replicas with the primary).

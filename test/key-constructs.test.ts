@@ -28,7 +28,7 @@ const CRYPTOGRAPHIC = [
   'kms:*', 'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:ReEncryptFrom', 'kms:ReEncryptTo',
   'kms:GenerateDataKey', 'kms:GenerateDataKey*', 'kms:GenerateDataKeyWithoutPlaintext',
 ];
-const CREATE_GRANT_DENY = 'DenyCreateGrantExceptForAwsResources';
+const CREATE_GRANT_DENY = 'KmsPatternsDenyCreateGrantExceptForAwsResources';
 
 function statementsOf(template: Template, construct: IConstruct): any[] {
   return ownKeyResource(template, construct).Properties.KeyPolicy.Statement;
@@ -102,7 +102,7 @@ describe.each(KEY_CONSTRUCT_CASES)('$name defaults', (c) => {
 
   test('delegates to the account root', () => {
     keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'AllowAccountRootDelegation', Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*',
+      Sid: 'KmsPatternsAllowAccountRootDelegation', Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*',
     }));
   });
 
@@ -118,7 +118,7 @@ describe.each(KEY_CONSTRUCT_CASES)('$name defaults', (c) => {
   });
 
   test('denies key management to all but the deploying role and the account root', () => {
-    const deny = statementsOf(template, construct).find(s => s.Sid === 'DenyKeyManagementExceptToManagers');
+    const deny = statementsOf(template, construct).find(s => s.Sid === 'KmsPatternsDenyKeyManagementExceptToManagers');
     expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*', Resource: '*' });
     expect(deny.Action).toEqual(expect.arrayContaining(['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:UpdateAlias']));
     const managers: unknown[] = deny.Condition.ArnNotLike['aws:PrincipalArn'];
@@ -139,7 +139,7 @@ describe.each(KEY_CONSTRUCT_CASES)('$name defaults', (c) => {
   });
 
   test('has no administrator statement when no admins are given', () => {
-    expect(statementsOf(template, construct).map(s => s.Sid)).not.toContain('AllowKeyAdministrationOnly');
+    expect(statementsOf(template, construct).map(s => s.Sid)).not.toContain('KmsPatternsAllowKeyAdministrationOnly');
   });
 });
 
@@ -183,10 +183,10 @@ describe.each(KEY_OPTION_CASES)('$name key options', (c) => {
     });
     const adminArn = stack.resolve(admin!.roleArn);
     const statements = statementsOf(Template.fromStack(stack), construct);
-    const allow = statements.find(s => s.Sid === 'AllowKeyAdministrationOnly');
-    expect(allow).toEqual({ Sid: 'AllowKeyAdministrationOnly', Effect: 'Allow', Principal: { AWS: adminArn }, Action: ADMIN, Resource: '*' });
+    const allow = statements.find(s => s.Sid === 'KmsPatternsAllowKeyAdministrationOnly');
+    expect(allow).toEqual({ Sid: 'KmsPatternsAllowKeyAdministrationOnly', Effect: 'Allow', Principal: { AWS: adminArn }, Action: ADMIN, Resource: '*' });
     expect((allow.Action as string[]).filter(a => CRYPTOGRAPHIC.includes(a))).toEqual([]);
-    expect(statements.find(s => s.Sid === 'DenyKeyManagementExceptToManagers').Condition.ArnNotLike['aws:PrincipalArn']).toContainEqual(adminArn);
+    expect(statements.find(s => s.Sid === 'KmsPatternsDenyKeyManagementExceptToManagers').Condition.ArnNotLike['aws:PrincipalArn']).toContainEqual(adminArn);
   });
 
   test('restrictGrantsToAwsServices false removes the CreateGrant Deny and nothing else', () => {

@@ -61,7 +61,7 @@ describe('TenantKey.key', () => {
     expect(() => new secretsmanager.Secret(s, 'Sec', { encryptionKey: acme.key })).toThrow(
       'S/K: `serviceExemptions` must exempt secretsmanager.us-east-1.amazonaws.com before `key` is granted through it '
       + '(as a Secrets Manager secret encrypted with the key does): the service calls KMS with its own encryption context, '
-      + 'which DenyOutsideTenantEncryptionContext refuses; add ServiceExemption.secretsManager(), got ["s3.us-east-1.amazonaws.com"]');
+      + 'which KmsPatternsDenyOutsideTenantEncryptionContext refuses; add ServiceExemption.secretsManager(), got ["s3.us-east-1.amazonaws.com"]');
   });
 
   test('a bucket grant lists the role among the tenant\'s principals', () => {
@@ -139,7 +139,7 @@ describe('SharedTenantKey.key', () => {
     const bucket = new s3.Bucket(s, 'B', { encryptionKey: shared.key });
     bucket.grantRead(role(s, 'Untagged'));
     expect(() => Template.fromStack(s)).toThrow('S/Untagged is granted the key through `key` but has no `tenantId` tag, so '
-      + 'DenyPrincipalsWithoutTenantTag refuses all its calls: tag it with its tenant (Tags.of(principal).add(\'tenantId\', \'<tenant>\'))');
+      + 'KmsPatternsDenyPrincipalsWithoutTenantTag refuses all its calls: tag it with its tenant (Tags.of(principal).add(\'tenantId\', \'<tenant>\'))');
   });
 
   test('control: the same grant to a tagged role synthesizes', () => {

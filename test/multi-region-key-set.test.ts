@@ -10,7 +10,7 @@ import { RotationVerificationProvider } from '../src/rotation-verification/provi
 const ACCOUNT = '111111111111';
 const PRIMARY_ENV = { account: ACCOUNT, region: 'us-east-1' };
 const REPLICA_REGIONS = ['eu-west-1', 'eu-central-1'];
-const SIDS = ['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyCreateGrantExceptForAwsResources', 'DenyKeyManagementExceptToManagers'];
+const SIDS = ['KmsPatternsAllowAccountRootDelegation', 'KmsPatternsAllowKeyAdministrationOnly', 'KmsPatternsDenyCreateGrantExceptForAwsResources', 'KmsPatternsDenyKeyManagementExceptToManagers'];
 
 interface Built {
   readonly app: App;
@@ -76,7 +76,7 @@ describe('MultiRegionKeySet, defaults', () => {
   });
 
   test('the primary key is managed by the admin, every Region\'s deploying role (ReplicateKey is authorized by the primary\'s policy) and the root', () => {
-    const deny = (primaryKey.resource.Properties.KeyPolicy.Statement as any[]).find(s => s.Sid === 'DenyKeyManagementExceptToManagers');
+    const deny = (primaryKey.resource.Properties.KeyPolicy.Statement as any[]).find(s => s.Sid === 'KmsPatternsDenyKeyManagementExceptToManagers');
     const execRole = (region: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${region}` });
     expect(deny.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
       primary.resolve(admin.roleArn),
@@ -144,8 +144,8 @@ describe('MultiRegionKeySet, defaults', () => {
       // (each key's own deploying role; see below) is literally the same.
       const withoutPrincipal = (s: any) => ({
         ...s,
-        Principal: s.Sid === 'AllowKeyAdministrationOnly' ? '<admin>' : s.Principal,
-        Condition: s.Sid === 'DenyKeyManagementExceptToManagers' ? '<managers>' : s.Condition,
+        Principal: s.Sid === 'KmsPatternsAllowKeyAdministrationOnly' ? '<admin>' : s.Principal,
+        Condition: s.Sid === 'KmsPatternsDenyKeyManagementExceptToManagers' ? '<managers>' : s.Condition,
       });
       expect(statements.map(withoutPrincipal)).toEqual(primaryStatements.map(withoutPrincipal));
       expect(statements[0].Principal).toEqual({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:root`]] } });
@@ -153,7 +153,7 @@ describe('MultiRegionKeySet, defaults', () => {
     });
 
     test('is managed by the admin, its own Region\'s deploying role and the root', () => {
-      const deny = (replica.resource.Properties.KeyPolicy.Statement as any[]).find(s => s.Sid === 'DenyKeyManagementExceptToManagers');
+      const deny = (replica.resource.Properties.KeyPolicy.Statement as any[]).find(s => s.Sid === 'KmsPatternsDenyKeyManagementExceptToManagers');
       const managers: any[] = deny.Condition.ArnNotLike['aws:PrincipalArn'];
       expect(managers).toHaveLength(3);
       expect(managers[0]['Fn::GetStackOutput']).toMatchObject({ StackName: 'Primary', Region: 'us-east-1' });
@@ -167,7 +167,7 @@ describe('MultiRegionKeySet, defaults', () => {
       template.hasResourceProperties('AWS::KMS::ReplicaKey', {
         KeyPolicy: {
           Statement: Match.arrayWith([{
-            Sid: 'DenyCreateGrantExceptForAwsResources',
+            Sid: 'KmsPatternsDenyCreateGrantExceptForAwsResources',
             Effect: 'Deny',
             Principal: '*',
             Action: 'kms:CreateGrant',
@@ -266,9 +266,9 @@ describe('overrides', () => {
       .flatMap(r => r.Properties.KeyPolicy.Statement.map((s: any) => s.Sid));
     // The set's own key: the primary stack also holds the verification's and the monitor's keys.
     expect(ownKeyResource(Template.fromStack(primary), set).Properties.KeyPolicy.Statement.map((s: any) => s.Sid))
-      .toEqual(['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyKeyManagementExceptToManagers']);
+      .toEqual(['KmsPatternsAllowAccountRootDelegation', 'KmsPatternsAllowKeyAdministrationOnly', 'KmsPatternsDenyKeyManagementExceptToManagers']);
     for (const region of REPLICA_REGIONS) {
-      expect(sids(set.replicaStack(region), 'AWS::KMS::ReplicaKey')).toEqual(['AllowAccountRootDelegation', 'AllowKeyAdministrationOnly', 'DenyKeyManagementExceptToManagers']);
+      expect(sids(set.replicaStack(region), 'AWS::KMS::ReplicaKey')).toEqual(['KmsPatternsAllowAccountRootDelegation', 'KmsPatternsAllowKeyAdministrationOnly', 'KmsPatternsDenyKeyManagementExceptToManagers']);
     }
   });
 
@@ -279,7 +279,7 @@ describe('overrides', () => {
     const replicaStatements = Template.fromStack(set.replicaStack('eu-west-1')).toJSON().Resources;
     const sids = Object.values(replicaStatements as Record<string, any>).filter(r => r.Type === 'AWS::KMS::ReplicaKey')
       .flatMap(r => r.Properties.KeyPolicy.Statement.map((s: any) => s.Sid));
-    expect(sids).toEqual(['AllowAccountRootDelegation', 'DenyCreateGrantExceptForAwsResources', 'DenyKeyManagementExceptToManagers']);
+    expect(sids).toEqual(['KmsPatternsAllowAccountRootDelegation', 'KmsPatternsDenyCreateGrantExceptForAwsResources', 'KmsPatternsDenyKeyManagementExceptToManagers']);
   });
 
   test('the default alias is alias/multi-region/<unique name>, the same in every Region', () => {

@@ -33,7 +33,7 @@ describe('defaults', () => {
       },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowLogGroupEncryption' })]) },
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'KmsPatternsAllowLogGroupEncryption' })]) },
     });
   });
 

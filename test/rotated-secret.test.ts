@@ -315,7 +315,7 @@ describe('key management', () => {
   const EXEC_ROLE = { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${ENV.account}:role/cdk-hnb659fds-cfn-exec-role-${ENV.account}-${ENV.region}` };
   const ROOT = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ENV.account}:root`]] };
   const managersOf = (t: Template, secret: RotatedSecret): unknown => (ownKeyResource(t, secret).Properties.KeyPolicy.Statement as any[])
-    .find(st => st.Sid === 'DenyKeyManagementExceptToManagers')?.Condition.ArnNotLike['aws:PrincipalArn'];
+    .find(st => st.Sid === 'KmsPatternsDenyKeyManagementExceptToManagers')?.Condition.ArnNotLike['aws:PrincipalArn'];
   const cliStack = () => new Stack(new App(), 'Stack', { env: ENV, synthesizer: new CliCredentialsStackSynthesizer() });
 
   test('the secret\'s key denies key management to all but its managers: the synthesizer\'s deploying role and the account root', () => {

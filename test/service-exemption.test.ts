@@ -74,7 +74,7 @@ describe('ServiceExemption in a key policy', () => {
     const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'eu-central-1' } });
     const key = new TenantKey(stack, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.s3()] });
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyViaS3WithoutItsEncryptionContext',
+      Sid: 'KmsPatternsDenyViaS3WithoutItsEncryptionContext',
       Condition: Match.objectLike({ StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } }),
     }));
   });
@@ -85,7 +85,7 @@ describe('ServiceExemption in a key policy', () => {
     const endpoint = { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] };
     const template = keyTemplate(stack, key);
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyOutsideTenantEncryptionContext',
+      Sid: 'KmsPatternsDenyOutsideTenantEncryptionContext',
       Condition: Match.exact({
         StringNotEquals: {
           'kms:EncryptionContext:tenantId': 'acme',
@@ -94,14 +94,14 @@ describe('ServiceExemption in a key policy', () => {
       }),
     }));
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyViaS3WithoutItsEncryptionContext',
+      Sid: 'KmsPatternsDenyViaS3WithoutItsEncryptionContext',
       Condition: Match.exact({
         StringEquals: { 'kms:ViaService': endpoint },
         Null: { 'kms:EncryptionContext:aws:s3:arn': 'true' },
       }),
     }));
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyViaSqsEuWest1WithoutItsEncryptionContext',
+      Sid: 'KmsPatternsDenyViaSqsEuWest1WithoutItsEncryptionContext',
       Condition: Match.exact({
         StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' },
         Null: { 'kms:EncryptionContext:aws:sqs:arn': 'true' },
@@ -129,9 +129,9 @@ describe('ServiceExemption in a key policy', () => {
   });
 
   test.each([
-    ['eu-west-1', 'DenyViaS3EuWest1WithoutItsEncryptionContext'],
-    ['us-gov-west-1', 'DenyViaS3UsGovWest1WithoutItsEncryptionContext'],
-    ['us-east-1', 'DenyViaS3UsEast1WithoutItsEncryptionContext'],
+    ['eu-west-1', 'KmsPatternsDenyViaS3EuWest1WithoutItsEncryptionContext'],
+    ['us-gov-west-1', 'KmsPatternsDenyViaS3UsGovWest1WithoutItsEncryptionContext'],
+    ['us-east-1', 'KmsPatternsDenyViaS3UsEast1WithoutItsEncryptionContext'],
   ])('the Sid of the Null Deny of an exemption in %p carries that Region: %p', (region, sid) => {
     const stack = newStack();
     const key = new TenantKey(stack, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.s3(region)] });
@@ -148,7 +148,7 @@ describe('ServiceExemption in a key policy', () => {
     const stack = newStack();
     const key = new TenantKey(stack, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.of('cloud-trail', 'aws:cloudtrail:arn')] });
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyViaCloudTrailWithoutItsEncryptionContext',
+      Sid: 'KmsPatternsDenyViaCloudTrailWithoutItsEncryptionContext',
       Condition: Match.exact({
         StringEquals: { 'kms:ViaService': 'cloud-trail.us-east-1.amazonaws.com' },
         Null: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'true' },
@@ -164,7 +164,7 @@ describe('ServiceExemption in a key policy', () => {
     });
     // Sids must be distinct within one key policy (the stack's other keys have policies of their own).
     const sids = sidsOf(stack, key);
-    expect(sids).toEqual(expect.arrayContaining(['DenyViaCloudTrailWithoutItsEncryptionContext', 'DenyViaCloudtrailWithoutItsEncryptionContext']));
+    expect(sids).toEqual(expect.arrayContaining(['KmsPatternsDenyViaCloudTrailWithoutItsEncryptionContext', 'KmsPatternsDenyViaCloudtrailWithoutItsEncryptionContext']));
     expect(new Set(sids).size).toBe(sids.length);
   });
 });
@@ -236,9 +236,9 @@ describe.each([
     const stack = newStack();
     const key = make(stack, [ServiceExemption.s3(), ServiceExemption.s3('eu-west-1')]);
     const statements = ownKeyResource(Template.fromStack(stack), key).Properties.KeyPolicy.Statement as any[];
-    expect(statements.filter(st => st.Sid.startsWith('DenyVia')).map(st => [st.Sid, st.Condition.StringEquals['kms:ViaService']])).toEqual([
-      ['DenyViaS3WithoutItsEncryptionContext', 's3.us-east-1.amazonaws.com'],
-      ['DenyViaS3EuWest1WithoutItsEncryptionContext', 's3.eu-west-1.amazonaws.com'],
+    expect(statements.filter(st => st.Sid.startsWith('KmsPatternsDenyVia')).map(st => [st.Sid, st.Condition.StringEquals['kms:ViaService']])).toEqual([
+      ['KmsPatternsDenyViaS3WithoutItsEncryptionContext', 's3.us-east-1.amazonaws.com'],
+      ['KmsPatternsDenyViaS3EuWest1WithoutItsEncryptionContext', 's3.eu-west-1.amazonaws.com'],
     ]);
   });
 
@@ -271,7 +271,7 @@ describe('ServiceExemption bound to the tenant', () => {
     const stack = newStack();
     const key = new TenantKey(stack, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.secretsManagerForTenant({ secretNamePrefix: 'tenants/' })] });
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyViaSecretsmanagerOutsideTenant',
+      Sid: 'KmsPatternsDenyViaSecretsmanagerOutsideTenant',
       Effect: 'Deny',
       Principal: '*',
       Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
@@ -290,7 +290,7 @@ describe('ServiceExemption bound to the tenant', () => {
     const key = new SharedTenantKey(stack, 'K', { alias: 'shared', serviceExemptions: [ServiceExemption.s3ForTenant({ bucketName: 'data', keyPrefix: 'tenants/' })] });
     const template = keyTemplate(stack, key);
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyViaS3OutsideTenant',
+      Sid: 'KmsPatternsDenyViaS3OutsideTenant',
       Condition: Match.exact({
         StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
         StringNotLike: {
@@ -298,7 +298,7 @@ describe('ServiceExemption bound to the tenant', () => {
         },
       }),
     }));
-    expect(sidsOf(stack, key)).toEqual(expect.arrayContaining(['DenyPrincipalsWithoutTenantTag', 'DenyViaS3WithoutItsEncryptionContext', 'DenyViaS3OutsideTenant']));
+    expect(sidsOf(stack, key)).toEqual(expect.arrayContaining(['KmsPatternsDenyPrincipalsWithoutTenantTag', 'KmsPatternsDenyViaS3WithoutItsEncryptionContext', 'KmsPatternsDenyViaS3OutsideTenant']));
   });
 
   test('a grant through a tenant-bound exemption requires the tenant\'s pattern, not just the key\'s presence', () => {

@@ -59,7 +59,7 @@ describe('SharedTenantKey defaults', () => {
 
   test('denies principals without the tenant tag', () => {
     keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyPrincipalsWithoutTenantTag',
+      Sid: 'KmsPatternsDenyPrincipalsWithoutTenantTag',
       Effect: 'Deny',
       Principal: '*',
       Action: CONTEXT_BOUND,
@@ -70,7 +70,7 @@ describe('SharedTenantKey defaults', () => {
 
   test('denies an encryption context other than the caller\'s own tenant tag', () => {
     keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyOutsideTenantEncryptionContext',
+      Sid: 'KmsPatternsDenyOutsideTenantEncryptionContext',
       Effect: 'Deny',
       Principal: '*',
       Action: CONTEXT_BOUND,
@@ -81,7 +81,7 @@ describe('SharedTenantKey defaults', () => {
 
   test('denies a context holding any key but the tenant key and the Encryption SDK\'s aws-crypto-public-key', () => {
     keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      Sid: 'KmsPatternsDenyEncryptionContextKeysOutsideAllowList',
       Effect: 'Deny',
       Principal: '*',
       Action: CONTEXT_BOUND,
@@ -92,7 +92,7 @@ describe('SharedTenantKey defaults', () => {
 
   test('denies every ReEncrypt, to every principal, unconditionally', () => {
     keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyReEncrypt',
+      Sid: 'KmsPatternsDenyReEncrypt',
       Effect: 'Deny',
       Principal: '*',
       Action: 'kms:ReEncrypt*',
@@ -103,13 +103,13 @@ describe('SharedTenantKey defaults', () => {
 
   test('has exactly these seven statements, in this order, and no per-principal list', () => {
     expect((keyResource(template, key).Properties.KeyPolicy.Statement as any[]).map(s => s.Sid)).toEqual([
-      'AllowAccountRootDelegation',
-      'DenyCreateGrantExceptForAwsResources',
-      'DenyKeyManagementExceptToManagers',
-      'DenyPrincipalsWithoutTenantTag',
-      'DenyOutsideTenantEncryptionContext',
-      'DenyEncryptionContextKeysOutsideAllowList',
-      'DenyReEncrypt',
+      'KmsPatternsAllowAccountRootDelegation',
+      'KmsPatternsDenyCreateGrantExceptForAwsResources',
+      'KmsPatternsDenyKeyManagementExceptToManagers',
+      'KmsPatternsDenyPrincipalsWithoutTenantTag',
+      'KmsPatternsDenyOutsideTenantEncryptionContext',
+      'KmsPatternsDenyEncryptionContextKeysOutsideAllowList',
+      'KmsPatternsDenyReEncrypt',
     ]);
   });
 });
@@ -193,11 +193,11 @@ describe('SharedTenantKey overrides', () => {
     expect(key.tenantTagKey).toBe('team');
     const template = keyTemplate(stack, key);
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyPrincipalsWithoutTenantTag',
+      Sid: 'KmsPatternsDenyPrincipalsWithoutTenantTag',
       Condition: Match.exact({ Null: { 'aws:PrincipalTag/team': 'true' } }),
     }));
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyOutsideTenantEncryptionContext',
+      Sid: 'KmsPatternsDenyOutsideTenantEncryptionContext',
       Condition: Match.exact({ StringNotEquals: { 'kms:EncryptionContext:tenantId': '${aws:PrincipalTag/team}' } }),
     }));
     template.hasResourceProperties('AWS::KMS::Key', Match.objectLike({
@@ -209,7 +209,7 @@ describe('SharedTenantKey overrides', () => {
     const { stack, key } = sharedKey({ encryptionContextKey: 'customer' });
     expect(key.encryptionContextKey).toBe('customer');
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyOutsideTenantEncryptionContext',
+      Sid: 'KmsPatternsDenyOutsideTenantEncryptionContext',
       Condition: Match.exact({ StringNotEquals: { 'kms:EncryptionContext:customer': '${aws:PrincipalTag/tenantId}' } }),
     }));
   });
@@ -218,7 +218,7 @@ describe('SharedTenantKey overrides', () => {
     const { stack, key } = sharedKey({ serviceExemptions: [ServiceExemption.sqs(), ServiceExemption.of('kinesis')] });
     const template = keyTemplate(stack, key);
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyOutsideTenantEncryptionContext',
+      Sid: 'KmsPatternsDenyOutsideTenantEncryptionContext',
       Condition: Match.exact({
         StringNotEquals: {
           'kms:EncryptionContext:tenantId': '${aws:PrincipalTag/tenantId}',
@@ -227,7 +227,7 @@ describe('SharedTenantKey overrides', () => {
       }),
     }));
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyViaSqsWithoutItsEncryptionContext',
+      Sid: 'KmsPatternsDenyViaSqsWithoutItsEncryptionContext',
       Effect: 'Deny',
       Principal: '*',
       Action: CONTEXT_BOUND,
@@ -237,15 +237,15 @@ describe('SharedTenantKey overrides', () => {
         Null: { 'kms:EncryptionContext:aws:sqs:arn': 'true' },
       }),
     }));
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('DenyViaKinesisWithoutItsEncryptionContext'));
+    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('KmsPatternsDenyViaKinesisWithoutItsEncryptionContext'));
   });
 
   test('an exemption with its own Region carries the Region in the Sid of its Null Deny', () => {
     const { stack, key } = sharedKey({ serviceExemptions: [ServiceExemption.sqs(), ServiceExemption.sqs('eu-west-1')] });
     const template = keyTemplate(stack, key);
     for (const [sid, via] of [
-      ['DenyViaSqsWithoutItsEncryptionContext', 'sqs.us-east-1.amazonaws.com'],
-      ['DenyViaSqsEuWest1WithoutItsEncryptionContext', 'sqs.eu-west-1.amazonaws.com'],
+      ['KmsPatternsDenyViaSqsWithoutItsEncryptionContext', 'sqs.us-east-1.amazonaws.com'],
+      ['KmsPatternsDenyViaSqsEuWest1WithoutItsEncryptionContext', 'sqs.eu-west-1.amazonaws.com'],
     ]) {
       template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
         Sid: sid,
@@ -261,7 +261,7 @@ describe('SharedTenantKey overrides', () => {
   test('encryptionContextKey is the default allow-list\'s tenant key', () => {
     const { stack, key } = sharedKey({ encryptionContextKey: 'customer' });
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      Sid: 'KmsPatternsDenyEncryptionContextKeysOutsideAllowList',
       Condition: Match.exact({ 'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': ['customer', 'aws-crypto-public-key'] } }),
     }));
   });
@@ -269,7 +269,7 @@ describe('SharedTenantKey overrides', () => {
   test('allowedEncryptionContextKeys replaces the allow-list', () => {
     const { stack, key } = sharedKey({ allowedEncryptionContextKeys: ['tenantId', 'aws:x-amz-cek-alg'] });
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      Sid: 'KmsPatternsDenyEncryptionContextKeysOutsideAllowList',
       Condition: Match.exact({ 'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'aws:x-amz-cek-alg'] } }),
     }));
   });
@@ -277,7 +277,7 @@ describe('SharedTenantKey overrides', () => {
   test('serviceExemptions exclude their endpoints from the keys Deny, as from the context Deny', () => {
     const { stack, key } = sharedKey({ serviceExemptions: [ServiceExemption.secretsManager(), ServiceExemption.s3('eu-west-1')] });
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyEncryptionContextKeysOutsideAllowList',
+      Sid: 'KmsPatternsDenyEncryptionContextKeysOutsideAllowList',
       Condition: Match.exact({
         'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'aws-crypto-public-key'] },
         'StringNotEquals': { 'kms:ViaService': ['secretsmanager.us-east-1.amazonaws.com', 's3.eu-west-1.amazonaws.com'] },
@@ -288,7 +288,7 @@ describe('SharedTenantKey overrides', () => {
   test('serviceExemptions leave the tag Deny as it is: the caller must still carry the tag', () => {
     const { stack, key } = sharedKey({ serviceExemptions: [ServiceExemption.s3()] });
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyPrincipalsWithoutTenantTag',
+      Sid: 'KmsPatternsDenyPrincipalsWithoutTenantTag',
       Condition: Match.exact({ Null: { 'aws:PrincipalTag/tenantId': 'true' } }),
     }));
   });
@@ -454,7 +454,7 @@ describe('SharedTenantKey tenantPrincipalPath', () => {
   test('denies every principal that is not a role of the account under the path', () => {
     const { stack, key } = sharedKey({ tenantPrincipalPath: '/tenants/' });
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyPrincipalsOutsideTenantPath',
+      Sid: 'KmsPatternsDenyPrincipalsOutsideTenantPath',
       Effect: 'Deny',
       Principal: '*',
       Action: CONTEXT_BOUND,
@@ -468,7 +468,7 @@ describe('SharedTenantKey tenantPrincipalPath', () => {
   test('in an environment-agnostic stack, names the account with AWS::AccountId', () => {
     const stack = new Stack(new App(), 'S');
     const key = new SharedTenantKey(stack, 'K', { alias: 'shared', tenantPrincipalPath: '/tenants/' });
-    const statement = (keyResource(Template.fromStack(stack), key).Properties.KeyPolicy.Statement as any[]).find(s => s.Sid === 'DenyPrincipalsOutsideTenantPath');
+    const statement = (keyResource(Template.fromStack(stack), key).Properties.KeyPolicy.Statement as any[]).find(s => s.Sid === 'KmsPatternsDenyPrincipalsOutsideTenantPath');
     expect(statement.Condition.ArnNotLike['aws:PrincipalArn']).toEqual(
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/tenants/*']] });
   });

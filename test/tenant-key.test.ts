@@ -74,7 +74,7 @@ describe('TenantKey defaults', () => {
 
   test('denies every context-bound action to everybody while nobody is granted', () => {
     keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyNonTenantPrincipals',
+      Sid: 'KmsPatternsDenyNonTenantPrincipals',
       Effect: 'Deny',
       Principal: '*',
       Action: CONTEXT_BOUND,
@@ -85,7 +85,7 @@ describe('TenantKey defaults', () => {
 
   test('denies every context-bound action outside the tenant\'s encryption context', () => {
     keyOnly.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyOutsideTenantEncryptionContext',
+      Sid: 'KmsPatternsDenyOutsideTenantEncryptionContext',
       Effect: 'Deny',
       Principal: '*',
       Action: CONTEXT_BOUND,
@@ -96,11 +96,11 @@ describe('TenantKey defaults', () => {
 
   test('has exactly these five statements, in this order', () => {
     expect(statementsOf(template, key).map(s => s.Sid)).toEqual([
-      'AllowAccountRootDelegation',
-      'DenyCreateGrantExceptForAwsResources',
-      'DenyKeyManagementExceptToManagers',
-      'DenyNonTenantPrincipals',
-      'DenyOutsideTenantEncryptionContext',
+      'KmsPatternsAllowAccountRootDelegation',
+      'KmsPatternsDenyCreateGrantExceptForAwsResources',
+      'KmsPatternsDenyKeyManagementExceptToManagers',
+      'KmsPatternsDenyNonTenantPrincipals',
+      'KmsPatternsDenyOutsideTenantEncryptionContext',
     ]);
   });
 
@@ -135,7 +135,7 @@ describe('TenantKey overrides', () => {
     const { stack, key } = tenantKey({ encryptionContextKey: 'customer' });
     expect(key.encryptionContextKey).toBe('customer');
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyOutsideTenantEncryptionContext',
+      Sid: 'KmsPatternsDenyOutsideTenantEncryptionContext',
       Condition: Match.exact({ StringNotEquals: { 'kms:EncryptionContext:customer': 'acme' } }),
     }));
   });
@@ -143,7 +143,7 @@ describe('TenantKey overrides', () => {
   test('tenantTagKey admits principals tagged <tenantTagKey>=<tenantId> through StringNotEquals aws:PrincipalTag', () => {
     const { stack, key } = tenantKey({ tenantTagKey: 'tenant' });
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyNonTenantPrincipals',
+      Sid: 'KmsPatternsDenyNonTenantPrincipals',
       Condition: Match.exact({ StringNotEquals: { 'aws:PrincipalTag/tenant': 'acme' } }),
     }));
   });
@@ -153,7 +153,7 @@ describe('TenantKey overrides', () => {
     const r = role(stack, 'Role');
     key.grantDecrypt(r);
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyNonTenantPrincipals',
+      Sid: 'KmsPatternsDenyNonTenantPrincipals',
       Condition: Match.exact({
         ArnNotEquals: { 'aws:PrincipalArn': [stack.resolve(r.roleArn)] },
         StringNotEquals: { 'aws:PrincipalTag/tenant': 'acme' },
@@ -167,7 +167,7 @@ describe('TenantKey overrides', () => {
     });
     const template = keyTemplate(stack, key);
     template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyOutsideTenantEncryptionContext',
+      Sid: 'KmsPatternsDenyOutsideTenantEncryptionContext',
       Condition: Match.exact({
         StringNotEquals: {
           'kms:EncryptionContext:tenantId': 'acme',
@@ -181,10 +181,10 @@ describe('TenantKey overrides', () => {
       }),
     }));
     for (const [sid, via, contextKey] of [
-      ['DenyViaS3WithoutItsEncryptionContext', 's3.us-east-1.amazonaws.com', 'aws:s3:arn'],
-      ['DenyViaSecretsmanagerWithoutItsEncryptionContext', 'secretsmanager.us-east-1.amazonaws.com', 'SecretARN'],
+      ['KmsPatternsDenyViaS3WithoutItsEncryptionContext', 's3.us-east-1.amazonaws.com', 'aws:s3:arn'],
+      ['KmsPatternsDenyViaSecretsmanagerWithoutItsEncryptionContext', 'secretsmanager.us-east-1.amazonaws.com', 'SecretARN'],
       // An exemption with its own Region carries it in the Sid.
-      ['DenyViaSqsEuWest1WithoutItsEncryptionContext', 'sqs.eu-west-1.amazonaws.com', 'aws:sqs:arn'],
+      ['KmsPatternsDenyViaSqsEuWest1WithoutItsEncryptionContext', 'sqs.eu-west-1.amazonaws.com', 'aws:sqs:arn'],
     ]) {
       template.hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
         Sid: sid,
@@ -199,23 +199,23 @@ describe('TenantKey overrides', () => {
       }));
     }
     // kinesis has no context key of its own, so it gets no Null Deny.
-    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('DenyViaKinesisWithoutItsEncryptionContext'));
+    template.hasResourceProperties('AWS::KMS::Key', keyPolicyWithout('KmsPatternsDenyViaKinesisWithoutItsEncryptionContext'));
     expect(statementsOf(template, key).map(s => s.Sid)).toEqual([
-      'AllowAccountRootDelegation',
-      'DenyCreateGrantExceptForAwsResources',
-      'DenyKeyManagementExceptToManagers',
-      'DenyNonTenantPrincipals',
-      'DenyOutsideTenantEncryptionContext',
-      'DenyViaS3WithoutItsEncryptionContext',
-      'DenyViaSecretsmanagerWithoutItsEncryptionContext',
-      'DenyViaSqsEuWest1WithoutItsEncryptionContext',
+      'KmsPatternsAllowAccountRootDelegation',
+      'KmsPatternsDenyCreateGrantExceptForAwsResources',
+      'KmsPatternsDenyKeyManagementExceptToManagers',
+      'KmsPatternsDenyNonTenantPrincipals',
+      'KmsPatternsDenyOutsideTenantEncryptionContext',
+      'KmsPatternsDenyViaS3WithoutItsEncryptionContext',
+      'KmsPatternsDenyViaSecretsmanagerWithoutItsEncryptionContext',
+      'KmsPatternsDenyViaSqsEuWest1WithoutItsEncryptionContext',
     ]);
   });
 
   test('an empty serviceExemptions list adds no kms:ViaService', () => {
     const { stack, key } = tenantKey({ serviceExemptions: [] });
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyOutsideTenantEncryptionContext',
+      Sid: 'KmsPatternsDenyOutsideTenantEncryptionContext',
       Condition: Match.exact({ StringNotEquals: { 'kms:EncryptionContext:tenantId': 'acme' } }),
     }));
   });
@@ -224,7 +224,7 @@ describe('TenantKey overrides', () => {
     const stack = newStack();
     const key = new TenantKey(stack, 'K', { tenantId: 'acme', admins: [role(stack, 'Admin')] });
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyNonTenantPrincipals',
+      Sid: 'KmsPatternsDenyNonTenantPrincipals',
       Condition: Match.absent(),
     }));
   });
@@ -261,7 +261,7 @@ describe('TenantKey grants', () => {
       const r = role(stack, 'Role');
       key[method](r);
       keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-        Sid: 'DenyNonTenantPrincipals',
+        Sid: 'KmsPatternsDenyNonTenantPrincipals',
         Condition: Match.exact({ ArnNotEquals: { 'aws:PrincipalArn': [stack.resolve(r.roleArn)] } }),
       }));
     });
@@ -340,7 +340,7 @@ describe('TenantKey grants', () => {
     key.grantEncrypt(r);
     key.grantDecrypt(r);
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyNonTenantPrincipals',
+      Sid: 'KmsPatternsDenyNonTenantPrincipals',
       Condition: Match.exact({ ArnNotEquals: { 'aws:PrincipalArn': [stack.resolve(r.roleArn)] } }),
     }));
   });
@@ -352,7 +352,7 @@ describe('TenantKey grants', () => {
     key.grantEncrypt(writer);
     key.grantDecrypt(reader);
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyNonTenantPrincipals',
+      Sid: 'KmsPatternsDenyNonTenantPrincipals',
       Condition: Match.exact({ ArnNotEquals: { 'aws:PrincipalArn': [stack.resolve(writer.roleArn), stack.resolve(reader.roleArn)] } }),
     }));
   });
@@ -361,7 +361,7 @@ describe('TenantKey grants', () => {
     const { stack, key } = tenantKey();
     const r = role(stack, 'LateRole');
     key.grantDecrypt(r);
-    expect(statementOf(Template.fromStack(stack), key, 'DenyNonTenantPrincipals').Condition).toEqual({
+    expect(statementOf(Template.fromStack(stack), key, 'KmsPatternsDenyNonTenantPrincipals').Condition).toEqual({
       ArnNotEquals: { 'aws:PrincipalArn': [stack.resolve(r.roleArn)] },
     });
   });
@@ -371,7 +371,7 @@ describe('TenantKey grants', () => {
     const imported = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111111111111:role/path/AcmeApp');
     key.grantDecrypt(imported);
     keyTemplate(stack, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyNonTenantPrincipals',
+      Sid: 'KmsPatternsDenyNonTenantPrincipals',
       Condition: Match.exact({ ArnNotEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/path/AcmeApp'] } }),
     }));
   });
@@ -380,7 +380,7 @@ describe('TenantKey grants', () => {
     const { stack, key } = tenantKey();
     key.grantEncryptDecrypt(role(stack, 'Role'));
     const statements = statementsOf(Template.fromStack(stack), key);
-    expect(statements.filter(s => s.Effect === 'Allow').map(s => s.Sid)).toEqual(['AllowAccountRootDelegation']);
+    expect(statements.filter(s => s.Effect === 'Allow').map(s => s.Sid)).toEqual(['KmsPatternsAllowAccountRootDelegation']);
   });
 
   test.each([
@@ -418,7 +418,7 @@ describe('TenantKey grants', () => {
     const { stack, key } = tenantKey();
     expect(() => key.grantDecrypt(new iam.AnyPrincipal())).toThrow(/must be an IAM role or user/);
     const template = Template.fromStack(stack);
-    expect(statementOf(template, key, 'DenyNonTenantPrincipals').Condition).toBeUndefined();
+    expect(statementOf(template, key, 'KmsPatternsDenyNonTenantPrincipals').Condition).toBeUndefined();
     // No IAM policy but those of the rotation verification's provider (on by default), which grant nothing on the key.
     const providerPolicies = logicalIdsUnder(stack.node.findChild(RotationVerificationProvider.ID), 'AWS::IAM::Policy');
     expect(providerPolicies).not.toHaveLength(0);
@@ -556,7 +556,7 @@ describe('TenantKey with tokens', () => {
       Description: { 'Fn::Join': ['', ['Customer-managed key of tenant ', { Ref: 'Tenant' }, ' (S/K)']] },
     }));
     ownKeyTemplate(template, key).hasResourceProperties('AWS::KMS::Key', keyPolicyWith({
-      Sid: 'DenyOutsideTenantEncryptionContext',
+      Sid: 'KmsPatternsDenyOutsideTenantEncryptionContext',
       Condition: Match.exact({ StringNotEquals: { 'kms:EncryptionContext:tenantId': { Ref: 'Tenant' } } }),
     }));
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -602,8 +602,8 @@ describe('TenantKey tenantPrincipalPath', () => {
     const granted = role(stack, 'Granted');
     key.grantDecrypt(granted);
     const template = Template.fromStack(stack);
-    expect(statementOf(template, key, 'DenyTaggedPrincipalsOutsideTenantPath')).toEqual({
-      Sid: 'DenyTaggedPrincipalsOutsideTenantPath',
+    expect(statementOf(template, key, 'KmsPatternsDenyTaggedPrincipalsOutsideTenantPath')).toEqual({
+      Sid: 'KmsPatternsDenyTaggedPrincipalsOutsideTenantPath',
       Effect: 'Deny',
       Principal: '*',
       Action: CONTEXT_BOUND,
@@ -617,7 +617,7 @@ describe('TenantKey tenantPrincipalPath', () => {
 
   test('adds no such Deny without the prop', () => {
     const { stack, key } = tenantKey({ tenantTagKey: 'tenant' });
-    expect(statementsOf(Template.fromStack(stack), key).map(s => s.Sid)).not.toContain('DenyTaggedPrincipalsOutsideTenantPath');
+    expect(statementsOf(Template.fromStack(stack), key).map(s => s.Sid)).not.toContain('KmsPatternsDenyTaggedPrincipalsOutsideTenantPath');
   });
 
   test('fails without tenantTagKey', () => {

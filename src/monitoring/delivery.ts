@@ -8,7 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MAX_ALIAS_LENGTH } from '../private/bounds';
-import { Component, aliasPath } from '../private/names';
+import { Component, aliasPath, statementId } from '../private/names';
 import { createSecureKey } from '../private/secure-key';
 
 /**
@@ -147,7 +147,7 @@ export function createMonitorQueues(scope: Construct, key: kms.IKey, allRuleArns
 export function allowCloudWatchAlarms(topic: sns.Topic): void {
   const stack = Stack.of(topic);
   topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchAlarmsOfThisAccount',
+    sid: statementId('AllowCloudWatchAlarmsOfThisAccount'),
     principals: [new iam.ServicePrincipal(CLOUDWATCH_PRINCIPAL)],
     actions: ['sns:Publish'],
     resources: [topic.topicArn],
@@ -162,7 +162,7 @@ export function allowEventBridgeRules(topic: sns.Topic, ruleArns: () => string[]
 
 function allowEventBridgeFromRules(actions: string[], resource: string, ruleArns: () => string[]): iam.PolicyStatement {
   return new iam.PolicyStatement({
-    sid: 'AllowMonitorRules',
+    sid: statementId('AllowMonitorRules'),
     principals: [new iam.ServicePrincipal(EVENTS_PRINCIPAL)],
     actions,
     resources: [resource],

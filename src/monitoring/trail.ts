@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { skipCheckov } from '../private/checkov';
-import { Component, aliasPath, logGroupPath } from '../private/names';
+import { Component, aliasPath, logGroupPath, statementId } from '../private/names';
 import { createSecureKey } from '../private/secure-key';
 import { Singleton } from '../private/singleton';
 import { addStackDependency } from '../private/stack-dependency';
@@ -113,7 +113,7 @@ export class MonitorTrailResources extends Construct {
     const prefix = 'trail-bucket/';
     (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = { destinationBucketName: accessLogs.bucketName, logFilePrefix: prefix };
     accessLogs.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowServerAccessLogDelivery',
+      sid: statementId('AllowServerAccessLogDelivery'),
       principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
       actions: ['s3:PutObject'],
       resources: [accessLogs.arnForObjects(`${prefix}*`)],

@@ -6,6 +6,7 @@ import {
   DESCRIBE_ACTIONS, KEY_MANAGEMENT_ACTIONS, SNAPSHOT_SHARING_ACTIONS,
 } from './actions';
 import { consumerDecryptActions } from './cross-account';
+import { statementId } from './names';
 import { invalidProp } from './validate';
 import { CrossAccountConsumerOptions } from '../key-options';
 import { ServiceExemption } from '../service-exemption';
@@ -77,14 +78,14 @@ export class KeyPolicyBuilder {
     this.stack = Stack.of(scope);
     this.document = new CheckedPolicyDocument(this.stack, rendered => this.check(rendered));
     this.document.addStatements(new iam.PolicyStatement({
-      sid: 'AllowAccountRootDelegation',
+      sid: statementId('AllowAccountRootDelegation'),
       principals: [this.rootPrincipal],
       actions: ['kms:*'],
       resources: ['*'],
     }));
     if (props.admins && props.admins.length > 0) {
       this.document.addStatements(new iam.PolicyStatement({
-        sid: 'AllowKeyAdministrationOnly',
+        sid: statementId('AllowKeyAdministrationOnly'),
         principals: props.admins,
         actions: ADMIN_ACTIONS,
         resources: ['*'],
@@ -134,7 +135,7 @@ export class KeyPolicyBuilder {
    */
   private denyKeyManagementExceptTo(managers: string[]): void {
     const statement = new DeferredStatement({
-      sid: 'DenyKeyManagementExceptToManagers',
+      sid: statementId('DenyKeyManagementExceptToManagers'),
       effect: iam.Effect.DENY,
       principals: [new iam.StarPrincipal()],
       actions: KEY_MANAGEMENT_ACTIONS,
@@ -153,7 +154,7 @@ export class KeyPolicyBuilder {
       return;
     }
     this.document.addStatements(new iam.PolicyStatement({
-      sid: 'AllowKeyUseOnly',
+      sid: statementId('AllowKeyUseOnly'),
       principals,
       actions: CRYPTO_ACTIONS,
       resources: ['*'],
@@ -173,7 +174,7 @@ export class KeyPolicyBuilder {
       return;
     }
     this.document.addStatements(new iam.PolicyStatement({
-      sid: 'AllowServicesToPublishEncryptedMessages',
+      sid: statementId('AllowServicesToPublishEncryptedMessages'),
       principals: servicePrincipals.map(s => new iam.ServicePrincipal(s)),
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
       resources: ['*'],
@@ -196,7 +197,7 @@ export class KeyPolicyBuilder {
     const principals = [new iam.ServicePrincipal('cloudtrail.amazonaws.com')];
     const accountTrails = `arn:${this.stack.partition}:cloudtrail:*:${this.stack.account}:trail/*`;
     this.document.addStatements(new iam.PolicyStatement({
-      sid: 'AllowCloudTrailLogEncryption',
+      sid: statementId('AllowCloudTrailLogEncryption'),
       principals,
       actions: ['kms:GenerateDataKey*'],
       resources: ['*'],
@@ -206,14 +207,14 @@ export class KeyPolicyBuilder {
       },
     }));
     this.document.addStatements(new iam.PolicyStatement({
-      sid: 'AllowCloudTrailDecryptForBucketKey',
+      sid: statementId('AllowCloudTrailDecryptForBucketKey'),
       principals,
       actions: ['kms:Decrypt'],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceArn': trailArn } },
     }));
     this.document.addStatements(new iam.PolicyStatement({
-      sid: 'AllowCloudTrailDescribeKey',
+      sid: statementId('AllowCloudTrailDescribeKey'),
       principals,
       actions: DESCRIBE_ACTIONS,
       resources: ['*'],
@@ -227,7 +228,7 @@ export class KeyPolicyBuilder {
    */
   public allowLogGroupEncryption(logGroupArnPattern: string): void {
     this.document.addStatements(new iam.PolicyStatement({
-      sid: 'AllowLogGroupEncryption',
+      sid: statementId('AllowLogGroupEncryption'),
       principals: [new iam.ServicePrincipal(`logs.${this.stack.region}.amazonaws.com`)],
       actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
       resources: ['*'],
@@ -310,7 +311,7 @@ export class KeyPolicyBuilder {
    */
   public requireTenantPrincipal(principals: TenantPrincipals): void {
     const statement = new DeferredStatement({
-      sid: 'DenyNonTenantPrincipals',
+      sid: statementId('DenyNonTenantPrincipals'),
       effect: iam.Effect.DENY,
       principals: [new iam.StarPrincipal()],
       actions: CONTEXT_BOUND_ACTIONS,
@@ -330,7 +331,7 @@ export class KeyPolicyBuilder {
       // A second Deny, because a Deny's conditions are ANDed: a principal that is not
       // granted by ARN must be tagged (above) AND a role under the path (here).
       const underPath = new DeferredStatement({
-        sid: 'DenyTaggedPrincipalsOutsideTenantPath',
+        sid: statementId('DenyTaggedPrincipalsOutsideTenantPath'),
         effect: iam.Effect.DENY,
         principals: [new iam.StarPrincipal()],
         actions: CONTEXT_BOUND_ACTIONS,
@@ -407,7 +408,7 @@ export class KeyPolicyBuilder {
     const withVia = { ...conditions, StringEquals: { ...conditions.StringEquals, ...via } };
     if (consumers.accountIds.length > 0) {
       this.document.addStatements(new iam.PolicyStatement({
-        sid: `AllowConsumerAccounts${purpose}`,
+        sid: statementId(`AllowConsumerAccounts${purpose}`),
         principals: consumers.accountIds.map(id => new iam.AccountPrincipal(id)),
         actions,
         resources: ['*'],
@@ -416,7 +417,7 @@ export class KeyPolicyBuilder {
     }
     if (consumers.organizationId !== undefined) {
       this.document.addStatements(new iam.PolicyStatement({
-        sid: `AllowConsumerOrganization${purpose}`,
+        sid: statementId(`AllowConsumerOrganization${purpose}`),
         principals: [new iam.StarPrincipal()],
         actions,
         resources: ['*'],
@@ -432,7 +433,7 @@ export class KeyPolicyBuilder {
   /** A Deny of `actions` on this key to every principal (`Principal: "*"`), under `conditions`. */
   private denyToAll(sid: string, actions: string[], conditions?: Record<string, Record<string, unknown>>): void {
     this.document.addStatements(new iam.PolicyStatement({
-      sid, effect: iam.Effect.DENY, principals: [new iam.StarPrincipal()], actions, resources: ['*'], conditions,
+      sid: statementId(sid), effect: iam.Effect.DENY, principals: [new iam.StarPrincipal()], actions, resources: ['*'], conditions,
     }));
   }
 

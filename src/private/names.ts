@@ -11,9 +11,11 @@
  *   namespace may hold `-`, but AWS's own are `AWS/<Service>`, and the daily check's
  *   handler publishes to it: a rename would also lose the metrics' history).
  *
- * Sids carry no prefix: a Sid is unique only within its policy, IAM allows letters and
- * digits only, and no API finds a statement by Sid; an operator finds the policy through
- * its resource, by alias, log group or tag.
+ * Sids take the `KmsPatterns` prefix too (`statementId`): IAM allows only letters and digits
+ * in a Sid, and the prefix tells the statements the library wrote from those a user adds
+ * to the same key, topic or bucket policy (`addToResourcePolicy`), which a reviewer of a
+ * policy, or a script that diffs one, needs to know. Statements that aws-cdk-lib writes
+ * itself (`enforceSSL`'s `AllowPublishThroughSSLOnly`) keep their own names.
  *
  * Dependency-free, so any layer may import it.
  */
@@ -59,4 +61,9 @@ export function qualifiedKey(name: string): string {
 /** `KmsPatterns/<name>`: a CloudWatch namespace the library publishes to. */
 export function metricNamespace(name: string): string {
   return `${LIBRARY_NAME_PASCAL}/${name}`;
+}
+
+/** `KmsPatterns<name>`: the Sid of every policy statement the library writes. */
+export function statementId(name: string): string {
+  return `${LIBRARY_NAME_PASCAL}${name}`;
 }

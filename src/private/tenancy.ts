@@ -160,7 +160,7 @@ export function routeTenantKeyGrant(scope: IConstruct, grantee: iam.IGrantable, 
   if (target.viaService !== undefined && !exemption) {
     invalidProp(scope, 'serviceExemptions', routes.exemptions.map(e => e.viaServiceIn(region)),
       `must exempt ${target.viaService} before \`key\` is granted through it (as a Secrets Manager secret encrypted with the key does): `
-      + `the service calls KMS with its own encryption context, which DenyOutsideTenantEncryptionContext refuses; add ${exemptionHint(target.viaService, region)}`);
+      + `the service calls KMS with its own encryption context, which KmsPatternsDenyOutsideTenantEncryptionContext refuses; add ${exemptionHint(target.viaService, region)}`);
   }
   if (exemption && target.isOwnAccount) {
     // What `secretsmanager.Secret` grants itself: the account through the service. An Allow

@@ -34,7 +34,7 @@ const KMS_RULES = [...controlTowerRuleFiles().keys()].filter(id => id.startsWith
 
 /** The CT.KMS.PR.3 statement, exactly as every key of the set must carry it. */
 const CREATE_GRANT_DENY = {
-  Sid: 'DenyCreateGrantExceptForAwsResources',
+  Sid: 'KmsPatternsDenyCreateGrantExceptForAwsResources',
   Effect: 'Deny',
   Principal: '*',
   Action: 'kms:CreateGrant',

@@ -383,7 +383,7 @@ describe('resources', () => {
   test('each queue lets only the monitor\'s rules that deliver to it send, and refuses requests without TLS', () => {
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
     const allows = Object.fromEntries(policies.map(p => [p.Properties.Queues[0].Ref.replace(/[0-9A-F]{8}$/, ''),
-      p.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'AllowMonitorRules')]));
+      p.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'KmsPatternsAllowMonitorRules')]));
     const rulesOf = (statement: any) => statement.Condition.ArnEquals['aws:SourceArn'].map((a: any) => a['Fn::GetAtt'][0].replace(/Rule[0-9A-F]{8}$/, '')).sort();
 
     expect(rulesOf(allows.MonitorEventsQueue)).toEqual(['MonitorDeniedDecrypts', 'MonitorDeniedKeyCalls', 'MonitorRoutineDeploys']);
@@ -397,7 +397,7 @@ describe('resources', () => {
 
     // With the Config rule, its RotationOverdue rule may send to both queues as well.
     const optInAllows = Object.fromEntries(Object.values(withConfig.template.findResources('AWS::SQS::QueuePolicy')).map(p => [p.Properties.Queues[0].Ref.replace(/[0-9A-F]{8}$/, ''),
-      p.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'AllowMonitorRules')]));
+      p.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'KmsPatternsAllowMonitorRules')]));
     expect(rulesOf(optInAllows.MonitorEventsQueue)).toEqual(['MonitorDeniedDecrypts', 'MonitorDeniedKeyCalls', 'MonitorRotationOverdue', 'MonitorRoutineDeploys']);
     expect(rulesOf(optInAllows.MonitorDeadLetterQueue)).toEqual(['MonitorAliasChanges', 'MonitorDeniedDecrypts', 'MonitorDeniedKeyCalls',
       'MonitorKeyLifecycle', 'MonitorRotationFailures', 'MonitorRotationOverdue', 'MonitorRoutineDeploys']);
@@ -527,7 +527,7 @@ describe('resources', () => {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([{
-          Sid: 'AllowServicesToPublishEncryptedMessages',
+          Sid: 'KmsPatternsAllowServicesToPublishEncryptedMessages',
           Effect: 'Allow',
           Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
           Action: ['kms:GenerateDataKey', 'kms:Decrypt'],

@@ -131,7 +131,7 @@ describe('the trail key policy names the trail without referring to it', () => {
     expect(trailKeyPolicy).toMatchObject({
       Statement: expect.arrayContaining([
         {
-          Sid: 'AllowCloudTrailLogEncryption',
+          Sid: 'KmsPatternsAllowCloudTrailLogEncryption',
           Effect: 'Allow',
           Principal: { Service: 'cloudtrail.amazonaws.com' },
           Action: 'kms:GenerateDataKey*',
@@ -142,7 +142,7 @@ describe('the trail key policy names the trail without referring to it', () => {
           },
         },
         {
-          Sid: 'AllowCloudTrailDecryptForBucketKey',
+          Sid: 'KmsPatternsAllowCloudTrailDecryptForBucketKey',
           Effect: 'Allow',
           Principal: { Service: 'cloudtrail.amazonaws.com' },
           Action: 'kms:Decrypt',
@@ -150,7 +150,7 @@ describe('the trail key policy names the trail without referring to it', () => {
           Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
         },
         {
-          Sid: 'AllowCloudTrailDescribeKey',
+          Sid: 'KmsPatternsAllowCloudTrailDescribeKey',
           Effect: 'Allow',
           Principal: { Service: 'cloudtrail.amazonaws.com' },
           Action: 'kms:DescribeKey',

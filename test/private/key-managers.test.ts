@@ -10,7 +10,7 @@ const ACCOUNT = '111111111111';
 const ENV = { account: ACCOUNT, region: 'us-east-1' };
 const ROOT = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:root`]] };
 const EXEC_ROLE = { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-us-east-1` };
-const SID = 'DenyKeyManagementExceptToManagers';
+const SID = 'KmsPatternsDenyKeyManagementExceptToManagers';
 
 function newStack(synthesizer?: DefaultStackSynthesizer | CliCredentialsStackSynthesizer | LegacyStackSynthesizer): Stack {
   return new Stack(new App(), 'S', { env: ENV, synthesizer });

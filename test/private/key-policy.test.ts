@@ -39,7 +39,7 @@ describe('KeyPolicyBuilder defaults', () => {
     const stack = newStack();
     const statements = statementsOf(stack, new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true }));
     expect(statements[0]).toEqual({
-      Sid: 'AllowAccountRootDelegation',
+      Sid: 'KmsPatternsAllowAccountRootDelegation',
       Effect: 'Allow',
       Principal: { AWS: ROOT_ARN },
       Action: 'kms:*',
@@ -50,7 +50,7 @@ describe('KeyPolicyBuilder defaults', () => {
   test('uses the account of an env-agnostic stack through AWS::AccountId', () => {
     const stack = new Stack(new App(), 'S');
     const statements = statementsOf(stack, new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true }));
-    expect(bySid(statements, 'AllowAccountRootDelegation').Principal).toEqual({
+    expect(bySid(statements, 'KmsPatternsAllowAccountRootDelegation').Principal).toEqual({
       AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] },
     });
   });
@@ -58,8 +58,8 @@ describe('KeyPolicyBuilder defaults', () => {
   test('adds the CreateGrant Deny with BoolIfExists on both keys when restrictGrantsToAwsServices is true', () => {
     const stack = newStack();
     const statements = statementsOf(stack, new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true }));
-    expect(bySid(statements, 'DenyCreateGrantExceptForAwsResources')).toEqual({
-      Sid: 'DenyCreateGrantExceptForAwsResources',
+    expect(bySid(statements, 'KmsPatternsDenyCreateGrantExceptForAwsResources')).toEqual({
+      Sid: 'KmsPatternsDenyCreateGrantExceptForAwsResources',
       Effect: 'Deny',
       Principal: '*',
       Action: 'kms:CreateGrant',
@@ -76,15 +76,15 @@ describe('KeyPolicyBuilder defaults', () => {
   test('omits the CreateGrant Deny when restrictGrantsToAwsServices is false', () => {
     const stack = newStack();
     const statements = statementsOf(stack, new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false }));
-    expect(statements.map(s => s.Sid)).toEqual(['AllowAccountRootDelegation']);
+    expect(statements.map(s => s.Sid)).toEqual(['KmsPatternsAllowAccountRootDelegation']);
   });
 
   test('has no administrator statement without admins, nor with an empty list', () => {
     const stack = newStack();
     const none = statementsOf(stack, new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true }));
     const empty = statementsOf(stack, new KeyPolicyBuilder(stack, { admins: [], restrictGrantsToAwsServices: true }));
-    expect(none.map(s => s.Sid)).toEqual(['AllowAccountRootDelegation', 'DenyCreateGrantExceptForAwsResources']);
-    expect(empty.map(s => s.Sid)).toEqual(['AllowAccountRootDelegation', 'DenyCreateGrantExceptForAwsResources']);
+    expect(none.map(s => s.Sid)).toEqual(['KmsPatternsAllowAccountRootDelegation', 'KmsPatternsDenyCreateGrantExceptForAwsResources']);
+    expect(empty.map(s => s.Sid)).toEqual(['KmsPatternsAllowAccountRootDelegation', 'KmsPatternsDenyCreateGrantExceptForAwsResources']);
   });
 
   test('passes its own validation', () => {
@@ -100,12 +100,12 @@ describe('KeyPolicyBuilder admins', () => {
       admins: [new iam.ArnPrincipal(ADMIN_ROLE_ARN)],
       restrictGrantsToAwsServices: true,
     });
-    return bySid(statementsOf(stack, builder), 'AllowKeyAdministrationOnly');
+    return bySid(statementsOf(stack, builder), 'KmsPatternsAllowKeyAdministrationOnly');
   }
 
   test('get exactly the administration actions, on *', () => {
     expect(adminStatement()).toEqual({
-      Sid: 'AllowKeyAdministrationOnly',
+      Sid: 'KmsPatternsAllowKeyAdministrationOnly',
       Effect: 'Allow',
       Principal: { AWS: ADMIN_ROLE_ARN },
       Action: ADMIN_ACTIONS,
@@ -138,8 +138,8 @@ describe('KeyPolicyBuilder key-management Deny', () => {
   }
 
   test('denies the management and alias actions to *, except the managers by aws:PrincipalArn and AWS services', () => {
-    expect(bySid(denyOf(MANAGERS).statements, 'DenyKeyManagementExceptToManagers')).toEqual({
-      Sid: 'DenyKeyManagementExceptToManagers',
+    expect(bySid(denyOf(MANAGERS).statements, 'KmsPatternsDenyKeyManagementExceptToManagers')).toEqual({
+      Sid: 'KmsPatternsDenyKeyManagementExceptToManagers',
       Effect: 'Deny',
       Principal: '*',
       Action: [
@@ -156,7 +156,7 @@ describe('KeyPolicyBuilder key-management Deny', () => {
   });
 
   test('never denies retiring grants, recovery, or any read', () => {
-    const actions: string[] = bySid(denyOf(MANAGERS).statements, 'DenyKeyManagementExceptToManagers').Action;
+    const actions: string[] = bySid(denyOf(MANAGERS).statements, 'KmsPatternsDenyKeyManagementExceptToManagers').Action;
     for (const never of ['kms:RetireGrant', 'kms:CancelKeyDeletion', 'kms:EnableKey', 'kms:EnableKeyRotation']) {
       expect(actions).not.toContain(never);
     }
@@ -173,9 +173,9 @@ describe('KeyPolicyBuilder key-management Deny', () => {
 
   test('comes after the CreateGrant Deny, and is absent without keyManagers', () => {
     expect(denyOf(MANAGERS).statements.map(s => s.Sid)).toEqual([
-      'AllowAccountRootDelegation', 'DenyCreateGrantExceptForAwsResources', 'DenyKeyManagementExceptToManagers',
+      'KmsPatternsAllowAccountRootDelegation', 'KmsPatternsDenyCreateGrantExceptForAwsResources', 'KmsPatternsDenyKeyManagementExceptToManagers',
     ]);
-    expect(denyOf(undefined).statements.map(s => s.Sid)).not.toContain('DenyKeyManagementExceptToManagers');
+    expect(denyOf(undefined).statements.map(s => s.Sid)).not.toContain('KmsPatternsDenyKeyManagementExceptToManagers');
   });
 
   test('reads managers added later (a replica Region\'s deploying role) when the policy renders, once each', () => {
@@ -183,7 +183,7 @@ describe('KeyPolicyBuilder key-management Deny', () => {
     const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true, keyManagers: MANAGERS });
     const replicaRole = 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1';
     builder.addKeyManagers([replicaRole, ADMIN_ROLE_ARN]);
-    expect(bySid(statementsOf(stack, builder), 'DenyKeyManagementExceptToManagers').Condition.ArnNotLike['aws:PrincipalArn'])
+    expect(bySid(statementsOf(stack, builder), 'KmsPatternsDenyKeyManagementExceptToManagers').Condition.ArnNotLike['aws:PrincipalArn'])
       .toEqual([...MANAGERS, replicaRole]);
   });
 
@@ -206,9 +206,9 @@ describe('KeyPolicyBuilder.allowUse', () => {
     const stack = newStack();
     const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true });
     builder.allowUse([new iam.ArnPrincipal(USER_ROLE_ARN)]);
-    const statement = bySid(statementsOf(stack, builder), 'AllowKeyUseOnly');
+    const statement = bySid(statementsOf(stack, builder), 'KmsPatternsAllowKeyUseOnly');
     expect(statement).toEqual({
-      Sid: 'AllowKeyUseOnly',
+      Sid: 'KmsPatternsAllowKeyUseOnly',
       Effect: 'Allow',
       Principal: { AWS: USER_ROLE_ARN },
       Action: CRYPTO_ACTIONS,
@@ -225,7 +225,7 @@ describe('KeyPolicyBuilder.allowUse', () => {
     const stack = newStack();
     const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
     builder.allowUse([]);
-    expect(statementsOf(stack, builder).map(s => s.Sid)).toEqual(['AllowAccountRootDelegation']);
+    expect(statementsOf(stack, builder).map(s => s.Sid)).toEqual(['KmsPatternsAllowAccountRootDelegation']);
   });
 });
 
@@ -234,8 +234,8 @@ describe('KeyPolicyBuilder.requireEncryptionContext', () => {
     const stack = newStack();
     const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
     builder.requireEncryptionContext('tenantId', 'acme');
-    expect(bySid(statementsOf(stack, builder), 'DenyOutsideTenantEncryptionContext')).toEqual({
-      Sid: 'DenyOutsideTenantEncryptionContext',
+    expect(bySid(statementsOf(stack, builder), 'KmsPatternsDenyOutsideTenantEncryptionContext')).toEqual({
+      Sid: 'KmsPatternsDenyOutsideTenantEncryptionContext',
       Effect: 'Deny',
       Principal: '*',
       Action: CONTEXT_BOUND_ACTIONS,
@@ -254,8 +254,8 @@ describe('KeyPolicyBuilder.requirePrincipalTag', () => {
     const stack = newStack();
     const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
     builder.requirePrincipalTag('team');
-    expect(bySid(statementsOf(stack, builder), 'DenyPrincipalsWithoutTenantTag')).toEqual({
-      Sid: 'DenyPrincipalsWithoutTenantTag',
+    expect(bySid(statementsOf(stack, builder), 'KmsPatternsDenyPrincipalsWithoutTenantTag')).toEqual({
+      Sid: 'KmsPatternsDenyPrincipalsWithoutTenantTag',
       Effect: 'Deny',
       Principal: '*',
       Action: CONTEXT_BOUND_ACTIONS,
@@ -273,8 +273,8 @@ describe('KeyPolicyBuilder.requireTenantPrincipal', () => {
     builder.requireTenantPrincipal({ arns: () => arns });
     arns.push(USER_ROLE_ARN);
     expect(builder.rendered).toBe(false);
-    expect(bySid(statementsOf(stack, builder), 'DenyNonTenantPrincipals')).toEqual({
-      Sid: 'DenyNonTenantPrincipals',
+    expect(bySid(statementsOf(stack, builder), 'KmsPatternsDenyNonTenantPrincipals')).toEqual({
+      Sid: 'KmsPatternsDenyNonTenantPrincipals',
       Effect: 'Deny',
       Principal: '*',
       Action: CONTEXT_BOUND_ACTIONS,
@@ -288,14 +288,14 @@ describe('KeyPolicyBuilder.requireTenantPrincipal', () => {
     const stack = newStack();
     const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
     builder.requireTenantPrincipal({ arns: () => [] });
-    expect(bySid(statementsOf(stack, builder), 'DenyNonTenantPrincipals')).not.toHaveProperty('Condition');
+    expect(bySid(statementsOf(stack, builder), 'KmsPatternsDenyNonTenantPrincipals')).not.toHaveProperty('Condition');
   });
 
   test('exempts principals with the tenant tag through StringNotEquals, ANDed with the ARN list', () => {
     const stack = newStack();
     const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
     builder.requireTenantPrincipal({ arns: () => [USER_ROLE_ARN], tag: { key: 'tenant', value: 'acme' } });
-    expect(bySid(statementsOf(stack, builder), 'DenyNonTenantPrincipals').Condition).toEqual({
+    expect(bySid(statementsOf(stack, builder), 'KmsPatternsDenyNonTenantPrincipals').Condition).toEqual({
       ArnNotEquals: { 'aws:PrincipalArn': [USER_ROLE_ARN] },
       StringNotEquals: { 'aws:PrincipalTag/tenant': 'acme' },
     });
@@ -602,7 +602,7 @@ describe('render-time validation of the whole key policy', () => {
     new TenantKey(stack, 'K', { tenantId: 'acme', admins: [new iam.AnyPrincipal()], restrictKeyManagement: false });
     expect(() => Template.fromStack(stack)).toThrow(new Error(
       'Validation failed with the following errors:\n' +
-      '  [S/K/Key] key policy statement AllowKeyAdministrationOnly allows a * principal without a condition',
+      '  [S/K/Key] key policy statement KmsPatternsAllowKeyAdministrationOnly allows a * principal without a condition',
     ));
   });
 });
@@ -668,8 +668,8 @@ describe('KeyPolicyBuilder service statements', () => {
 
   test('allowServicesToPublishEncryptedMessages: data keys and decrypt for the named services only', () => {
     expect(bySid(built(b => b.allowServicesToPublishEncryptedMessages(['cloudwatch.amazonaws.com', 'events.amazonaws.com'])),
-      'AllowServicesToPublishEncryptedMessages')).toEqual({
-      Sid: 'AllowServicesToPublishEncryptedMessages',
+      'KmsPatternsAllowServicesToPublishEncryptedMessages')).toEqual({
+      Sid: 'KmsPatternsAllowServicesToPublishEncryptedMessages',
       Effect: 'Allow',
       Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
       Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
@@ -683,8 +683,8 @@ describe('KeyPolicyBuilder service statements', () => {
     const trail = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/Monitor';
     const statements = built(b => b.allowCloudTrailLogEncryption(trail));
     const principal = { Service: 'cloudtrail.amazonaws.com' };
-    expect(bySid(statements, 'AllowCloudTrailLogEncryption')).toEqual({
-      Sid: 'AllowCloudTrailLogEncryption',
+    expect(bySid(statements, 'KmsPatternsAllowCloudTrailLogEncryption')).toEqual({
+      Sid: 'KmsPatternsAllowCloudTrailLogEncryption',
       Effect: 'Allow',
       Principal: principal,
       Action: 'kms:GenerateDataKey*',
@@ -694,16 +694,16 @@ describe('KeyPolicyBuilder service statements', () => {
         StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudtrail:*:111111111111:trail/*']] } },
       },
     });
-    expect(bySid(statements, 'AllowCloudTrailDecryptForBucketKey')).toEqual({
-      Sid: 'AllowCloudTrailDecryptForBucketKey',
+    expect(bySid(statements, 'KmsPatternsAllowCloudTrailDecryptForBucketKey')).toEqual({
+      Sid: 'KmsPatternsAllowCloudTrailDecryptForBucketKey',
       Effect: 'Allow',
       Principal: principal,
       Action: 'kms:Decrypt',
       Resource: '*',
       Condition: { StringEquals: { 'aws:SourceArn': trail } },
     });
-    expect(bySid(statements, 'AllowCloudTrailDescribeKey')).toEqual({
-      Sid: 'AllowCloudTrailDescribeKey',
+    expect(bySid(statements, 'KmsPatternsAllowCloudTrailDescribeKey')).toEqual({
+      Sid: 'KmsPatternsAllowCloudTrailDescribeKey',
       Effect: 'Allow',
       Principal: principal,
       Action: 'kms:DescribeKey',
@@ -715,8 +715,8 @@ describe('KeyPolicyBuilder service statements', () => {
   // "Encrypt log data in CloudWatch Logs using AWS Key Management Service": kms:EncryptionContext:aws:logs:arn.
   test('allowLogGroupEncryption: the Regional CloudWatch Logs principal, bound to the log groups by their ARN', () => {
     const pattern = 'arn:aws:logs:us-east-1:111111111111:log-group:/app/*';
-    expect(bySid(built(b => b.allowLogGroupEncryption(pattern)), 'AllowLogGroupEncryption')).toEqual({
-      Sid: 'AllowLogGroupEncryption',
+    expect(bySid(built(b => b.allowLogGroupEncryption(pattern)), 'KmsPatternsAllowLogGroupEncryption')).toEqual({
+      Sid: 'KmsPatternsAllowLogGroupEncryption',
       Effect: 'Allow',
       Principal: { Service: 'logs.us-east-1.amazonaws.com' },
       Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey',
@@ -738,11 +738,11 @@ describe('KeyPolicyBuilder cross-account statements', () => {
 
   test('decrypt and describe for listed accounts, without conditions when none is asked', () => {
     const statements = built(b => b.allowCrossAccountConsumers({ accountIds: ['222222222222'] }, {}));
-    expect(bySid(statements, 'AllowConsumerAccountsDecrypt')).toEqual({
-      Sid: 'AllowConsumerAccountsDecrypt', Effect: 'Allow', Principal: consumerRoot, Action: 'kms:Decrypt', Resource: '*',
+    expect(bySid(statements, 'KmsPatternsAllowConsumerAccountsDecrypt')).toEqual({
+      Sid: 'KmsPatternsAllowConsumerAccountsDecrypt', Effect: 'Allow', Principal: consumerRoot, Action: 'kms:Decrypt', Resource: '*',
     });
-    expect(bySid(statements, 'AllowConsumerAccountsDescribeKey')).toEqual({
-      Sid: 'AllowConsumerAccountsDescribeKey', Effect: 'Allow', Principal: consumerRoot, Action: 'kms:DescribeKey', Resource: '*',
+    expect(bySid(statements, 'KmsPatternsAllowConsumerAccountsDescribeKey')).toEqual({
+      Sid: 'KmsPatternsAllowConsumerAccountsDescribeKey', Effect: 'Allow', Principal: consumerRoot, Action: 'kms:DescribeKey', Resource: '*',
     });
     expect(statements.filter(s => /Organization/.test(s.Sid))).toEqual([]);
     expect(statements.filter(s => /SnapshotSharing|GrantsForAwsResources/.test(s.Sid))).toEqual([]);
@@ -752,19 +752,19 @@ describe('KeyPolicyBuilder cross-account statements', () => {
     const statements = built(b => b.allowCrossAccountConsumers(
       { accountIds: ['222222222222'] },
       { viaServices: ['s3.us-east-1.amazonaws.com'], allowReEncryptFrom: true, requiredEncryptionContext: { app: 'billing' } }));
-    expect(bySid(statements, 'AllowConsumerAccountsDecrypt')).toMatchObject({
+    expect(bySid(statements, 'KmsPatternsAllowConsumerAccountsDecrypt')).toMatchObject({
       Action: ['kms:Decrypt', 'kms:ReEncryptFrom'],
       Condition: { StringEquals: { 'kms:EncryptionContext:app': 'billing', 'kms:ViaService': ['s3.us-east-1.amazonaws.com'] } },
     });
-    expect(bySid(statements, 'AllowConsumerAccountsDescribeKey').Condition).toEqual({
+    expect(bySid(statements, 'KmsPatternsAllowConsumerAccountsDescribeKey').Condition).toEqual({
       StringEquals: { 'kms:ViaService': ['s3.us-east-1.amazonaws.com'] },
     });
   });
 
   test('an organization is a * principal bound to its ID, minus the key\'s own account; no account statement without accounts', () => {
     const statements = built(b => b.allowCrossAccountConsumers({ accountIds: [], organizationId: 'o-abc123' }, { viaServices: [] }));
-    expect(bySid(statements, 'AllowConsumerOrganizationDecrypt')).toEqual({
-      Sid: 'AllowConsumerOrganizationDecrypt',
+    expect(bySid(statements, 'KmsPatternsAllowConsumerOrganizationDecrypt')).toEqual({
+      Sid: 'KmsPatternsAllowConsumerOrganizationDecrypt',
       Effect: 'Allow',
       Principal: '*',
       Action: 'kms:Decrypt',
@@ -779,9 +779,9 @@ describe('KeyPolicyBuilder cross-account statements', () => {
 
   test('snapshot sharing: re-encrypt and data keys, and grants only for AWS resources', () => {
     const statements = built(b => b.allowCrossAccountConsumers({ accountIds: ['222222222222'] }, { allowSnapshotAndAmiSharing: true }));
-    expect(bySid(statements, 'AllowConsumerAccountsSnapshotSharing')).not.toHaveProperty('Condition');
-    expect(bySid(statements, 'AllowConsumerAccountsGrantsForAwsResources')).toEqual({
-      Sid: 'AllowConsumerAccountsGrantsForAwsResources',
+    expect(bySid(statements, 'KmsPatternsAllowConsumerAccountsSnapshotSharing')).not.toHaveProperty('Condition');
+    expect(bySid(statements, 'KmsPatternsAllowConsumerAccountsGrantsForAwsResources')).toEqual({
+      Sid: 'KmsPatternsAllowConsumerAccountsGrantsForAwsResources',
       Effect: 'Allow',
       Principal: consumerRoot,
       Action: 'kms:CreateGrant',
@@ -850,7 +850,7 @@ describe('key policy checks in a nested stack (rendered before validation, to ha
     expect(Object.keys(template.Parameters)).toHaveLength(1);
     const [parameter] = Object.keys(template.Parameters);
     const policy = Object.values(template.Resources).find(r => r.Type === 'AWS::KMS::Key').Properties.KeyPolicy;
-    expect(bySid(policy.Statement, 'DenyNonTenantPrincipals').Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([{ Ref: parameter }]);
+    expect(bySid(policy.Statement, 'KmsPatternsDenyNonTenantPrincipals').Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([{ Ref: parameter }]);
     withDebug(() => expect(synthesized()).toEqual(template));
   });
 

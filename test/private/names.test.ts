@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EncryptionMonitor, MonitorTrail, RandomTokenRotation, RotatedSecret, TenantKey } from '../../src';
-import { LIBRARY_NAME, LIBRARY_NAME_PASCAL, metricNamespace, qualifiedKey } from '../../src/private/names';
+import { LIBRARY_NAME, LIBRARY_NAME_PASCAL, metricNamespace, qualifiedKey, statementId } from '../../src/private/names';
 import { DAILY_CHECK_NAMESPACE } from '../../src/rotation-verification/checks';
 import { DailyRotationCheck } from '../../src/rotation-verification/daily-rotation-check';
 import { RotationVerificationProvider } from '../../src/rotation-verification/provider';
@@ -70,6 +70,28 @@ describe('one naming scheme for what the library creates', () => {
   test('the singletons keep their construct ids (and so their logical IDs)', () => {
     expect(RotationVerificationProvider.ID).toBe('KmsPatternsRotationVerificationProvider');
     expect(DailyRotationCheck.ID).toBe('KmsPatternsDailyRotationCheck');
+  });
+
+  test('every policy statement the library writes has a KmsPatterns Sid; only aws-cdk-lib\'s own keep theirs', () => {
+    const sids = new Set<string>();
+    const collect = (value: unknown): void => {
+      if (Array.isArray(value)) {
+        value.forEach(collect);
+      } else if (value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value)) {
+          if (k === 'Sid' && typeof v === 'string') sids.add(v);
+          collect(v);
+        }
+      }
+    };
+    collect(template.toJSON());
+    const own = [...sids].filter(sid => sid.startsWith(LIBRARY_NAME_PASCAL));
+    // Key, topic and trail-bucket policies all carry statements of ours.
+    expect(own).toEqual(expect.arrayContaining([
+      statementId('AllowAccountRootDelegation'), statementId('DenyNonTenantPrincipals'),
+      statementId('AllowMonitorRules'), statementId('AllowCloudWatchAlarmsOfThisAccount'),
+    ]));
+    expect([...sids].filter(sid => !sid.startsWith(LIBRARY_NAME_PASCAL)).sort()).toEqual(['AllowPublishThroughSSLOnly']);
   });
 });
 

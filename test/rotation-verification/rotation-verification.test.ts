@@ -179,7 +179,7 @@ test('the log group is encrypted with the provider\'s own customer-managed key, 
     TargetKeyId: { 'Fn::GetAtt': [id(s, provider.logKey), 'Arn'] },
   });
   const keyPolicy = t.toJSON().Resources[id(s, provider.logKey)].Properties.KeyPolicy;
-  const logs = keyPolicy.Statement.find((st: any) => st.Sid === 'AllowLogGroupEncryption');
+  const logs = keyPolicy.Statement.find((st: any) => st.Sid === 'KmsPatternsAllowLogGroupEncryption');
   expect(logs.Principal).toEqual({ Service: 'logs.us-east-1.amazonaws.com' });
   expect(logs.Condition).toEqual({
     ArnLike: {

@@ -187,7 +187,7 @@ describe('CrossAccountDecryptKey, organization mode, simulated', () => {
     const withoutExclusion = {
       ...keyPolicy,
       Statement: keyPolicy.Statement.map((s: any) => {
-        if (s.Sid !== 'AllowConsumerOrganizationDecrypt') {
+        if (s.Sid !== 'KmsPatternsAllowConsumerOrganizationDecrypt') {
           return s;
         }
         expect(s.Condition.StringNotEquals).toEqual({ 'aws:PrincipalAccount': PRODUCER });

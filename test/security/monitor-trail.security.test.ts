@@ -18,7 +18,7 @@ function synth(): { template: CfnTemplate; keyId: string; trailArn: string; logG
   new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.createOncePerApp() });
   const template = Template.fromStack(stack).toJSON() as CfnTemplate;
   const resources = Object.entries(template.Resources ?? {});
-  const keyId = resources.find(([, r]) => r.Type === 'AWS::KMS::Key' && JSON.stringify(r.Properties).includes('AllowCloudTrailLogEncryption'))![0];
+  const keyId = resources.find(([, r]) => r.Type === 'AWS::KMS::Key' && JSON.stringify(r.Properties).includes('KmsPatternsAllowCloudTrailLogEncryption'))![0];
   const [trailId, trail] = resources.find(([, r]) => r.Type === 'AWS::CloudTrail::Trail')!;
   // The ARN CloudFormation gives the trail, from the name the template sets on it.
   const name = resolveIntrinsics(trail.Properties!.TrailName, template, `${trailId}.TrailName`);

@@ -97,7 +97,7 @@ describe('MultiRegionKeySet, simulated', () => {
   function splitManagers(region: string): { policy: any; managers: string[] } {
     const key = fixture().keys.get(region)!;
     const policy = structuredClone(resolvedRegionalKeyPolicy(key.stack, fixture().all, key.logicalId)) as any;
-    const deny = policy.Statement.find((st: any) => st.Sid === 'DenyKeyManagementExceptToManagers');
+    const deny = policy.Statement.find((st: any) => st.Sid === 'KmsPatternsDenyKeyManagementExceptToManagers');
     const managers = deny.Condition.ArnNotLike['aws:PrincipalArn'];
     deny.Condition.ArnNotLike['aws:PrincipalArn'] = '<managers>';
     return { policy, managers };
