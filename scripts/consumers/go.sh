@@ -31,3 +31,7 @@ go mod tidy || fail "go mod tidy failed"
 go build -o consumer . || fail "the Go app does not compile against the generated module"
 CDK_OUTDIR="$APP/cdk.out" ./consumer || fail "synth failed"
 check_assembly "$APP/cdk.out"
+# The README states the Go version the generated go.mod requires: keep them in step.
+GO_LINE="$(sed -n 's/^go //p' "$ROOT/dist/go/cdkkmspatterns/go.mod")"
+grep -q "requires \*\*Go $GO_LINE\*\* or newer" "$ROOT/README.md" \
+  || fail "README.md must say the Go module's go.mod requires **Go $GO_LINE** or newer (dist/go/cdkkmspatterns/go.mod says go $GO_LINE)"
