@@ -56,8 +56,11 @@ test('the wheel check names tests, examples, virtualenvs and scratch files, in t
   execFileSync('tar', ['-czf', path.join(dir, 'cdk-kms-patterns@0.1.0.jsii.tgz'), '-C', dir, 'package']);
   const wheel = path.join(dir, 'cdk_kms_patterns-0.1.0-py3-none-any.whl');
   zip(wheel, {
-    'cdk_kms_patterns/__init__.py': '', 'cdk_kms_patterns-0.1.0.dist-info/METADATA': '',
-    'cdk_kms_patterns/tests/test_x.py': '', 'examples/tenant_keys.py': '', '.venv/bin/python': '',
+    'cdk_kms_patterns/__init__.py': '',
+    'cdk_kms_patterns-0.1.0.dist-info/METADATA': '',
+    'cdk_kms_patterns/tests/test_x.py': '',
+    'examples/tenant_keys.py': '',
+    '.venv/bin/python': '',
   });
   // The embedded tarball is binary: add it with Python's zipfile, byte for byte.
   execFileSync('python3', ['-c', `
