@@ -52,8 +52,8 @@ function checkAliasedKey(construct: string, name: string, denies: string[]): str
 }
 
 // TenantKey 'Acme' { tenantId: 'acme' }, granted to role AcmeService.
-const acmeKey = checkAliasedKey('TenantKey', 'alias/tenant/acme', ['DenyNonTenantPrincipals', 'DenyOutsideTenantEncryptionContext', 'DenyKeyManagementExceptToManagers']);
-const acmeDeny = acmeKey && template.Resources[acmeKey].Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'DenyOutsideTenantEncryptionContext');
+const acmeKey = checkAliasedKey('TenantKey', 'alias/tenant/acme', ['KmsPatternsDenyNonTenantPrincipals', 'KmsPatternsDenyOutsideTenantEncryptionContext', 'KmsPatternsDenyKeyManagementExceptToManagers']);
+const acmeDeny = acmeKey && template.Resources[acmeKey].Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'KmsPatternsDenyOutsideTenantEncryptionContext');
 expect(JSON.stringify(acmeDeny?.Condition ?? {}).includes('"kms:EncryptionContext:tenantId":"acme"'), 'TenantKey: the context Deny requires tenantId = acme');
 const role = ofType('AWS::IAM::Role').find(([id]) => id.startsWith('AcmeService'));
 const grant = role && acmeKey && ofType('AWS::IAM::Policy').find(([, p]) =>
@@ -62,7 +62,7 @@ const grant = role && acmeKey && ofType('AWS::IAM::Policy').find(([, p]) =>
 expect(grant !== undefined, 'TenantKey: grantEncryptDecrypt gave role AcmeService kms:Decrypt on the Acme key');
 
 // SharedTenantKey 'Shared' { alias: 'shared/tenants' }.
-checkAliasedKey('SharedTenantKey', 'alias/shared/tenants', ['DenyPrincipalsWithoutTenantTag', 'DenyOutsideTenantEncryptionContext', 'DenyReEncrypt']);
+checkAliasedKey('SharedTenantKey', 'alias/shared/tenants', ['KmsPatternsDenyPrincipalsWithoutTenantTag', 'KmsPatternsDenyOutsideTenantEncryptionContext', 'KmsPatternsDenyReEncrypt']);
 
 // RotatedSecret 'ApiToken', rotated every 30 days by RandomTokenRotation 'TokenRotation'.
 const secrets = ofType('AWS::SecretsManager::Secret').filter(([id]) => id.startsWith('ApiToken'));
