@@ -1,9 +1,11 @@
-import { App, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { IConstruct, IMixin } from 'constructs';
 import { CrossAccountDecryptKey, ServiceExemption, SharedTenantKey, TenantKey } from '../src';
 
 // Issue 17, item 1: what a construct's `key` refuses at synth, with what to call instead.
@@ -155,5 +157,112 @@ describe('CrossAccountDecryptKey.key', () => {
     const key = new CrossAccountDecryptKey(s, 'K', { consumerAccountIds: ['222222222222'], ...quiet });
     expect(() => key.key.grantDecrypt(new iam.AccountPrincipal('222222222222'))).toThrow(
       /S\/K: `key` cannot grant to a principal of another account \(222222222222\): consumers are admitted by `consumerAccountIds` or `consumerOrganizationId`, and granted in their own account with CrossAccountDecryptKey.grantConsumer\(role, keyArn, options\)/);
+  });
+});
+
+// The facade's other members reach the real key (mutation testing found them unasserted).
+describe('the `key` facade passes everything but grants to the real key', () => {
+  function tenantKey(s: Stack): { acme: TenantKey; inner: kms.Key } {
+    const acme = new TenantKey(s, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.s3()], ...quiet });
+    return { acme, inner: s.node.findChild('K').node.findChild('Key') as kms.Key };
+  }
+
+  test('keyRef and env are the real key\'s', () => {
+    const s = stack();
+    const { acme, inner } = tenantKey(s);
+    expect(s.resolve(acme.key.keyRef.keyArn)).toEqual(s.resolve(inner.keyArn));
+    expect(acme.key.env).toEqual({ account: '111111111111', region: 'us-east-1' });
+  });
+
+  test('with() applies the mixins to the real key and its resource, and returns the facade', () => {
+    const s = stack();
+    const { acme, inner } = tenantKey(s);
+    const seen: IConstruct[] = [];
+    const mixin: IMixin = { supports: () => true, applyTo: c => { seen.push(c); } };
+    expect(acme.key.with(mixin)).toBe(acme.key);
+    expect(seen).toContain(inner);
+    expect(seen).toContain(inner.node.defaultChild);
+  });
+
+  test('applyRemovalPolicy applies to the real key', () => {
+    const s = stack();
+    const { acme } = tenantKey(s);
+    acme.key.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    Template.fromStack(s).hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
+
+  test.each(['tenant/acme', 'alias/tenant/acme'])('addAlias(%p) is refused when another key has alias/tenant/acme, with or without "alias/"', (name) => {
+    const s = stack();
+    new TenantKey(s, 'A', { tenantId: 'acme', ...quiet });
+    const other = new TenantKey(s, 'B', { tenantId: 'other', ...quiet });
+    expect(() => other.key.addAlias(name)).toThrow(/^S\/B: `key.addAlias\(\)` must make an alias .* "alias\/tenant\/acme" is already the alias of S\/A,/);
+  });
+
+  test('control: addAlias with a free name adds an alias to the real key', () => {
+    const s = stack();
+    const { acme, inner } = tenantKey(s);
+    expect(acme.key.addAlias('tenant/acme-extra')).toBeInstanceOf(kms.Alias);
+    Template.fromStack(s).hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: 'alias/tenant/acme-extra',
+      TargetKeyId: { 'Fn::GetAtt': [s.getLogicalId(inner.node.defaultChild as CfnElement), 'Arn'] },
+    });
+  });
+
+  test('a grant through an exempted service to the account root is granted on the real key, as aws-cdk-lib would', () => {
+    const s = stack();
+    const { acme } = tenantKey(s);
+    const root = new kms.ViaServicePrincipal('s3.us-east-1.amazonaws.com', new iam.AccountRootPrincipal());
+    expect(() => acme.key.grantDecrypt(root)).not.toThrow();
+  });
+
+  test('a grant through an exempted service to the key\'s account is granted on the real key', () => {
+    const s = stack();
+    const { acme } = tenantKey(s);
+    const account = new kms.ViaServicePrincipal('s3.us-east-1.amazonaws.com', new iam.AccountPrincipal('111111111111'));
+    expect(() => acme.key.grantDecrypt(account)).not.toThrow();
+  });
+
+  test('control: the same grant to another account through the service is refused', () => {
+    const s = stack();
+    const { acme } = tenantKey(s);
+    const other = new kms.ViaServicePrincipal('s3.us-east-1.amazonaws.com', new iam.AccountPrincipal('222222222222'));
+    expect(() => acme.key.grantDecrypt(other)).toThrow(/`key` cannot grant to a principal of another account \(222222222222\)/);
+  });
+
+  test('fails on a kms.ViaServicePrincipal whose service cannot be read', () => {
+    const s = stack();
+    const { acme } = tenantKey(s);
+    class NoService extends kms.ViaServicePrincipal {
+      public get policyFragment(): iam.PrincipalPolicyFragment {
+        return new iam.PrincipalPolicyFragment({ AWS: ['arn:aws:iam::111111111111:role/R'] }, {});
+      }
+    }
+    expect(() => acme.key.grantDecrypt(new NoService('s3.us-east-1.amazonaws.com', role(s, 'R')))).toThrow(
+      'S/K: `key` cannot grant to this kms.ViaServicePrincipal: its service or wrapped principal cannot be read, got {"AWS":["arn:aws:iam::111111111111:role/R"]}');
+  });
+
+  test('fails on a kms.ViaServicePrincipal whose wrapped principal cannot be read', () => {
+    const s = stack();
+    const { acme } = tenantKey(s);
+    // As if aws-cdk-lib renamed the field it keeps the wrapped principal in.
+    const unreadable = new kms.ViaServicePrincipal('s3.us-east-1.amazonaws.com', role(s, 'R'));
+    const fragment = unreadable.policyFragment;
+    Object.defineProperty(unreadable, 'policyFragment', { get: () => fragment });
+    Object.assign(unreadable, { basePrincipal: undefined });
+    expect(() => acme.key.grantDecrypt(unreadable)).toThrow(/cannot grant to this kms.ViaServicePrincipal: its service or wrapped principal cannot be read/);
+  });
+
+  test('a role imported by a token ARN is not refused as another account\'s: its account is unknown', () => {
+    const s = stack();
+    const { acme } = tenantKey(s);
+    const imported = iam.Role.fromRoleArn(s, 'Imported', new CfnParameter(s, 'RoleArn').valueAsString);
+    expect(() => acme.key.grantDecrypt(imported)).not.toThrow();
+  });
+
+  test('in an env-agnostic stack a role of a literal account is not refused: the key\'s account is unknown', () => {
+    const s = new Stack(new App(), 'S');
+    const acme = new TenantKey(s, 'K', { tenantId: 'acme', ...quiet });
+    const imported = iam.Role.fromRoleArn(s, 'Imported', 'arn:aws:iam::222222222222:role/Reader');
+    expect(() => acme.key.grantDecrypt(imported)).not.toThrow();
   });
 });
