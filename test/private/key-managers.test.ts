@@ -1,4 +1,4 @@
-import { App, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, LegacyStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, LegacyStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -70,6 +70,33 @@ describe('key managers', () => {
     const arn = `arn:aws:iam::${ACCOUNT}:role/ops/key-admin`;
     const key = new TenantKey(stack, 'K', { tenantId: 'acme', admins: [iam.Role.fromRoleArn(stack, 'A', arn)], ...quiet });
     expect(managersOf(stack, key)).toEqual([arn, EXEC_ROLE, ROOT]);
+  });
+
+  test('an admin user made in the app is named by its ARN alone', () => {
+    const stack = newStack();
+    const admin = new iam.User(stack, 'Admin', { path: '/ops/' });
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', admins: [admin], ...quiet });
+    expect(managersOf(stack, key)).toEqual([stack.resolve(admin.userArn), EXEC_ROLE, ROOT]);
+  });
+
+  test('an admin user imported by name is matched under any path, as a user', () => {
+    const stack = newStack();
+    const admin = iam.User.fromUserName(stack, 'Admin', 'alice');
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', admins: [admin], ...quiet });
+    const arn = stack.resolve(admin.userArn);
+    expect(managersOf(stack, key)).toEqual([
+      arn,
+      { 'Fn::Join': [':user/*/', { 'Fn::Split': [':user/', arn] }] },
+      EXEC_ROLE,
+      ROOT,
+    ]);
+  });
+
+  test('an admin given by an ARN token that names no role or user kind is matched by that ARN alone', () => {
+    const stack = newStack();
+    const arn = new CfnParameter(stack, 'AdminArn').valueAsString;
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', admins: [new iam.ArnPrincipal(arn)], ...quiet });
+    expect(managersOf(stack, key)).toEqual([{ Ref: 'AdminArn' }, EXEC_ROLE, ROOT]);
   });
 
   test('adminPermissionSets match the IAM Identity Center roles of the set, with and without a Region in their path', () => {
@@ -205,6 +232,17 @@ describe('KeyManagement.setStackDefaults', () => {
       // Two Identity Center patterns, the deployer (an ARN without a path: also under any path), root.
       expect(managers).toHaveLength(5);
     }
+  });
+
+  test('admins for the stack administer every key of it and are its managers', () => {
+    const stack = newStack();
+    const admin = iam.Role.fromRoleArn(stack, 'Admin', `arn:aws:iam::${ACCOUNT}:role/ops/key-admin`);
+    KeyManagement.setStackDefaults(stack, { admins: [admin] });
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', ...quiet });
+    expect(managersOf(stack, key)).toEqual([`arn:aws:iam::${ACCOUNT}:role/ops/key-admin`, EXEC_ROLE, ROOT]);
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowKeyAdministrationOnly', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/ops/key-admin` } })]) },
+    });
   });
 
   test('an option on the construct replaces the stack\'s', () => {
