@@ -56,6 +56,20 @@ describe('TenantKey.key', () => {
     expect(policy).toMatch(/"ArnNotEquals":\{"aws:PrincipalArn":\[\{"Fn::GetAtt":\["Reader[0-9A-F]+","Arn"\]\}\]\}/);
   });
 
+  // The fix the error names is the exemption call that would admit the endpoint.
+  test.each([
+    ['secretsmanager.eu-west-1.amazonaws.com', 'ServiceExemption.secretsManager(\'eu-west-1\')'],
+    ['kinesis.us-east-1.amazonaws.com', 'ServiceExemption.of(\'kinesis\', <its context key>)'],
+    ['kinesis.eu-west-1.amazonaws.com', 'ServiceExemption.of(\'kinesis\', <its context key>, \'eu-west-1\')'],
+  ])('a grant through the unexempted %s names %s as the fix', (viaService, hint) => {
+    const s = stack();
+    const acme = new TenantKey(s, 'K', { tenantId: 'acme', ...quiet });
+    expect(() => acme.key.grantDecrypt(new kms.ViaServicePrincipal(viaService, role(s, 'R')))).toThrow(
+      `S/K: \`serviceExemptions\` must exempt ${viaService} before \`key\` is granted through it (as a Secrets Manager secret encrypted `
+      + 'with the key does): the service calls KMS with its own encryption context, which DenyOutsideTenantEncryptionContext '
+      + `refuses; add ${hint}, got []`);
+  });
+
   test('fails when granted to a service principal', () => {
     const s = stack();
     const acme = new TenantKey(s, 'K', { tenantId: 'acme', ...quiet });
