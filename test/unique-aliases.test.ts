@@ -31,6 +31,16 @@ describe('aliases and tenants are unique within an app', () => {
       .toThrow(/in the same \(env-agnostic\) account and Region: "alias\/tenant\/acme" is already the alias of One\/A/);
   });
 
+  test.each([
+    ['an account but no Region', { account: '111111111111' }],
+    ['a Region but no account', { region: 'us-east-1' }],
+  ])('a stack with %s counts as env-agnostic', (_, partial) => {
+    const app = new App();
+    new TenantKey(new Stack(app, 'One', { env: partial }), 'A', { tenantId: 'acme', ...quiet });
+    expect(() => new TenantKey(new Stack(app, 'Two', { env: partial }), 'B', { tenantId: 'acme', ...quiet }))
+      .toThrow(/in the same \(env-agnostic\) account and Region: "alias\/tenant\/acme" is already the alias of One\/A/);
+  });
+
   test('fails when any two key constructs make the same alias', () => {
     const stack = new Stack(new App(), 'S', { env: env('us-east-1') });
     new SharedTenantKey(stack, 'Shared', { alias: 'data', ...quiet });
