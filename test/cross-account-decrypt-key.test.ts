@@ -462,6 +462,18 @@ describe('CrossAccountDecryptKey tokens pass through unvalidated', () => {
     });
   });
 
+  test('a context key from a parameter is not judged against the service\'s own keys', () => {
+    const stack = newStack();
+    const contextKey = new CfnParameter(stack, 'ContextKey').valueAsString;
+    expect(() => crossAccountKey({ viaServices: [S3], requiredEncryptionContext: { [contextKey]: 'x' } }, stack)).not.toThrow();
+  });
+
+  test('the snapshot preset with a service from a parameter may still name EC2 or RDS: not refused', () => {
+    const stack = newStack();
+    const via = new CfnParameter(stack, 'Via').valueAsString;
+    expect(() => crossAccountKey({ allowSnapshotAndAmiSharing: true, viaServices: [S3, via] }, stack)).not.toThrow();
+  });
+
   test('the own-account check is skipped in an environment-agnostic stack', () => {
     expect(() => crossAccountKey({ consumerAccountIds: [ENV.account] }, agnosticStack())).not.toThrow();
   });
