@@ -1,5 +1,5 @@
 import { App, CfnElement, CfnParameter, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -91,6 +91,22 @@ describe('TenantKey.key', () => {
     expect(() => acme.key.grant(role(s, 'R'), 'kms:Decrypt', 'kms:PutKeyPolicy', 'kms:*')).toThrow(
       'S/K: `key` grants only cryptographic use to a tenant\'s principals; give administrators through `admins`, '
       + 'and grants (kms:CreateGrant) are for AWS services only, got "kms:PutKeyPolicy, kms:*"');
+  });
+
+  // `*` and `kms:*` (any case) match every cryptographic action, but administration too.
+  test.each(['*', 'KMS:*'])('grant(role, %p) is refused whole', (action) => {
+    const s = stack();
+    const acme = new TenantKey(s, 'K', { tenantId: 'acme', ...quiet });
+    expect(() => acme.key.grant(role(s, 'R'), action)).toThrow(`S/K: \`key\` grants only cryptographic use to a tenant's principals; give administrators through \`admins\`, and grants (kms:CreateGrant) are for AWS services only, got "${action}"`);
+  });
+
+  test('a wildcard grant is expanded to the exact cryptographic actions it matches, in any case', () => {
+    const s = stack();
+    const acme = new TenantKey(s, 'K', { tenantId: 'acme', ...quiet });
+    acme.key.grant(role(s, 'R'), 'KMS:generatedatakey*', 'kms:decrypt');
+    Template.fromStack(s).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:GenerateDataKeyPair', 'kms:GenerateDataKeyPairWithoutPlaintext', 'kms:Decrypt'] })] },
+    });
   });
 
   test('fails when granted to a role of another account', () => {
