@@ -197,6 +197,20 @@ describe('the `key` facade passes everything but grants to the real key', () => 
     return { acme, inner: s.node.findChild('K').node.findChild('Key') as kms.Key };
   }
 
+  test.each<[string, (k: kms.IKey, r: iam.IGrantable) => iam.Grant, string[]]>([
+    ['grantEncrypt', (k, r) => k.grantEncrypt(r), ['kms:Encrypt', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext']],
+    ['grantDecrypt', (k, r) => k.grantDecrypt(r), ['kms:Decrypt', 'kms:ReEncryptFrom']],
+    ['grantEncryptDecrypt', (k, r) => k.grantEncryptDecrypt(r),
+      ['kms:Encrypt', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:Decrypt', 'kms:ReEncryptFrom']],
+  ])('%s goes through the construct: the tenant\'s context, exactly these actions', (_, grant, actions) => {
+    const s = stack();
+    const { acme } = tenantKey(s);
+    expect(grant(acme.key, role(s, 'R')).success).toBe(true);
+    Template.fromStack(s).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: actions, Condition: { StringEquals: { 'kms:EncryptionContext:tenantId': 'acme' } } })]) },
+    });
+  });
+
   test('keyRef and env are the real key\'s', () => {
     const s = stack();
     const { acme, inner } = tenantKey(s);

@@ -133,6 +133,15 @@ describe('key managers', () => {
     expect(managersOf(stack, key)).toBeUndefined();
   });
 
+  test('restrictKeyManagement: false keeps the admins\' administration statement', () => {
+    const stack = newStack();
+    const admin = iam.Role.fromRoleArn(stack, 'Admin', `arn:aws:iam::${ACCOUNT}:role/ops/key-admin`);
+    new TenantKey(stack, 'K', { tenantId: 'acme', admins: [admin], restrictKeyManagement: false, ...quiet });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowKeyAdministrationOnly', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/ops/key-admin` } })]) },
+    });
+  });
+
   test('no key sets BypassPolicyLockoutSafetyCheck', () => {
     const stack = newStack();
     new TenantKey(stack, 'K', { tenantId: 'acme' });
@@ -189,6 +198,13 @@ describe('key managers: synth errors', () => {
     const deployer = iam.Role.fromRoleArn(stack, 'Deployer', `arn:aws:iam::${ACCOUNT}:role/deployer`);
     expect(() => new TenantKey(stack, 'A', { tenantId: 'a', deploymentRole: deployer, ...quiet })).not.toThrow();
     expect(() => new TenantKey(stack, 'B', { tenantId: 'b', restrictKeyManagement: false, ...quiet })).not.toThrow();
+  });
+
+  test('fails when the deploymentRole is a group\'s ARN imported as a role: the error names `deploymentRole`', () => {
+    const stack = newStack();
+    const group = iam.Role.fromRoleArn(stack, 'Deployer', `arn:aws:iam::${ACCOUNT}:group/deployers`);
+    expect(() => new TenantKey(stack, 'K', { tenantId: 'acme', deploymentRole: group, ...quiet }))
+      .toThrow(/^S\/K: `deploymentRole` must be an IAM role or user/);
   });
 
   test.each([
