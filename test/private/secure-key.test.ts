@@ -114,8 +114,14 @@ describe('createSecureKey and createSecureReplicaKey', () => {
   test('a primary takes every option it is given', () => {
     const stack = new Stack(new App(), 'S', { env: ENV });
     primaryIn(stack, {
-      description: 'mine', rotationPeriod: Duration.days(90), pendingWindow: Duration.days(7), removalPolicy: RemovalPolicy.DESTROY,
-      restrictGrantsToAwsServices: false, restrictKeyManagement: false, multiRegion: true, tags: { team: 'data' },
+      description: 'mine',
+      rotationPeriod: Duration.days(90),
+      pendingWindow: Duration.days(7),
+      removalPolicy: RemovalPolicy.DESTROY,
+      restrictGrantsToAwsServices: false,
+      restrictKeyManagement: false,
+      multiRegion: true,
+      tags: { team: 'data' },
     });
     const template = Template.fromStack(stack);
     template.hasResource('AWS::KMS::Key', {
@@ -167,8 +173,12 @@ describe('createSecureKey and createSecureReplicaKey', () => {
 
     test('takes every option it is given', () => {
       const { replicaStack } = replicaOf({
-        description: 'mine', pendingWindow: Duration.days(7), removalPolicy: RemovalPolicy.DESTROY,
-        restrictGrantsToAwsServices: false, restrictKeyManagement: false, tags: { team: 'data' },
+        description: 'mine',
+        pendingWindow: Duration.days(7),
+        removalPolicy: RemovalPolicy.DESTROY,
+        restrictGrantsToAwsServices: false,
+        restrictKeyManagement: false,
+        tags: { team: 'data' },
       });
       const template = Template.fromStack(replicaStack);
       template.hasResource('AWS::KMS::ReplicaKey', {
