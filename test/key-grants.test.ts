@@ -79,6 +79,24 @@ describe('TenantKey.key', () => {
       + 'if it sets its own encryption context, got {"Service":["sns.amazonaws.com"]}');
   });
 
+  test('fails when granted to the key\'s own account directly, not through a service', () => {
+    const s = stack();
+    const acme = new TenantKey(s, 'K', { tenantId: 'acme', ...quiet });
+    expect(() => acme.key.grantDecrypt(new iam.AccountPrincipal('111111111111'))).toThrow(/^S\/K: `key` must be an IAM role or user/);
+  });
+
+  test('a role granted through an exempted service gets an Allow bound to that service and becomes a tenant principal', () => {
+    const s = stack();
+    const acme = new TenantKey(s, 'K', { tenantId: 'acme', serviceExemptions: [ServiceExemption.secretsManager()], ...quiet });
+    const reader = role(s, 'Reader');
+    acme.key.grantDecrypt(new kms.ViaServicePrincipal('secretsmanager.us-east-1.amazonaws.com', reader));
+    const template = Template.fromStack(s);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['kms:Decrypt', 'kms:ReEncryptFrom'], Condition: Match.objectLike({ StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } }) })] },
+    });
+    expect(JSON.stringify(template.toJSON())).toMatch(/"ArnNotEquals":\{"aws:PrincipalArn":\[\{"Fn::GetAtt":\["Reader[0-9A-F]+","Arn"\]\}\]\}/);
+  });
+
   test('fails when granted to a group', () => {
     const s = stack();
     const acme = new TenantKey(s, 'K', { tenantId: 'acme', ...quiet });
