@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { CrossAccountDecryptKey, MultiRegionKeySet, SharedTenantKey, TenantKey } from '../src';
 
 // Issue 17, item 2. "CreateAlias" (AWS KMS API Reference): "The alias must be unique in the
@@ -68,6 +68,17 @@ describe('aliases and tenants are unique within an app', () => {
   test('control: a multi-Region key set\'s replicas share its alias', () => {
     const stack = new Stack(new App(), 'Primary', { env: env('us-east-1') });
     expect(() => new MultiRegionKeySet(stack, 'Keys', { alias: 'data', replicaRegions: ['eu-west-1', 'eu-central-1'], ...quiet })).not.toThrow();
+  });
+
+  test('control: an alias from a parameter is not claimed (tokens are not validated; the value is known only at deployment)', () => {
+    const stack = new Stack(new App(), 'S', { env: env('us-east-1') });
+    const alias = new CfnParameter(stack, 'Alias').valueAsString;
+    const one = new TenantKey(stack, 'A', { tenantId: 'acme', ...quiet });
+    const two = new TenantKey(stack, 'B', { tenantId: 'other', ...quiet });
+    expect(() => {
+      one.key.addAlias(alias);
+      two.key.addAlias(alias);
+    }).not.toThrow();
   });
 
   test('control: separate apps do not see each other', () => {

@@ -37,6 +37,7 @@ describe('validateAliasName', () => {
 
   test.each([
     ['has no "alias/"', 'shared', 'shared'],
+    ['has something before "alias/"', 'xalias/data', 'xalias/data'],
     ['is only "alias/"', '', 'alias/'],
     ['contains a space', 'a b', 'alias/a b'],
     ['contains a dot', 'alias/a.b', 'alias/a.b'],
