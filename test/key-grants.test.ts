@@ -1,4 +1,4 @@
-import { App, CfnElement, CfnParameter, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, NestedStack, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -29,6 +29,13 @@ describe('TenantKey.key', () => {
     new s3.Bucket(s, 'B', { encryptionKey: acme.key });
     expect(() => Template.fromStack(s)).toThrow('S/B/Resource is encrypted with this key, but `serviceExemptions` does not exempt '
       + 's3.us-east-1.amazonaws.com: every request through it would be denied (the service sets its own encryption context); add ServiceExemption.s3()');
+  });
+
+  test('fails when a bucket of a nested stack is encrypted with it without an S3 exemption', () => {
+    const s = stack();
+    const acme = new TenantKey(s, 'K', { tenantId: 'acme', ...quiet });
+    new s3.Bucket(new NestedStack(s, 'Nested'), 'B', { encryptionKey: acme.key });
+    expect(() => Template.fromStack(s)).toThrow(/S\/Nested\/B\/Resource is encrypted with this key, but `serviceExemptions` does not exempt s3.us-east-1.amazonaws.com/);
   });
 
   test('fails when a queue encrypted with it has no SQS exemption', () => {

@@ -206,7 +206,8 @@ export function unexemptedEncryptedResources(scope: IConstruct, key: kms.IKey, e
     const encrypted = c instanceof s3.CfnBucket ? { prefix: 's3', with: c.bucketEncryption }
       : c instanceof sqs.CfnQueue ? { prefix: 'sqs', with: c.kmsMasterKeyId }
         : undefined;
-    if (!encrypted || Stack.of(c) !== stack) {
+    // Resources of a nested stack count too: the key's Denies refuse their service's calls alike.
+    if (!encrypted) {
       continue;
     }
     const via = `${encrypted.prefix}.${stack.region}.amazonaws.com`;
