@@ -568,6 +568,7 @@ describe('CrossAccountDecryptKey validation', () => {
     ['a Secrets Manager context with viaServices Secrets Manager', { viaServices: ['secretsmanager.us-east-1.amazonaws.com'], requiredEncryptionContext: { SecretARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:s' } }],
     ['an EBS context with viaServices EC2', { viaServices: [EC2], requiredEncryptionContext: { 'aws:ebs:id': 'vol-0123456789abcdef0' } }],
     ['the snapshot preset through EC2 alone', { allowSnapshotAndAmiSharing: true, viaServices: [EC2] }],
+    ['the snapshot preset through RDS alone', { allowSnapshotAndAmiSharing: true, viaServices: ['rds.us-east-1.amazonaws.com'] }],
     ['the snapshot preset through EC2 and S3', { allowSnapshotAndAmiSharing: true, viaServices: [S3, EC2] }],
     ['a service in a Region of three words (GovCloud)', { viaServices: ['s3.us-gov-west-1.amazonaws.com'] }],
     ['a service in China', { viaServices: ['s3.cn-north-1.amazonaws.com.cn'] }],
