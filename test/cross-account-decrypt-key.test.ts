@@ -373,6 +373,18 @@ describe('CrossAccountDecryptKey tokens pass through unvalidated', () => {
     });
   });
 
+  test('a context key from a parameter is not judged against the service\'s own keys', () => {
+    const stack = newStack();
+    const contextKey = new CfnParameter(stack, 'ContextKey').valueAsString;
+    expect(() => crossAccountKey({ viaServices: [S3], requiredEncryptionContext: { [contextKey]: 'x' } }, stack)).not.toThrow();
+  });
+
+  test('the snapshot preset with a service from a parameter may still name EC2 or RDS: not refused', () => {
+    const stack = newStack();
+    const via = new CfnParameter(stack, 'Via').valueAsString;
+    expect(() => crossAccountKey({ allowSnapshotAndAmiSharing: true, viaServices: [S3, via] }, stack)).not.toThrow();
+  });
+
   test('the own-account check is skipped in an environment-agnostic stack', () => {
     expect(() => crossAccountKey({ consumerAccountIds: [ENV.account] }, agnosticStack())).not.toThrow();
   });
@@ -427,6 +439,20 @@ describe('CrossAccountDecryptKey validation', () => {
       'S/K: `requiredEncryptionContext` cannot require the key "purpose" together with `viaServices` "s3.us-east-1.amazonaws.com": s3 sets its own encryption context (aws:s3:arn) and no caller can add to it, so every call through it would be denied; require only aws:s3:arn, or drop one of the two props, got {"purpose":"sharing"}'],
     ['fails when the context suits S3 but viaServices also names SQS', { viaServices: [S3, 'sqs.us-east-1.amazonaws.com'], requiredEncryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::b' } },
       'S/K: `requiredEncryptionContext` cannot require the key "aws:s3:arn" together with `viaServices` "sqs.us-east-1.amazonaws.com": sqs sets its own encryption context (aws:sqs:arn) and no caller can add to it, so every call through it would be denied; require only aws:sqs:arn, or drop one of the two props, got {"aws:s3:arn":"arn:aws:s3:::b"}'],
+    ['fails when the context requires a key Secrets Manager never sets, naming both of its own', { viaServices: ['secretsmanager.us-east-1.amazonaws.com'], requiredEncryptionContext: { purpose: 'sharing' } },
+      'S/K: `requiredEncryptionContext` cannot require the key "purpose" together with `viaServices` "secretsmanager.us-east-1.amazonaws.com": secretsmanager sets its own encryption context (SecretARN, SecretVersionId) and no caller can add to it, so every call through it would be denied; require only SecretARN or SecretVersionId, or drop one of the two props, got {"purpose":"sharing"}'],
+    ['fails when the context requires a key EBS never sets, with viaServices EC2', { viaServices: [EC2], requiredEncryptionContext: { purpose: 'sharing' } },
+      'S/K: `requiredEncryptionContext` cannot require the key "purpose" together with `viaServices` "ec2.us-east-1.amazonaws.com": ec2 sets its own encryption context (aws:ebs:id) and no caller can add to it, so every call through it would be denied; require only aws:ebs:id, or drop one of the two props, got {"purpose":"sharing"}'],
+    ['fails when an account ID has 13 digits', { consumerAccountIds: ['2222222222223'] },
+      'S/K: `consumerAccountIds[0]` must be a 12-digit AWS account ID, got "2222222222223"'],
+    ['fails when the organization ID has a prefix', { consumerOrganizationId: 'xo-abcdef1234' },
+      'S/K: `consumerOrganizationId` must be "o-" followed by 10-32 lowercase letters or digits, got "xo-abcdef1234"'],
+    ['fails when the organization ID has a suffix', { consumerOrganizationId: 'o-abcdef1234!' },
+      'S/K: `consumerOrganizationId` must be "o-" followed by 10-32 lowercase letters or digits, got "o-abcdef1234!"'],
+    ['fails when a service has a prefix', { viaServices: ['!s3.us-east-1.amazonaws.com'] },
+      'S/K: `viaServices[0]` must be a KMS ViaService endpoint "<service>.<region>.amazonaws.com" such as "s3.eu-west-1.amazonaws.com", got "!s3.us-east-1.amazonaws.com"'],
+    ['fails when a service has a suffix', { viaServices: ['s3.us-east-1.amazonaws.com.evil'] },
+      'S/K: `viaServices[0]` must be a KMS ViaService endpoint "<service>.<region>.amazonaws.com" such as "s3.eu-west-1.amazonaws.com", got "s3.us-east-1.amazonaws.com.evil"'],
     ['fails when the snapshot preset is combined with a required context', { allowSnapshotAndAmiSharing: true, requiredEncryptionContext: { purpose: 'sharing' } },
       'S/K: `requiredEncryptionContext` cannot be combined with `allowSnapshotAndAmiSharing`: EC2 and RDS set their own encryption context per volume or instance, so every snapshot operation would be denied, got {"purpose":"sharing"}'],
     // The KMS docs do not say whether ReEncrypt's context conditions judge the source or the destination.
@@ -447,6 +473,36 @@ describe('CrossAccountDecryptKey validation', () => {
   ])('%s', (_name, props, message) => {
     expect(() => crossAccountKey(props)).toThrow(message);
     expect(() => crossAccountKey(props)).toThrow(new Error(message));
+  });
+
+  test.each<[string, Partial<CrossAccountDecryptKeyProps>]>([
+    ['a Secrets Manager context with viaServices Secrets Manager', { viaServices: ['secretsmanager.us-east-1.amazonaws.com'], requiredEncryptionContext: { SecretARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:s' } }],
+    ['an EBS context with viaServices EC2', { viaServices: [EC2], requiredEncryptionContext: { 'aws:ebs:id': 'vol-0123456789abcdef0' } }],
+    ['the snapshot preset through EC2 alone', { allowSnapshotAndAmiSharing: true, viaServices: [EC2] }],
+    ['the snapshot preset through RDS alone', { allowSnapshotAndAmiSharing: true, viaServices: ['rds.us-east-1.amazonaws.com'] }],
+    ['the snapshot preset through EC2 and S3', { allowSnapshotAndAmiSharing: true, viaServices: [S3, EC2] }],
+    ['a service in a Region of three words (GovCloud)', { viaServices: ['s3.us-gov-west-1.amazonaws.com'] }],
+    ['a service in China', { viaServices: ['s3.cn-north-1.amazonaws.com.cn'] }],
+  ])('accepts %s', (_, props) => {
+    expect(() => crossAccountKey(props)).not.toThrow();
+  });
+
+  test.each([
+    'arn:aws-us-gov:kms:us-gov-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    'arn:aws-cn:kms:cn-north-1:111111111111:key/mrk-1234abcd12ab34cd56ef1234567890ab',
+  ])('grantConsumer accepts the key ARN %p of another partition', (keyArn) => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() });
+    expect(() => CrossAccountDecryptKey.grantConsumer(role, keyArn)).not.toThrow();
+  });
+
+  test.each([
+    `x${KEY_ARN}`,
+    `${KEY_ARN}/extra`,
+  ])('grantConsumer refuses %p, which only contains a key ARN', (keyArn) => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() });
+    expect(() => CrossAccountDecryptKey.grantConsumer(role, keyArn)).toThrow(/`keyArn` must be a KMS key ARN/);
   });
 
   test('fails when consumerAccountIds is a list token', () => {

@@ -324,6 +324,8 @@ describe('ServiceExemption bound to the tenant', () => {
       'S/K: `serviceExemptions[0].secretNamePrefix` must be letters, digits and / _ + = . @ - (the characters of a secret name; no wildcard), got "tenants/*"'],
     ['a bucket name with upper case', ServiceExemption.s3ForTenant({ bucketName: 'Data' }),
       'S/K: `serviceExemptions[0].bucketName` must be a bucket name: 3-63 lowercase letters, digits, "." or "-", got "Data"'],
+    ['a bucket name that ends in "_"', ServiceExemption.s3ForTenant({ bucketName: 'data_' }),
+      'S/K: `serviceExemptions[0].bucketName` must be a bucket name: 3-63 lowercase letters, digits, "." or "-", got "data_"'],
     ['an object key prefix with "?"', ServiceExemption.s3ForTenant({ bucketName: 'data', keyPrefix: 'a?/' }),
       'S/K: `serviceExemptions[0].keyPrefix` must be an object key prefix without "*", "?" or "$" (they would widen the match), got "a?/"'],
   ])('fails with %s', (_d, exemption, message) => {

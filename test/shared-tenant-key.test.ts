@@ -412,6 +412,17 @@ describe('SharedTenantKey validation', () => {
     ));
   });
 
+  test('names the first spelling and its twin, whatever follows them in the list', () => {
+    expect(() => sharedKey({ allowedEncryptionContextKeys: ['tenantId', 'TenantID', 'aws-crypto-public-key'] }))
+      .toThrow('must not hold keys that differ only in case ("tenantId" and "TenantID")');
+  });
+
+  test('a key from a parameter may be the tenant\'s context key: the list is not refused for leaving it out', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+    const key = new CfnParameter(stack, 'ContextKey').valueAsString;
+    expect(() => new SharedTenantKey(stack, 'K', { alias: 'shared', allowedEncryptionContextKeys: [key] })).not.toThrow();
+  });
+
   test('fails when allowedEncryptionContextKeys names a key twice', () => {
     expect(() => sharedKey({ allowedEncryptionContextKeys: ['tenantId', 'tenantId'] })).toThrow(new Error(
       'S/K: `allowedEncryptionContextKeys` must not contain duplicates ("tenantId" appears more than once), got ["tenantId","tenantId"]',

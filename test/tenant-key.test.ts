@@ -628,6 +628,7 @@ describe('TenantKey tenantPrincipalPath', () => {
 
   test.each([
     ['does not start with "/"', 'tenants/'],
+    ['does not start with "/", though a later segment does', 'tenants/a/'],
     ['does not end with "/"', '/tenants'],
     ['holds a wildcard', '/tenants/*/'],
     ['holds "?"', '/tenant?/'],
@@ -645,6 +646,10 @@ describe('TenantKey tenantPrincipalPath', () => {
   });
 
   // "IAM identifiers": a path is at most 512 characters.
+  test('accepts a path of exactly 512 characters', () => {
+    expect(() => tenantKey({ tenantTagKey: 'tenant', tenantPrincipalPath: `/${'a'.repeat(510)}/` })).not.toThrow();
+  });
+
   test('fails when the path is longer than IAM allows (512)', () => {
     const path = `/${'a'.repeat(511)}/`;
     expect(() => tenantKey({ tenantTagKey: 'tenant', tenantPrincipalPath: path })).toThrow(/`tenantPrincipalPath` must be at most 512 characters \(IAM's limit; it has 513\)/);

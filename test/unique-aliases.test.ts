@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { CrossAccountDecryptKey, MultiRegionKeySet, SharedTenantKey, TenantKey } from '../src';
 
 // Issue 17, item 2. "CreateAlias" (AWS KMS API Reference): "The alias must be unique in the
@@ -31,6 +31,16 @@ describe('aliases and tenants are unique within an app', () => {
       .toThrow(/in the same \(env-agnostic\) account and Region: "alias\/tenant\/acme" is already the alias of One\/A/);
   });
 
+  test.each([
+    ['an account but no Region', { account: '111111111111' }],
+    ['a Region but no account', { region: 'us-east-1' }],
+  ])('a stack with %s counts as env-agnostic', (_, partial) => {
+    const app = new App();
+    new TenantKey(new Stack(app, 'One', { env: partial }), 'A', { tenantId: 'acme', ...quiet });
+    expect(() => new TenantKey(new Stack(app, 'Two', { env: partial }), 'B', { tenantId: 'acme', ...quiet }))
+      .toThrow(/in the same \(env-agnostic\) account and Region: "alias\/tenant\/acme" is already the alias of One\/A/);
+  });
+
   test('fails when any two key constructs make the same alias', () => {
     const stack = new Stack(new App(), 'S', { env: env('us-east-1') });
     new SharedTenantKey(stack, 'Shared', { alias: 'data', ...quiet });
@@ -58,6 +68,17 @@ describe('aliases and tenants are unique within an app', () => {
   test('control: a multi-Region key set\'s replicas share its alias', () => {
     const stack = new Stack(new App(), 'Primary', { env: env('us-east-1') });
     expect(() => new MultiRegionKeySet(stack, 'Keys', { alias: 'data', replicaRegions: ['eu-west-1', 'eu-central-1'], ...quiet })).not.toThrow();
+  });
+
+  test('control: an alias from a parameter is not claimed (tokens are not validated; the value is known only at deployment)', () => {
+    const stack = new Stack(new App(), 'S', { env: env('us-east-1') });
+    const alias = new CfnParameter(stack, 'Alias').valueAsString;
+    const one = new TenantKey(stack, 'A', { tenantId: 'acme', ...quiet });
+    const two = new TenantKey(stack, 'B', { tenantId: 'other', ...quiet });
+    expect(() => {
+      one.key.addAlias(alias);
+      two.key.addAlias(alias);
+    }).not.toThrow();
   });
 
   test('control: separate apps do not see each other', () => {

@@ -42,4 +42,11 @@ describe('synthesizerDeployingRoleArn', () => {
     const root = new Stack(new App(), 'Root', { synthesizer: new CliCredentialsStackSynthesizer() });
     expect(synthesizerDeployingRoleArn(new NestedStack(root, 'Inner'))).toBeUndefined();
   });
+
+  test('is unknown, not an error, when the synthesizer is not bound to a stack yet', () => {
+    // Stack binds its synthesizer in its constructor; a synthesizer swapped in afterwards is not.
+    const stack = new Stack(new App(), 'S');
+    Object.defineProperty(stack, 'synthesizer', { value: new DefaultStackSynthesizer() });
+    expect(synthesizerDeployingRoleArn(stack)).toBeUndefined();
+  });
 });

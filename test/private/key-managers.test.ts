@@ -1,4 +1,4 @@
-import { App, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, LegacyStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, LegacyStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -72,6 +72,33 @@ describe('key managers', () => {
     expect(managersOf(stack, key)).toEqual([arn, EXEC_ROLE, ROOT]);
   });
 
+  test('an admin user made in the app is named by its ARN alone', () => {
+    const stack = newStack();
+    const admin = new iam.User(stack, 'Admin', { path: '/ops/' });
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', admins: [admin], ...quiet });
+    expect(managersOf(stack, key)).toEqual([stack.resolve(admin.userArn), EXEC_ROLE, ROOT]);
+  });
+
+  test('an admin user imported by name is matched under any path, as a user', () => {
+    const stack = newStack();
+    const admin = iam.User.fromUserName(stack, 'Admin', 'alice');
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', admins: [admin], ...quiet });
+    const arn = stack.resolve(admin.userArn);
+    expect(managersOf(stack, key)).toEqual([
+      arn,
+      { 'Fn::Join': [':user/*/', { 'Fn::Split': [':user/', arn] }] },
+      EXEC_ROLE,
+      ROOT,
+    ]);
+  });
+
+  test('an admin given by an ARN token that names no role or user kind is matched by that ARN alone', () => {
+    const stack = newStack();
+    const arn = new CfnParameter(stack, 'AdminArn').valueAsString;
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', admins: [new iam.ArnPrincipal(arn)], ...quiet });
+    expect(managersOf(stack, key)).toEqual([{ Ref: 'AdminArn' }, EXEC_ROLE, ROOT]);
+  });
+
   test('adminPermissionSets match the IAM Identity Center roles of the set, with and without a Region in their path', () => {
     const stack = newStack();
     const key = new TenantKey(stack, 'K', { tenantId: 'acme', adminPermissionSets: ['KeyAdmins'], ...quiet });
@@ -104,6 +131,15 @@ describe('key managers', () => {
     const stack = newStack();
     const key = new TenantKey(stack, 'K', { tenantId: 'acme', restrictKeyManagement: false, ...quiet });
     expect(managersOf(stack, key)).toBeUndefined();
+  });
+
+  test('restrictKeyManagement: false keeps the admins\' administration statement', () => {
+    const stack = newStack();
+    const admin = iam.Role.fromRoleArn(stack, 'Admin', `arn:aws:iam::${ACCOUNT}:role/ops/key-admin`);
+    new TenantKey(stack, 'K', { tenantId: 'acme', admins: [admin], restrictKeyManagement: false, ...quiet });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'KmsPatternsAllowKeyAdministrationOnly', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/ops/key-admin` } })]) },
+    });
   });
 
   test('no key sets BypassPolicyLockoutSafetyCheck', () => {
@@ -164,6 +200,13 @@ describe('key managers: synth errors', () => {
     expect(() => new TenantKey(stack, 'B', { tenantId: 'b', restrictKeyManagement: false, ...quiet })).not.toThrow();
   });
 
+  test('fails when the deploymentRole is a group\'s ARN imported as a role: the error names `deploymentRole`', () => {
+    const stack = newStack();
+    const group = iam.Role.fromRoleArn(stack, 'Deployer', `arn:aws:iam::${ACCOUNT}:group/deployers`);
+    expect(() => new TenantKey(stack, 'K', { tenantId: 'acme', deploymentRole: group, ...quiet }))
+      .toThrow(/^S\/K: `deploymentRole` must be an IAM role or user/);
+  });
+
   test.each([
     ['a group', (s: Stack) => new iam.Group(s, 'G')],
     ['the account root', () => new iam.AccountRootPrincipal()],
@@ -205,6 +248,17 @@ describe('KeyManagement.setStackDefaults', () => {
       // Two Identity Center patterns, the deployer (an ARN without a path: also under any path), root.
       expect(managers).toHaveLength(5);
     }
+  });
+
+  test('admins for the stack administer every key of it and are its managers', () => {
+    const stack = newStack();
+    const admin = iam.Role.fromRoleArn(stack, 'Admin', `arn:aws:iam::${ACCOUNT}:role/ops/key-admin`);
+    KeyManagement.setStackDefaults(stack, { admins: [admin] });
+    const key = new TenantKey(stack, 'K', { tenantId: 'acme', ...quiet });
+    expect(managersOf(stack, key)).toEqual([`arn:aws:iam::${ACCOUNT}:role/ops/key-admin`, EXEC_ROLE, ROOT]);
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'KmsPatternsAllowKeyAdministrationOnly', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/ops/key-admin` } })]) },
+    });
   });
 
   test('an option on the construct replaces the stack\'s', () => {
