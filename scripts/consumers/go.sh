@@ -17,6 +17,11 @@ MODULE="$(sed -n 's/^module //p' "$ROOT/dist/go/cdkkmspatterns/go.mod")"
 # The same version is rebuilt in place: drop our module from the module cache, so that Go
 # extracts this build instead of reusing an earlier one.
 CACHE="$(go env GOMODCACHE)"
+# Go also keeps an index of each module-cache directory (in GOCACHE), keyed by path and
+# version on the grounds that such a directory never changes: a rebuilt v0.0.0 would be
+# compiled from the earlier build's file list ("undefined: KeyConstructBase"). Not indexing
+# costs a directory read per module.
+export GODEBUG="${GODEBUG:+$GODEBUG,}goindex=0"
 for dir in "$CACHE/${MODULE%/*}" "$CACHE/cache/download/${MODULE%/*}"; do
   if [ -d "$dir" ]; then chmod -R u+w "$dir" && rm -rf "$dir"; fi
 done
