@@ -118,7 +118,6 @@ export abstract class KeyConstructBase extends Construct {
     const checks = resolveAssurance(this, options);
     let rotationVerification: RotationVerification | undefined;
     if (checks.verifyRotation) {
-      // The key must rotate at least as often as it was configured to.
       rotationVerification = new RotationVerification(this, 'RotationVerification');
       // The key must rotate at least as often as it was configured to. The key factory
       // validated `rotationPeriod` where the user gave it: no second check here.

@@ -70,7 +70,6 @@ export interface CrossAccountConsumers {
 export class KeyPolicyBuilder {
   public readonly document: iam.PolicyDocument;
   private readonly stack: Stack;
-  private readonly rootPrincipal = ACCOUNT_ROOT;
   private readonly deferred: DeferredStatement[] = [];
   private readonly managers?: string[];
 
@@ -79,7 +78,7 @@ export class KeyPolicyBuilder {
     this.document = new CheckedPolicyDocument(this.stack, rendered => this.check(rendered));
     this.document.addStatements(new iam.PolicyStatement({
       sid: statementId('AllowAccountRootDelegation'),
-      principals: [this.rootPrincipal],
+      principals: [ACCOUNT_ROOT],
       actions: ['kms:*'],
       resources: ['*'],
     }));
@@ -458,7 +457,7 @@ export class KeyPolicyBuilder {
 
   /** The invariants over `rendered`, the document's statements resolved in its stack. */
   private check(rendered: { Statement?: any[] } | undefined): string[] {
-    const root = rootArnJson(this.stack, this.rootPrincipal);
+    const root = rootArnJson(this.stack);
     const errors: string[] = [];
     // Intrinsics stand in for ARNs of about the same length; KMS counts the deployed text.
     const size = JSON.stringify(rendered ?? {}).length;
@@ -487,10 +486,10 @@ export class KeyPolicyBuilder {
 
 /** The account root's ARN as `stack` renders it, as JSON: the same for every key of the stack. */
 const rootArns = new WeakMap<Stack, string>();
-function rootArnJson(stack: Stack, root: iam.AccountRootPrincipal): string {
+function rootArnJson(stack: Stack): string {
   let json = rootArns.get(stack);
   if (json === undefined) {
-    json = JSON.stringify(stack.resolve(root.arn));
+    json = JSON.stringify(stack.resolve(ACCOUNT_ROOT.arn));
     rootArns.set(stack, json);
   }
   return json;
