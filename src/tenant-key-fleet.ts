@@ -120,14 +120,15 @@ export class TenantKeyFleet extends Construct {
       invalidProp(this, 'monitor', props.monitor.node.path, 'must not be given with `monitoring: false` (on the fleet or app-wide)');
     }
     const verify = checks.verifyRotation;
-    const capacity = Math.floor((budget - RESERVED_PER_STACK - (verify ? RESERVED_FOR_PROVIDER : 0)) / (verify ? 3 : 2));
+    // A key and its alias, and its verification when on; a stack's own share besides the tenants.
+    const perTenant = verify ? 3 : 2;
+    const reservedPerStack = RESERVED_PER_STACK + (verify ? RESERVED_FOR_PROVIDER : 0);
+    const capacity = Math.floor((budget - reservedPerStack) / perTenant);
 
     this.tenantIds = [...tenantIds];
     this.placementFile = path.resolve(props.placementFile ?? `tenant-key-fleet.${this.node.path.replace(/[^A-Za-z0-9_.-]/g, '.')}.json`);
-    const placement = this.place(tenantIds, capacity, {
-      perTenant: verify ? 3 : 2,
-      perNewShard: 1 + RESERVED_PER_STACK + (verify ? RESERVED_FOR_PROVIDER : 0),
-    });
+    // A new shard is one more resource in the parent (its nested stack) plus its reserve.
+    const placement = this.place(tenantIds, capacity, { perTenant, perNewShard: 1 + reservedPerStack });
 
     if (checks.monitoring) {
       this.monitor = props.monitor ?? new EncryptionMonitor(this, 'Monitor', { scope: MonitorScope.ACCOUNT, trail: MonitorTrail.existing() });
