@@ -134,10 +134,12 @@ export abstract class KeyConstructBase extends Construct {
   /**
    * Hands the key's watching to `owner`'s monitor (a fleet's, one for all its keys), or
    * to none when `owner`'s `monitoring` is off. The key must have been made without a monitor.
+   * The alias goes with the key: a monitor that lists what it watches pages on an alias
+   * moved to another key only for the aliases it lists.
    * @internal
    */
   public _watchBy(owner: IConstruct, monitor: EncryptionMonitor | undefined): void {
-    monitor?.monitorKey(this.key);
+    monitor?.monitorKey(this.key, this.aliasName);
     this.parts.monitor = monitor;
     this.parts.monitoringOwner = owner;
   }

@@ -42,9 +42,10 @@ export interface TenantKeyFleetProps extends TenantKeyOptions {
   readonly maxResourcesPerStack?: number;
 
   /**
-   * The monitor that watches every key of the fleet. It must watch the account
-   * (`scope: MonitorScope.ACCOUNT`): one that lists keys by ID holds about 35 keys.
-   * Only with `monitoring`.
+   * The monitor that watches every key of the fleet and its alias. Give one that watches
+   * the account (`scope: MonitorScope.ACCOUNT`): one that lists what it watches lists each
+   * key and alias, and fails at synthesis past its event-pattern limit (18 tenants with
+   * 12-character IDs at 2,048 characters). Only with `monitoring`.
    * @default - a new `EncryptionMonitor` in the fleet's stack that watches the account's keys, relying on the account's existing trail
    */
   readonly monitor?: EncryptionMonitor;

@@ -6,7 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { EncryptionMonitor, MonitorScope, MonitorTrail, TenantKey, TenantKeyFleet, TenantKeyFleetProps } from '../src';
 import { controlTowerFailures, controlTowerRuleFiles } from './helpers/cfn-guard';
 import { cfnLint } from './helpers/cfn-lint';
+import { matchEvents } from './helpers/event-ruler';
 import { formatNagFindings, nagFindings } from './helpers/nag';
+import { resolveIntrinsics } from './helpers/resolve-template';
 import { encStdFindings } from './nag/enc-std';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -79,6 +81,48 @@ describe('TenantKeyFleet', () => {
       expect(pattern).not.toContain('Fleet');
       expect(pattern.length).toBeLessThan(2048);
     }
+  });
+
+  test('a monitor that lists what it watches pages when a fleet key\'s alias is moved to another key', () => {
+    const app = new App({ context: RECORD });
+    const stack = new Stack(app, 'S', { env: ENV });
+    const monitor = new EncryptionMonitor(stack, 'Monitor', { trail: MonitorTrail.existing() });
+    const fleet = new TenantKeyFleet(stack, 'Fleet', { tenantIds: ['acme', 'globex'], placementFile: path.join(tmpDir(), 'p.json'), monitor });
+    const template = Template.fromStack(stack).toJSON();
+    // The alias rule names aliases and the deploying role, no key IDs: it resolves offline.
+    const aliasRules = Object.fromEntries(Object.entries<any>(template.Resources)
+      .filter(([id, r]) => r.Type === 'AWS::Events::Rule' && id.includes('AliasChanges'))
+      .map(([id, rule]) => [id, resolveIntrinsics(rule.Properties.EventPattern, template, id)]));
+    expect(Object.keys(aliasRules)).toHaveLength(1);
+
+    const moved = (aliasName: string) => ({
+      'version': '0',
+      'id': aliasName,
+      'detail-type': 'AWS API Call via CloudTrail',
+      'source': 'aws.kms',
+      'account': ENV.account,
+      'time': '2026-01-01T00:00:00Z',
+      'region': ENV.region,
+      'resources': [],
+      'detail': {
+        eventSource: 'kms.amazonaws.com',
+        eventName: 'UpdateAlias',
+        awsRegion: ENV.region,
+        userIdentity: {
+          type: 'AssumedRole',
+          accountId: ENV.account,
+          arn: `arn:aws:sts::${ENV.account}:assumed-role/admin/alice`,
+          sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ENV.account}:role/admin` } },
+        },
+        requestParameters: { aliasName, targetKeyId: `arn:aws:kms:us-east-1:${ENV.account}:key/22222222-2222-2222-2222-222222222222` },
+      },
+    });
+    const matched = matchEvents(aliasRules, {
+      acme: moved(stack.resolve(fleet.keyFor('acme').aliasName)),
+      globex: moved(stack.resolve(fleet.keyFor('globex').aliasName)),
+      unwatched: moved('alias/someone-else'),
+    });
+    expect(matched).toEqual({ acme: Object.keys(aliasRules), globex: Object.keys(aliasRules), unwatched: [] });
   });
 
   test('uses the monitor it is given', () => {
