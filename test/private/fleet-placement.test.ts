@@ -211,7 +211,8 @@ describe('edges of the placement logic', () => {
     const empty = { fleet: FLEET, shards: [] };
     const text = serializePlacement(empty);
     expect(text).toContain('  "shards": [\n  ]\n}\n');
-    expect(JSON.parse(text)['//']).toMatch(/^Written by TenantKeyFleet in record mode\. Commit it; do not edit it/);
+    expect(JSON.parse(text)['//']).toBe('Written by TenantKeyFleet in record mode. Commit it; do not edit it: each tenant\'s key lives in the '
+      + 'stack recorded here, and moving it would replace the key. A hand edit fails synthesis (the digest no longer matches).');
     expect(parsePlacement(text, FLEET)).toEqual(empty);
   });
 });
@@ -230,7 +231,8 @@ describe('placement file errors, in full', () => {
     ['a digest that is not a string', JSON.stringify({ fleet: FLEET, digest: 1, shards: [] })],
     ['no fleet', JSON.stringify({ digest: 'x', shards: [] })],
     ['shards that are not a list', JSON.stringify({ fleet: FLEET, digest: 'x', shards: 'a' })],
-    ['a shard that is not a list', JSON.stringify({ fleet: FLEET, digest: 'x', shards: ['a'] })],
+    ['a shard that is not a list, after one that is', JSON.stringify({ fleet: FLEET, digest: 'x', shards: [['a'], 'b'] })],
+    ['a number among tenant IDs', JSON.stringify({ fleet: FLEET, digest: 'x', shards: [['a', 1]] })],
   ])('%s', (_, text) => {
     expect(() => parsePlacement(text, FLEET)).toThrow(NOT_A_FILE);
   });
