@@ -3,10 +3,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { skipCheckov } from '../../src/private/checkov';
 
-// checkov reads a CloudFormation resource's acknowledgements from `Metadata.checkov.skip`, a
-// list of `{ id, comment }` ("Suppressing and Skipping Policies" (checkov documentation),
-// "CloudFormation"). test/compliance/checkov.test.ts runs checkov itself on the templates;
-// this pins the metadata skipCheckov writes, whatever checks the library happens to skip.
+// checkov's CloudFormation runner reads a resource's acknowledgements from
+// `Metadata.checkov.skip`, a list of `{ id, comment }`: test/compliance/checkov.test.ts runs
+// checkov itself on the library's templates and shows the skips take effect. This pins the
+// metadata skipCheckov writes, whatever checks the library happens to skip.
 
 function queueStack(): { stack: Stack; queue: sqs.Queue } {
   const stack = new Stack(new App(), 'S');
