@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { TenantKey } from '../src';
@@ -53,8 +53,15 @@ function readmeFootprint(): { table: Footprint; further: number; monthly: string
 }
 
 describe('footprint of one TenantKey with the defaults', () => {
-  const stack = stackWith(['acme']);
-  const footprint = libraryFootprint(stack);
+  // Built and synthesized in beforeAll, not by the first test that asks: the annotation is
+  // made at synth, and mutation testing must try it against every test (docs/mutation.md).
+  let stack: Stack;
+  let footprint: Footprint;
+  beforeAll(() => {
+    stack = stackWith(['acme']);
+    Template.fromStack(stack);
+    footprint = libraryFootprint(stack);
+  });
 
   test('the library\'s count covers every resource of the template', () => {
     expect(footprint.added).toEqual(templateCounts(stack));
@@ -94,5 +101,33 @@ describe('footprint of one TenantKey with the defaults', () => {
     const plain = new Stack(new App(), 'Plain', { env: ENV });
     new s3.Bucket(plain, 'AppBucket');
     expect(Annotations.fromStack(plain).findInfo('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+describe('footprint, edge cases', () => {
+  const quiet = { verifyRotation: false, monitoring: false };
+  const infoOf = (stack: Stack) => Annotations.fromStack(stack).findInfo('/S', Match.stringLikeRegexp('^cdk-kms-patterns added')).map(m => m.entry.data);
+
+  test('a stack where the library retains nothing says so', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    new TenantKey(stack, 'Key', { tenantId: 'acme', removalPolicy: RemovalPolicy.DESTROY, ...quiet });
+    expect(infoOf(stack)).toEqual(['cdk-kms-patterns added 2 resources to this stack: 1 AWS::KMS::Alias, 1 AWS::KMS::Key. '
+      + '`cdk destroy` retains nothing. Turn checks off app-wide with the context keys `cdk-kms-patterns:verifyRotation` and '
+      + '`cdk-kms-patterns:monitoring` (README, "What one TenantKey adds").']);
+  });
+
+  test('counts a resource retained on update or delete (RETAIN_EXCEPT_ON_CREATE) as retained', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    const key = new TenantKey(stack, 'Key', { tenantId: 'acme', ...quiet });
+    (key.key.node.defaultChild as CfnResource).applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+    expect(libraryFootprint(stack)).toEqual({ added: { 'AWS::KMS::Alias': 1, 'AWS::KMS::Key': 1 }, retained: { 'AWS::KMS::Key': 1 } });
+  });
+
+  test('counts a nested stack\'s resources in the nested stack, not in its parent', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    const nested = new NestedStack(stack, 'Nested');
+    new TenantKey(nested, 'Key', { tenantId: 'acme', ...quiet });
+    expect(libraryFootprint(stack)).toEqual({ added: {}, retained: {} });
+    expect(libraryFootprint(nested)).toEqual({ added: { 'AWS::KMS::Alias': 1, 'AWS::KMS::Key': 1 }, retained: { 'AWS::KMS::Key': 1 } });
   });
 });

@@ -397,6 +397,16 @@ describe.each(ALL_CONSTRUCTS)('%s app-wide defaults from context', (_name, make)
   });
 });
 
+describe.each(ALL_CONSTRUCTS)('%s app-wide defaults from context, on', (_name, make) => {
+  // `cdk.json` gives a boolean, `cdk synth -c key=true` the string: both mean on, as no context does.
+  test.each([true, 'true'])('context %j for both checks: the construct verifies rotation and is monitored', (value) => {
+    const stack = newStack(new App({ context: { 'cdk-kms-patterns:verifyRotation': value, 'cdk-kms-patterns:monitoring': value } }));
+    const { construct, monitor } = make(stack);
+    expect(construct.rotationVerification).toBeDefined();
+    expect(monitor).toBe(EncryptionMonitor.of(stack));
+  });
+});
+
 /** Every key construct has the metric methods of KeyConstructBase, of the monitor watching its (primary) key. */
 const asKey = (construct: Assured): KeyConstructBase => construct as KeyConstructBase;
 

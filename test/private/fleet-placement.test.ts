@@ -1,5 +1,6 @@
+import { createHash } from 'crypto';
 import {
-  MAX_RESOURCES_PER_OPERATION, Placement, parsePlacement, placementDigest, planPlacement, resourcesToDeploy, serializePlacement, shardIndex,
+  MAX_RESOURCES_PER_OPERATION, Placement, parsePlacement, placementDigest, planPlacement, resourcesToDeploy, serializePlacement, shardId, shardIndex,
   tenantIdProblems, tenantsPerDeployment,
 } from '../../src/private/fleet-placement';
 
@@ -163,5 +164,100 @@ describe('resources one deployment makes', () => {
       expect(cost(most)).toBeLessThanOrEqual(MAX_RESOURCES_PER_OPERATION);
       expect(cost(most + 1)).toBeGreaterThan(MAX_RESOURCES_PER_OPERATION);
     }
+  });
+});
+
+describe('edges of the placement logic', () => {
+  test('a tenant added to a shard that already holds tenants is sorted in among them', () => {
+    const recorded = { fleet: FLEET, shards: [['b', 'd']] };
+    expect(planPlacement(recorded, FLEET, ['d', 'c', 'b', 'a'], 5).next.shards).toEqual([['a', 'b', 'c', 'd']]);
+  });
+
+  test('lists added and removed tenants sorted', () => {
+    const recorded = { fleet: FLEET, shards: [['d', 'b'], ['c', 'a']] };
+    const plan = planPlacement(recorded, FLEET, ['z', 'x', 'y'], 2);
+    expect(plan.added).toEqual(['x', 'y', 'z']);
+    expect(plan.removed).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  test.each([1.5, -1, 0])('fails when capacity is %s', (capacity) => {
+    expect(() => planPlacement(undefined, FLEET, ['a'], capacity)).toThrow(`capacity must be a whole number of tenants, at least 1, got ${capacity}`);
+  });
+
+  test('shard i is the stack Shard<i>', () => {
+    expect(shardId(0)).toBe('Shard0');
+    expect(shardId(12)).toBe('Shard12');
+  });
+
+  test.each([
+    ['an empty ID', ['a', ''], ''],
+    ['65 characters', ['x'.repeat(65)], 'x'.repeat(65)],
+    ['a number, although its digits would match', ['a', 7 as unknown as string], 7],
+    ['a space at the front', [' a'], ' a'],
+    ['a space at the end', ['a '], 'a '],
+  ])('finds %s invalid', (_, list, invalid) => {
+    expect(tenantIdProblems(list).invalid).toBe(invalid);
+  });
+
+  test('accepts 64 characters of letters, digits, "-" and "_"', () => {
+    expect(tenantIdProblems(['x'.repeat(64), 'A-z_09'])).toEqual({ invalid: undefined, duplicate: undefined });
+  });
+
+  test('reports the first of several repeated IDs', () => {
+    expect(tenantIdProblems(['a', 'b', 'b', 'a', 'a'])).toEqual({ invalid: undefined, duplicate: 'b' });
+  });
+
+  test('an empty placement round-trips, with the note that says not to edit it', () => {
+    const empty = { fleet: FLEET, shards: [] };
+    const text = serializePlacement(empty);
+    expect(text).toContain('  "shards": [\n  ]\n}\n');
+    expect(JSON.parse(text)['//']).toBe('Written by TenantKeyFleet in record mode. Commit it; do not edit it: each tenant\'s key lives in the '
+      + 'stack recorded here, and moving it would replace the key. A hand edit fails synthesis (the digest no longer matches).');
+    expect(parsePlacement(text, FLEET)).toEqual(empty);
+  });
+});
+
+describe('placement file errors, in full', () => {
+  const RESTORE = 'restore it from version control';
+  const NOT_A_FILE = `is not a placement file (it needs "fleet", "digest" and "shards", a list of lists of tenant IDs): ${RESTORE}`;
+
+  test('not JSON: the parser\'s message, and what to do', () => {
+    expect(() => parsePlacement('{ "fleet": ', FLEET)).toThrow(/^is not valid JSON \(.+\): restore it from version control$/);
+  });
+
+  test.each([
+    ['null', 'null'],
+    ['no digest', JSON.stringify({ fleet: FLEET, shards: [] })],
+    ['a digest that is not a string', JSON.stringify({ fleet: FLEET, digest: 1, shards: [] })],
+    ['no fleet', JSON.stringify({ digest: 'x', shards: [] })],
+    ['shards that are not a list', JSON.stringify({ fleet: FLEET, digest: 'x', shards: 'a' })],
+    ['a shard that is not a list, after one that is', JSON.stringify({ fleet: FLEET, digest: 'x', shards: [['a'], 'b'] })],
+    ['a number among tenant IDs', JSON.stringify({ fleet: FLEET, digest: 'x', shards: [['a', 1]] })],
+  ])('%s', (_, text) => {
+    expect(() => parsePlacement(text, FLEET)).toThrow(NOT_A_FILE);
+  });
+
+  test('another fleet\'s file', () => {
+    expect(() => parsePlacement(serializePlacement({ fleet: 'App/Other/Fleet', shards: [['a']] }), FLEET)).toThrow(
+      'belongs to the fleet "App/Other/Fleet", not to this one ("App/Stack/Fleet"): give each fleet its own `placementFile`. '
+      + 'A fleet whose construct path changed would replace every key: keep its path');
+  });
+
+  test('a hand edit', () => {
+    const text = serializePlacement({ fleet: FLEET, shards: [['a', 'b']] }).replace('["a","b"]', '["a"]');
+    expect(() => parsePlacement(text, FLEET)).toThrow(
+      'was edited by hand: its digest does not match its content. A hand edit can move a tenant to another stack, which replaces '
+      + 'its key; restore the file from version control and add or remove tenants in `tenantIds` instead');
+  });
+
+  test('an invalid tenant ID with a matching digest', () => {
+    const placement = { fleet: FLEET, shards: [['a'], ['bad id']] };
+    const text = JSON.stringify({ ...placement, digest: placementDigest(placement) });
+    expect(() => parsePlacement(text, FLEET)).toThrow('records the invalid tenant ID "bad id"');
+  });
+
+  test('the digest is the SHA-256 of the fleet and shards, in that order', () => {
+    const placement = { fleet: FLEET, shards: [['a']] };
+    expect(placementDigest(placement)).toBe(createHash('sha256').update('{"fleet":"App/Stack/Fleet","shards":[["a"]]}').digest('hex'));
   });
 });
