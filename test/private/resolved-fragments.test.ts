@@ -42,6 +42,21 @@ describe('ResolvedFragments (a fleet shard\'s render without aws-cdk-lib\'s seco
     expect(ours.Metadata).toEqual({ Region: 'us-east-1' });
   });
 
+  test('engages with this aws-cdk-lib: the merged template reaches the full walk without its resources', () => {
+    // Fails (the output stays right) if aws-cdk-lib renders a stack another way: see ResolvedFragments.
+    const { app, shard } = richShard();
+    app.synth();
+    const walked = jest.spyOn(Stack.prototype, 'resolve');
+    try {
+      (shard as unknown as Rendering)._toCloudFormation();
+      const merged = walked.mock.calls.map(([x]) => x).filter(x => typeof x === 'object' && x !== null && 'Description' in x);
+      expect(merged).toHaveLength(1);
+      expect(Object.keys(merged[0]).filter(k => (merged[0] as any)[k] !== undefined).sort()).toEqual(['Description', 'Metadata', 'Transform']);
+    } finally {
+      walked.mockRestore();
+    }
+  });
+
   test('walks the resolved resources once: the merged template is resolved without them', () => {
     const { shard } = richShard();
     const resolved: unknown[] = [];
