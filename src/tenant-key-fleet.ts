@@ -11,6 +11,7 @@ import {
   tenantIdProblems, tenantsPerDeployment,
 } from './private/fleet-placement';
 import { FleetShard } from './private/fleet-shard';
+import { noteKeyManagersOnce } from './private/key-managers';
 import { qualifiedKey } from './private/names';
 import { invalidProp } from './private/validate';
 import { DailyRotationCheck } from './rotation-verification/daily-rotation-check';
@@ -101,7 +102,7 @@ export class TenantKeyFleet extends Construct {
   constructor(scope: Construct, id: string, props: TenantKeyFleetProps) {
     super(scope, id);
     // Every key of the fleet is made by the same lines, so a stack trace per resource or
-    // per annotation (each key's "no admins" info) says nothing per tenant, yet capturing
+    // per annotation says nothing per tenant, yet capturing
     // them is a large part of synthesis (and of the manifest). Off for the fleet's subtree
     // unless the app chose (CDK_DEBUG still captures creation traces).
     for (const traces of [DISABLE_CREATION_STACK_TRACES, DISABLE_METADATA_STACK_TRACE]) {
@@ -109,6 +110,8 @@ export class TenantKeyFleet extends Construct {
         this.node.setContext(traces, true);
       }
     }
+    // Every key has the fleet's key-management options: say once, on the fleet, what they lack.
+    noteKeyManagersOnce(this);
     const tenantIds = props.tenantIds;
     validateTenantIds(this, tenantIds);
     const budget = props.maxResourcesPerStack ?? DEFAULT_BUDGET;

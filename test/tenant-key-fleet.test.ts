@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnElement, Lazy, NestedStack, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { EncryptionMonitor, MonitorScope, MonitorTrail, TenantKey, TenantKeyFleet, TenantKeyFleetProps } from '../src';
 import { controlTowerFailures, controlTowerRuleFiles } from './helpers/cfn-guard';
@@ -123,6 +123,12 @@ describe('TenantKeyFleet', () => {
       unwatched: moved('alias/someone-else'),
     });
     expect(matched).toEqual({ acme: Object.keys(aliasRules), globex: Object.keys(aliasRules), unwatched: [] });
+  });
+
+  test('says once, on the fleet, that its keys have no admins, not once per key', () => {
+    const { stack } = build(path.join(tmpDir(), 'p.json'), { tenantIds: ids('t', 30), ...CHECKS_OFF });
+    const infos = Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('No `admins`'));
+    expect(infos.map(i => i.id)).toEqual(['/S/Fleet']);
   });
 
   test('uses the monitor it is given', () => {

@@ -59,6 +59,32 @@ function readStackDefaults(scope: IConstruct): KeyManagementOptions {
   return holder.options ?? {};
 }
 
+/** Groups of keys (a fleet) and whether their one "no admins" note was made. */
+const NOTE_GROUPS = new WeakMap<IConstruct, { noted: boolean }>();
+
+/**
+ * Keys made under `group` share one "no admins" note, made on `group`: a fleet of
+ * 10,000 keys with the same options says it once, not 10,000 times.
+ */
+export function noteKeyManagersOnce(group: IConstruct): void {
+  NOTE_GROUPS.set(group, { noted: false });
+}
+
+function noteNoAdmins(scope: IConstruct): void {
+  const group = [...scope.node.scopes].reverse().find(s => NOTE_GROUPS.has(s));
+  if (group === undefined) {
+    Annotations.of(scope).addInfo('No `admins` or `adminPermissionSets`: only the role that deploys the stack and the '
+      + 'account root may manage this key (change its policy, disable it, schedule its deletion, move its alias).');
+    return;
+  }
+  const state = NOTE_GROUPS.get(group)!;
+  if (!state.noted) {
+    state.noted = true;
+    Annotations.of(group).addInfo('No `admins` or `adminPermissionSets`: only the role that deploys each stack and the '
+      + 'account root may manage these keys (change their policies, disable them, schedule their deletion, move their aliases).');
+  }
+}
+
 /**
  * The managers of a key made in `scope`: the construct's options, each falling back to the
  * stack-wide default of `defaultsFrom`'s stack (a replica takes its primary's). Fails synth
@@ -86,8 +112,7 @@ export function resolveKeyManagers(scope: IConstruct, props: KeyManagementOption
   }
   const deploying = deploymentRole ? managerArnsOf(scope, 'deploymentRole', deploymentRole) : [deployingRoleArn];
   if (admins.length === 0 && permissionSets.length === 0) {
-    Annotations.of(scope).addInfo('No `admins` or `adminPermissionSets`: only the role that deploys the stack and the '
-      + 'account root may manage this key (change its policy, disable it, schedule its deletion, move its alias).');
+    noteNoAdmins(scope);
   }
   return {
     admins,

@@ -2,8 +2,9 @@ import { App, CfnParameter, CliCredentialsStackSynthesizer, DefaultStackSynthesi
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
 import { EncryptionMonitor, KeyManagement, RotatedSecret, TenantKey, TenantKeyProps } from '../../src';
-import { PERMISSION_SET_NAME } from '../../src/private/key-managers';
+import { noteKeyManagersOnce, PERMISSION_SET_NAME } from '../../src/private/key-managers';
 import { DB_CONNECTION } from '../helpers/db-connection';
 
 const ACCOUNT = '111111111111';
@@ -173,6 +174,33 @@ describe('key managers: info at synth', () => {
     const stack = newStack();
     new TenantKey(stack, 'K', { tenantId: 'acme', ...quiet, ...props });
     Annotations.fromStack(stack).hasNoInfo('/S/K', INFO);
+  });
+});
+
+describe('key managers: one info for a group of keys', () => {
+  const GROUP_INFO = 'No `admins` or `adminPermissionSets`: only the role that deploys each stack and the account root may manage '
+    + 'these keys (change their policies, disable them, schedule their deletion, move their aliases).';
+
+  test('keys made under a group share one info, on the group; a key outside it keeps its own', () => {
+    const stack = newStack();
+    const group = new Construct(stack, 'Group');
+    noteKeyManagersOnce(group);
+    new TenantKey(new Construct(group, 'Deeper'), 'A', { tenantId: 'a', ...quiet });
+    new TenantKey(group, 'B', { tenantId: 'b', ...quiet });
+    new TenantKey(stack, 'Alone', { tenantId: 'c', ...quiet });
+    const infos = Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('No `admins`'));
+    expect(infos.map(i => [i.id, i.entry.data])).toEqual([
+      ['/S/Group', GROUP_INFO],
+      ['/S/Alone', expect.stringContaining('may manage this key')],
+    ]);
+  });
+
+  test('a group whose keys all have admins has no info', () => {
+    const stack = newStack();
+    const group = new Construct(stack, 'Group');
+    noteKeyManagersOnce(group);
+    new TenantKey(group, 'A', { tenantId: 'a', ...quiet, admins: [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/a`)] });
+    Annotations.fromStack(stack).hasNoInfo('*', Match.stringLikeRegexp('No `admins`'));
   });
 });
 
