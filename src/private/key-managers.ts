@@ -59,15 +59,15 @@ function readStackDefaults(scope: IConstruct): KeyManagementOptions {
   return holder.options ?? {};
 }
 
-/** Groups of keys (a fleet) and whether their one "no admins" note was made. */
-const NOTE_GROUPS = new WeakMap<IConstruct, { noted: boolean }>();
+/** Groups of keys (a fleet), each with whether its one "no admins" note was made. */
+const NOTE_GROUPS = new WeakMap<IConstruct, boolean>();
 
 /**
  * Keys made under `group` share one "no admins" note, made on `group`: a fleet of
  * 10,000 keys with the same options says it once, not 10,000 times.
  */
 export function noteKeyManagersOnce(group: IConstruct): void {
-  NOTE_GROUPS.set(group, { noted: false });
+  NOTE_GROUPS.set(group, false);
 }
 
 function noteNoAdmins(scope: IConstruct): void {
@@ -77,9 +77,8 @@ function noteNoAdmins(scope: IConstruct): void {
       + 'account root may manage this key (change its policy, disable it, schedule its deletion, move its alias).');
     return;
   }
-  const state = NOTE_GROUPS.get(group)!;
-  if (!state.noted) {
-    state.noted = true;
+  if (!NOTE_GROUPS.get(group)) {
+    NOTE_GROUPS.set(group, true);
     Annotations.of(group).addInfo('No `admins` or `adminPermissionSets`: only the role that deploys each stack and the '
       + 'account root may manage these keys (change their policies, disable them, schedule their deletion, move their aliases).');
   }

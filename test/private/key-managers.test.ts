@@ -195,6 +195,17 @@ describe('key managers: one info for a group of keys', () => {
     ]);
   });
 
+  test('a key says it in its nearest group', () => {
+    const stack = newStack();
+    const outer = new Construct(stack, 'Outer');
+    const inner = new Construct(outer, 'Inner');
+    noteKeyManagersOnce(outer);
+    noteKeyManagersOnce(inner);
+    new TenantKey(inner, 'A', { tenantId: 'a', ...quiet });
+    const infos = Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('No `admins`'));
+    expect(infos.map(i => i.id)).toEqual(['/S/Outer/Inner']);
+  });
+
   test('a group whose keys all have admins has no info', () => {
     const stack = newStack();
     const group = new Construct(stack, 'Group');

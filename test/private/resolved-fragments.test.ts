@@ -83,4 +83,24 @@ describe('ResolvedFragments (a fleet shard\'s render without aws-cdk-lib\'s seco
     // Without the template options aws-cdk-lib sets, it is not taken for the merged template.
     expect(fragments.resolve({ Resources: { C: { Type: 'T', Properties: { R: region } } } }, resolve).Resources.C.Properties.R).toBe('eu-west-1');
   });
+
+  test('passes through a fragment that resolves to nothing, or to a value that is not an object', () => {
+    const fragments = new ResolvedFragments();
+    expect(fragments.resolve(undefined, x => x)).toBeUndefined();
+    expect(fragments.resolve(null, x => x)).toBeNull();
+    expect(fragments.resolve('text', x => x)).toBe('text');
+  });
+
+  test('a section that is a list or an instance is not taken for resolved entries', () => {
+    const fragments = new ResolvedFragments();
+    const entry = { Type: 'T' };
+    // Seen inside a list, the entry was not a section's: the merged template's section holding it is resolved again.
+    fragments.resolve({ Resources: [entry] }, x => x);
+    const calls: unknown[] = [];
+    fragments.resolve({ Transform: undefined, AWSTemplateFormatVersion: undefined, Resources: { A: entry } }, x => {
+      calls.push(x);
+      return x;
+    });
+    expect(calls).toEqual([{ Transform: undefined, AWSTemplateFormatVersion: undefined, Resources: { A: entry } }]);
+  });
 });
