@@ -811,6 +811,25 @@ describe('KeyPolicyBuilder cross-account statements', () => {
 
 describe('key policy checks in a nested stack (rendered before validation, to hash its template)', () => {
   const OPEN = () => new iam.PolicyStatement({ sid: 'TooOpen', principals: [new iam.ArnPrincipal(USER_ROLE_ARN)], actions: ['kms:*'], resources: ['*'] });
+  const TOO_OPEN = `key policy statement TooOpen allows kms:* (or NotAction) to {"AWS":"${USER_ROLE_ARN}"}; only the account root may hold kms:*`;
+
+  test('validation reuses a render\'s checks only while no statement was added since', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true });
+    stack.resolve(builder.document);
+    builder.document.addStatements(OPEN());
+    expect(builder.validate()).toEqual([TOO_OPEN]);
+  });
+
+  test('a render in another stack (another account) leaves the key\'s own checks alone', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true });
+    const other = new Stack(new App(), 'Other', { env: { account: '222222222222', region: 'us-east-1' } });
+    // There the root delegation names the other account's root, which the key's checks would refuse.
+    expect(JSON.stringify(other.resolve(builder.document))).toContain(':iam::222222222222:root');
+    expect(builder.validate()).toEqual([]);
+  });
+
 
   function nestedKey(): { app: App; parent: Stack; key: TenantKey } {
     const app = new App();
@@ -895,6 +914,8 @@ describe('key policy checks in a nested stack (rendered before validation, to ha
           'aws:SourceIp': Lazy.any({ produce: () => lazy.valueAsString }),
         },
         NumericLessThan: { 'kms:Size': param('Size', 'Number').valueAsNumber },
+        // Values that hold nothing, as an optional prop passed through would give.
+        StringLike: { 'aws:SourceArn': undefined, 'aws:SourceAccount': null },
       },
     }));
     // The root's ARN (a string), a condition key, a list token, an IResolvable and a number.
