@@ -57,6 +57,19 @@ describe('TenantKey.key', () => {
     expect(() => Template.fromStack(s)).toThrow(/S\/Nested\/B\/Resource is encrypted with this key, but `serviceExemptions` does not exempt s3.us-east-1.amazonaws.com/);
   });
 
+  // The stack's buckets and queues are listed once per validation pass, for all its keys: a later pass lists them again.
+  test('judges a bucket encrypted with it after a synthesis at the next one', () => {
+    const s = stack();
+    const acme = new TenantKey(s, 'K', { tenantId: 'acme', ...quiet });
+    const bucket = new s3.CfnBucket(s, 'B');
+    const app = s.node.root as App;
+    expect(() => app.synth()).not.toThrow();
+    bucket.bucketEncryption = { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: acme.key.keyArn } }] };
+    expect(() => app.synth({ force: true })).toThrow(new Error('Validation failed with the following errors:\n'
+      + '  [S/K] S/B is encrypted with this key, but `serviceExemptions` does not exempt s3.us-east-1.amazonaws.com: every request '
+      + 'through it would be denied (the service sets its own encryption context); add ServiceExemption.s3()'));
+  });
+
   test('fails when a queue encrypted with it has no SQS exemption', () => {
     const s = stack();
     const acme = new TenantKey(s, 'K', { tenantId: 'acme', ...quiet });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnElement, CfnParameter, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, Lazy, NestedStack, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { TenantKey } from '../../src';
@@ -85,6 +85,15 @@ describe('KeyPolicyBuilder defaults', () => {
     const empty = statementsOf(stack, new KeyPolicyBuilder(stack, { admins: [], restrictGrantsToAwsServices: true }));
     expect(none.map(s => s.Sid)).toEqual(['KmsPatternsAllowAccountRootDelegation', 'KmsPatternsDenyCreateGrantExceptForAwsResources']);
     expect(empty.map(s => s.Sid)).toEqual(['KmsPatternsAllowAccountRootDelegation', 'KmsPatternsDenyCreateGrantExceptForAwsResources']);
+  });
+
+  // The document checks the policy as it renders, and keeps aws-cdk-lib's post-processing of it.
+  test('renders a statement added twice once, as every aws-cdk-lib policy document does', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
+    const use = () => new iam.PolicyStatement({ sid: 'Use', principals: [new iam.ArnPrincipal(USER_ROLE_ARN)], actions: ['kms:Decrypt'], resources: ['*'] });
+    builder.document.addStatements(use(), use());
+    expect(statementsOf(stack, builder).map(s => s.Sid)).toEqual(['KmsPatternsAllowAccountRootDelegation', 'Use']);
   });
 
   test('passes its own validation', () => {
@@ -517,6 +526,15 @@ describe('render-time validation of the whole key policy', () => {
     ));
   });
 
+  // aws-cdk-lib refuses a resource-policy statement without a principal; the checks must let its error through.
+  test('an Allow without a principal fails synth with aws-cdk-lib\'s error, not one of the checks', () => {
+    const stack = keyWith(() => new iam.PolicyStatement({ sid: 'NoPrincipal', actions: ['kms:Decrypt'], resources: ['*'] }));
+    expect(() => Template.fromStack(stack)).toThrow(new Error(
+      'Validation failed with the following errors:\n' +
+      '  [S/K/Key] A PolicyStatement used in a resource-based policy must specify at least one IAM principal.',
+    ));
+  });
+
   test('accepts an Allow to several named principals without conditions', () => {
     const stack = keyWith(() => new iam.PolicyStatement({
       sid: 'TwoRoles',
@@ -793,6 +811,25 @@ describe('KeyPolicyBuilder cross-account statements', () => {
 
 describe('key policy checks in a nested stack (rendered before validation, to hash its template)', () => {
   const OPEN = () => new iam.PolicyStatement({ sid: 'TooOpen', principals: [new iam.ArnPrincipal(USER_ROLE_ARN)], actions: ['kms:*'], resources: ['*'] });
+  const TOO_OPEN = `key policy statement TooOpen allows kms:* (or NotAction) to {"AWS":"${USER_ROLE_ARN}"}; only the account root may hold kms:*`;
+
+  test('validation reuses a render\'s checks only while no statement was added since', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true });
+    stack.resolve(builder.document);
+    builder.document.addStatements(OPEN());
+    expect(builder.validate()).toEqual([TOO_OPEN]);
+  });
+
+  test('a render in another stack (another account) leaves the key\'s own checks alone', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true });
+    const other = new Stack(new App(), 'Other', { env: { account: '222222222222', region: 'us-east-1' } });
+    // There the root delegation names the other account's root, which the key's checks would refuse.
+    expect(JSON.stringify(other.resolve(builder.document))).toContain(':iam::222222222222:root');
+    expect(builder.validate()).toEqual([]);
+  });
+
 
   function nestedKey(): { app: App; parent: Stack; key: TenantKey } {
     const app = new App();
@@ -854,10 +891,60 @@ describe('key policy checks in a nested stack (rendered before validation, to ha
     withDebug(() => expect(synthesized()).toEqual(template));
   });
 
+  /** What a reference pass (aws-cdk-lib's `preparing` resolve) gets from `builder`'s document. */
+  function preparedBy(stack: Stack, builder: KeyPolicyBuilder): unknown {
+    return builder.document.resolve({ scope: stack, preparing: true, documentPath: [], registerPostProcessor: () => undefined, resolve: x => x });
+  }
+
+  test('a reference pass meets every token of the policy, wherever it sits, and nothing else', () => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: false });
+    const param = (id: string, type?: string) => new CfnParameter(stack, id, { type });
+    const lazy = param('Lazy');
+    builder.document.addStatements(new iam.PolicyStatement({
+      sid: 'Tokens',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: {
+          [`kms:EncryptionContext:${param('ContextKey').valueAsString}`]: 'v',
+          'aws:SourceVpce': param('Endpoints', 'CommaDelimitedList').valueAsList,
+          'aws:SourceIp': Lazy.any({ produce: () => lazy.valueAsString }),
+        },
+        NumericLessThan: { 'kms:Size': param('Size', 'Number').valueAsNumber },
+        // Values that hold nothing, as an optional prop passed through would give.
+        StringLike: { 'aws:SourceArn': undefined, 'aws:SourceAccount': null },
+      },
+    }));
+    // The root's ARN (a string), a condition key, a list token, an IResolvable and a number.
+    expect(stack.resolve(preparedBy(stack, builder))).toEqual({
+      0: [ROOT_ARN],
+      1: [{ 'Fn::Join': ['', ['kms:EncryptionContext:', { Ref: 'ContextKey' }]] }],
+      2: [{ Ref: 'Endpoints' }],
+      3: [{ Ref: 'Lazy' }],
+      4: [{ Ref: 'Size' }],
+    });
+  });
+
+  // aws-cdk-lib's debug mode reads CDK_DEBUG as "1", "on" or "true", in any case (core/lib/debug.ts):
+  // every value it takes for on must give the reference passes the whole policy, and no other.
+  test.each([
+    ['1', true], ['on', true], ['true', true], ['TRUE', true], ['On', true],
+    ['0', false], ['off', false], ['false', false], ['yes', false], ['', false],
+  ])('a reference pass with CDK_DEBUG=%j gets the whole policy: %s', (value, whole) => {
+    const stack = newStack();
+    const builder = new KeyPolicyBuilder(stack, { restrictGrantsToAwsServices: true });
+    let rendered: unknown;
+    withDebug(() => { rendered = preparedBy(stack, builder); }, value);
+    expect(Object.keys(rendered as object)).toEqual(whole ? ['Statement', 'Version'] : ['0']);
+  });
+
   /** Runs `f` with aws-cdk-lib's debug mode on, in which the policy gives the reference passes its whole text. */
-  function withDebug(f: () => void): void {
+  function withDebug(f: () => void, value = 'true'): void {
     const debug = process.env.CDK_DEBUG;
-    process.env.CDK_DEBUG = 'true';
+    process.env.CDK_DEBUG = value;
     try {
       f();
     } finally {
