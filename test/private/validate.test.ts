@@ -10,10 +10,13 @@ import {
   invalidProp,
   rotationDaysOf,
   validateDays,
+  validateGraceDays,
   validateGraceHours,
+  validateKeyRotationPeriod,
   validateNoReservedPrefix,
   validateNotEmpty,
   validatePattern,
+  validatePendingWindow,
   validateResolved,
   validateSecretRotationInterval,
   validateUnique,
@@ -77,6 +80,29 @@ describe('validateDays', () => {
     expect(() => validateDays(scope(), 'period', value, 90, 2560)).toThrow(
       new Error(`S/Thing: \`period\` must be a whole number of days between 90 and 2560, got "${shown}"`),
     );
+  });
+});
+
+describe('the bounds each days validator applies', () => {
+  // "AWS::KMS::Key" (CloudFormation template reference): RotationPeriodInDays 90-2560,
+  // PendingWindowInDays 7-30. The grace days are the library's own (its AWS Config rule counts days).
+  test.each<[string, (s: Construct, p: string, v: Duration | undefined) => unknown, number, number]>([
+    ['validateKeyRotationPeriod', validateKeyRotationPeriod, 90, 2560],
+    ['validatePendingWindow', validatePendingWindow, 7, 30],
+    ['validateGraceDays', validateGraceDays, 0, 30],
+  ])('%s accepts %i to %i days and refuses one day outside', (_, validate, min, max) => {
+    expect(() => validate(scope(), 'days', Duration.days(min))).not.toThrow();
+    expect(() => validate(scope(), 'days', Duration.days(max))).not.toThrow();
+    const message = (days: number) => new Error(`S/Thing: \`days\` must be a whole number of days between ${min} and ${max}, got "${days} days"`);
+    expect(() => validate(scope(), 'days', Duration.days(max + 1))).toThrow(message(max + 1));
+    if (min > 0) {
+      expect(() => validate(scope(), 'days', Duration.days(min - 1))).toThrow(message(min - 1));
+    }
+  });
+
+  test('validateKeyRotationPeriod returns the days, or undefined when not given', () => {
+    expect(validateKeyRotationPeriod(scope(), 'days', Duration.days(180))).toBe(180);
+    expect(validateKeyRotationPeriod(scope(), 'days', undefined)).toBeUndefined();
   });
 });
 
