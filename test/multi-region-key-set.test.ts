@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { MultiRegionKeySet, MultiRegionKeySetProps } from '../src';
+import { IKEY_GRANTS } from './helpers/key-grants';
 import { logicalIdsUnder, ownKeyLogicalId, ownKeyResource, ownKeyTemplate } from './helpers/own-key';
 import { DailyRotationCheck } from '../src/rotation-verification/daily-rotation-check';
 import { RotationVerificationProvider } from '../src/rotation-verification/provider';
@@ -409,16 +410,7 @@ describe('replicaKey as an IKey in its Region', () => {
     });
   });
 
-  test.each([
-    ['grantDecrypt', ['kms:Decrypt', 'kms:ReEncryptFrom']],
-    ['grantEncrypt', ['kms:Encrypt', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext']],
-    ['grantEncryptDecrypt', ['kms:Encrypt', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:Decrypt', 'kms:ReEncryptFrom']],
-    ['grantSign', 'kms:Sign'],
-    ['grantVerify', 'kms:Verify'],
-    ['grantSignVerify', ['kms:Sign', 'kms:Verify']],
-    ['grantGenerateMac', 'kms:GenerateMac'],
-    ['grantVerifyMac', 'kms:VerifyMac'],
-  ] as const)('%s grants on that Region\'s key only, through IAM', (method, actions) => {
+  test.each(IKEY_GRANTS)('%s grants on that Region\'s key only, through IAM', (method, actions) => {
     const { set } = build();
     const stack = set.replicaStack('eu-west-1');
     const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });

@@ -2,6 +2,7 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ReplicaKey } from '../../src/private/replica-key';
+import { IKEY_GRANTS } from '../helpers/key-grants';
 
 // ReplicaKey on its own, built inside each test (no MultiRegionKeySet, no synthesis while jest
 // collects), so that mutation testing can run it for every mutant of replica-key.ts cheaply.
@@ -55,16 +56,7 @@ describe('ReplicaKey', () => {
       + 'its policy is made by the library\'s key-policy builder, identically in every Region');
   });
 
-  test.each([
-    ['grantDecrypt', ['kms:Decrypt', 'kms:ReEncryptFrom']],
-    ['grantEncrypt', ['kms:Encrypt', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext']],
-    ['grantEncryptDecrypt', ['kms:Encrypt', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:Decrypt', 'kms:ReEncryptFrom']],
-    ['grantSign', 'kms:Sign'],
-    ['grantVerify', 'kms:Verify'],
-    ['grantSignVerify', ['kms:Sign', 'kms:Verify']],
-    ['grantGenerateMac', 'kms:GenerateMac'],
-    ['grantVerifyMac', 'kms:VerifyMac'],
-  ] as const)('%s grants on this key only, through the grantee\'s IAM policy', (method, actions) => {
+  test.each(IKEY_GRANTS)('%s grants on this key only, through the grantee\'s IAM policy', (method, actions) => {
     const { stack, key } = replica();
     const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     expect(key[method](role).success).toBe(true);
