@@ -2,8 +2,9 @@
 // checkers (cfn-guard, cfn-lint), which only read files.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 
 /** A stack (synthesized on demand), a template object, or the path of a template file. */
 export type TemplateInput = Stack | Record<string, unknown> | string;
@@ -33,4 +34,9 @@ export function withTemplateFile<T>(input: TemplateInput, fn: (templatePath: str
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The template of a nested stack as the synthesis wrote it into `assembly` (its references resolved). */
+export function writtenTemplate(assembly: CloudAssembly, nested: NestedStack): any {
+  return JSON.parse(fs.readFileSync(path.join(assembly.directory, nested.templateFile), 'utf-8'));
 }

@@ -1,11 +1,10 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, CfnElement, CfnParameter, Lazy, NestedStack, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { TenantKey } from '../../src';
 import { ADMIN_ACTIONS, CONTEXT_BOUND_ACTIONS, CRYPTO_ACTIONS, DECRYPT_ACTIONS, ENCRYPT_ACTIONS, GENERATE_DATA_KEY_ACTIONS } from '../../src/private/actions';
 import { KeyPolicyBuilder, MAX_KEY_POLICY_BYTES, principalArnsOf } from '../../src/private/key-policy';
+import { writtenTemplate } from '../helpers/template-file';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const ROOT_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] };
@@ -865,7 +864,7 @@ describe('key policy checks in a nested stack (rendered before validation, to ha
         conditions: { StringNotEquals: { 'aws:SourceVpce': endpoints.valueAsList } },
       }));
       const assembly = app.synth();
-      return JSON.parse(fs.readFileSync(path.join(assembly.directory, (Stack.of(key.key) as NestedStack).templateFile), 'utf-8'));
+      return writtenTemplate(assembly, Stack.of(key.key) as NestedStack);
     };
     const template = synthesized();
     const policy = Object.values(template.Resources as Record<string, any>).find(r => r.Type === 'AWS::KMS::Key').Properties.KeyPolicy;
@@ -880,8 +879,7 @@ describe('key policy checks in a nested stack (rendered before validation, to ha
       const { app, parent, key } = nestedKey();
       key.grantDecrypt(new iam.Role(parent, 'R', { assumedBy: new iam.AccountRootPrincipal() }));
       const assembly = app.synth();
-      const nested = Stack.of(key.key) as NestedStack;
-      return JSON.parse(fs.readFileSync(path.join(assembly.directory, nested.templateFile), 'utf-8'));
+      return writtenTemplate(assembly, Stack.of(key.key) as NestedStack);
     };
     const template = synthesized() as { Parameters: Record<string, unknown>; Resources: Record<string, any> };
     expect(Object.keys(template.Parameters)).toHaveLength(1);
